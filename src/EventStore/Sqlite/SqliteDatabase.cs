@@ -1,0 +1,46 @@
+using Microsoft.Data.Sqlite;
+
+namespace EventBot.EventStore.Sqlite;
+
+/// <summary>The embedded database file shared by the event store and the read models.</summary>
+public sealed class SqliteDatabase
+{
+    public SqliteDatabase(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        FilePath = full;
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public string ConnectionString { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        // WAL lets the projector and queries read while a command appends; NORMAL is durable in WAL mode
+        // across application crashes (only a power cut can lose the last commits).
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    public void Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

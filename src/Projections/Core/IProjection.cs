@@ -1,0 +1,54 @@
+using EventBot.EventStore;
+
+namespace EventBot.Projections.Core;
+
+/// <summary>
+/// One read model. Pure: which rows an event touches, and how a row's body changes. The projector core owns
+/// ordering, idempotency, gaps, retries and storage.
+/// </summary>
+public interface IProjection
+{
+    /// <summary>Stable name: part of every row key and of checkpoints. Never rename casually.</summary>
+    string Name { get; }
+
+    bool Handles(string eventType);
+
+    /// <summary>The logical rows (partition without generation) the event changes. Each is fed by the event's stream.</summary>
+    IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event);
+
+    /// <summary>The row's new body. <paramref name="body"/> is null when the row does not exist yet.</summary>
+    string Apply(ViewKey row, string? body, EventEnvelope envelope, object @event);
+}
+
+/// <summary>A projection with a typed document; bodies are JSON.</summary>
+public abstract class Projection<TDocument> : IProjection
+    where TDocument : class
+{
+    private readonly Dictionary<Type, Func<TDocument?, EventEnvelope, object, TDocument>> _handlers = [];
+    private readonly HashSet<string> _types = new(StringComparer.Ordinal);
+
+    public abstract string Name { get; }
+
+    public bool Handles(string eventType) => _types.Contains(eventType);
+
+    public abstract IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event);
+
+    public string Apply(ViewKey row, string? body, EventEnvelope envelope, object @event)
+    {
+        var current = body is null ? null : System.Text.Json.JsonSerializer.Deserialize<TDocument>(body, EventCodec.Json);
+        var handler = _handlers[@event.GetType()];
+        return System.Text.Json.JsonSerializer.Serialize(handler(current, envelope, @event), EventCodec.Json);
+    }
+
+    public static TDocument? Read(ViewRow? row) =>
+        row is null ? null : System.Text.Json.JsonSerializer.Deserialize<TDocument>(row.Body, EventCodec.Json);
+
+    /// <summary>Registers the pure function for one event type; the wire name comes from its [EventType].</summary>
+    protected void On<TEvent>(Func<TDocument?, EventEnvelope, TEvent, TDocument> apply)
+    {
+        var wire = typeof(TEvent).GetCustomAttributes(typeof(Domain.Common.EventTypeAttribute), false)
+            .Cast<Domain.Common.EventTypeAttribute>().Single();
+        _types.Add(wire.Name);
+        _handlers[typeof(TEvent)] = (doc, env, e) => apply(doc, env, (TEvent)e);
+    }
+}

@@ -1,0 +1,120 @@
+using EventBot.EventStore;
+using Microsoft.Extensions.Logging;
+
+namespace EventBot.Projections.Core;
+
+/// <summary>Per-batch answer: records before <see cref="FirstFailedIndex"/> were applied; null means all were.</summary>
+public sealed record ProjectionBatchResult(int? FirstFailedIndex, Exception? Error = null)
+{
+    public static readonly ProjectionBatchResult Success = new(FirstFailedIndex: null);
+}
+
+/// <summary>
+/// Applies events to read models with the rule that makes at-least-once, per-item-ordered delivery correct:
+/// every row remembers the last version it applied for each stream feeding it, so a version at or below it is a
+/// duplicate, the next one applies (with the new version stored in the same conditional write), and a version
+/// further ahead is a gap filled from the store with a consistent read. Every feed (SQLite tail, Streams poller,
+/// Lambda) hands batches to this one class.
+/// </summary>
+public sealed partial class ProjectorCore(
+    IReadOnlyList<IProjection> projections,
+    IViewStore views,
+    IEventReader store,
+    EventCodec codec,
+    Generations generations,
+    ProjectionSignals signals,
+    ILogger<ProjectorCore> logger)
+{
+    private const int MaxConflictRetries = 20;
+
+    /// <summary>Set for rebuilds: write this generation instead of the active one.</summary>
+    public long? TargetGeneration { get; init; }
+
+    public IReadOnlyList<IProjection> Projections => projections;
+
+    /// <summary>Test hook: throw for chosen events to prove failure handling (never set in production).</summary>
+    public Func<EventEnvelope, Exception?>? FaultInjector { get; set; }
+
+    public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                await ProjectOneAsync(batch[i], ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Log.RecordFailed(logger, ex, batch[i].StreamId, batch[i].Version, batch[i].Type);
+                if (i > 0) signals.Notify();
+                return new ProjectionBatchResult(i, ex);
+            }
+        }
+        if (batch.Count > 0) signals.Notify();
+        return ProjectionBatchResult.Success;
+    }
+
+    public async Task ProjectOneAsync(EventEnvelope envelope, CancellationToken ct)
+    {
+        if (FaultInjector?.Invoke(envelope) is { } fault) throw fault;
+        object? decoded = null;
+        foreach (var projection in projections)
+        {
+            if (!projection.Handles(envelope.Type)) continue;
+            decoded ??= codec.Decode(envelope);
+            var generation = TargetGeneration ?? await generations.ActiveAsync(projection.Name, ct);
+            foreach (var logical in projection.RowsFor(envelope, decoded))
+                await ApplyToRowAsync(projection, generation, logical, envelope, decoded, ct);
+        }
+    }
+
+    private async Task ApplyToRowAsync(IProjection projection, long generation, ViewKey logical, EventEnvelope envelope, object decoded, CancellationToken ct)
+    {
+        var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await views.GetAsync(key, ct);
+            var applied = row?.AppliedVersion(envelope.StreamId) ?? 0;
+            if (envelope.Version <= applied) return; // duplicate delivery
+
+            var body = row?.Body;
+            if (envelope.Version > applied + 1)
+            {
+                // A gap: this row missed earlier events of the stream (reordering, or a batch lost before us).
+                var missing = await store.ReadStreamAsync(new StreamName(envelope.StreamId), applied + 1, ct);
+                foreach (var earlier in missing)
+                {
+                    if (earlier.Version >= envelope.Version) break;
+                    if (!projection.Handles(earlier.Type)) continue;
+                    var earlierEvent = codec.Decode(earlier);
+                    if (projection.RowsFor(earlier, earlierEvent).Contains(logical))
+                        body = projection.Apply(logical, body, earlier, earlierEvent);
+                }
+                Log.GapFilled(logger, envelope.StreamId, applied, envelope.Version, projection.Name);
+            }
+            body = projection.Apply(logical, body, envelope, decoded);
+
+            var appliedMap = row is null
+                ? new Dictionary<string, long>(StringComparer.Ordinal)
+                : new Dictionary<string, long>(row.Applied, StringComparer.Ordinal);
+            appliedMap[envelope.StreamId] = envelope.Version;
+            var expected = row?.Revision ?? 0;
+            if (await views.TryWriteAsync(new ViewRow(key, body, appliedMap, expected + 1), expected, ct)) return;
+            if (attempt >= MaxConflictRetries)
+                throw new InvalidOperationException($"Row {key.Partition}/{key.Sort} kept changing under the projector ({attempt} conflicts).");
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Projecting {StreamId} v{Version} ({Type}) failed")]
+        public static partial void RecordFailed(ILogger logger, Exception ex, string streamId, long version, string type);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Gap in {StreamId}: row had v{Applied}, event is v{Version}; filled from the store for {Projection}")]
+        public static partial void GapFilled(ILogger logger, string streamId, long applied, long version, string projection);
+    }
+}

@@ -1,0 +1,17 @@
+namespace EventBot.Projections.Core;
+
+/// <summary>Query side: reads rows of a projection's active generation by logical key.</summary>
+public sealed class ReadModels(IViewStore views, Generations generations)
+{
+    public async Task<ViewRow?> GetAsync(string projection, ViewKey logical, CancellationToken ct)
+    {
+        var generation = await generations.ActiveAsync(projection, ct);
+        return await views.GetAsync(new ViewKey(Generations.PhysicalPartition(projection, generation, logical.Partition), logical.Sort), ct);
+    }
+
+    public async Task<IReadOnlyList<ViewRow>> QueryAsync(string projection, string logicalPartition, CancellationToken ct)
+    {
+        var generation = await generations.ActiveAsync(projection, ct);
+        return await views.QueryAsync(Generations.PhysicalPartition(projection, generation, logicalPartition), ct);
+    }
+}

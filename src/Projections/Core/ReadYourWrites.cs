@@ -1,0 +1,31 @@
+namespace EventBot.Projections.Core;
+
+/// <summary>
+/// Lets a handler that appended version N of a stream reply once the read model row has applied N:
+/// a bounded wait, woken by in-process projection pulses and otherwise polling (for out-of-process projectors).
+/// </summary>
+public sealed class ReadYourWrites(IViewStore views, Generations generations, ProjectionSignals signals, TimeProvider time)
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan PollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>True once the row has applied <paramref name="version"/> of <paramref name="streamId"/>; false if the wait ran out.</summary>
+    public async Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + Timeout;
+        while (true)
+        {
+            var pulse = signals.NextAsync();
+            var generation = await generations.ActiveAsync(projection, ct);
+            var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
+            var row = await views.GetAsync(key, ct);
+            if (row is not null && row.AppliedVersion(streamId) >= version) return true;
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) return false;
+            var delay = left < PollPeriod ? left : PollPeriod;
+            await Task.WhenAny(pulse, Task.Delay(delay, time, ct));
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+}

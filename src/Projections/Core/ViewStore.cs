@@ -1,0 +1,34 @@
+namespace EventBot.Projections.Core;
+
+/// <summary>Where a read-model row lives: a partition (e.g. a guild) and a sort key inside it.</summary>
+public readonly record struct ViewKey(string Partition, string Sort);
+
+/// <summary>
+/// One read-model row: its JSON body and, per stream that feeds it, the last version applied
+/// (the projector's idempotency and ordering rule). <see cref="Revision"/> guards concurrent writers.
+/// </summary>
+public sealed record ViewRow(ViewKey Key, string Body, IReadOnlyDictionary<string, long> Applied, long Revision)
+{
+    public long AppliedVersion(string streamId) => Applied.TryGetValue(streamId, out var v) ? v : 0;
+}
+
+/// <summary>
+/// The read-model store: rows by key, whole partitions in sort order (no scans), conditional writes whose conflict
+/// is a value, and small named values (checkpoints, generation pointers).
+/// </summary>
+public interface IViewStore
+{
+    Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct);
+
+    Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct);
+
+    /// <summary>Writes <paramref name="row"/> if the stored revision is <paramref name="expectedRevision"/> (0: absent). False on conflict.</summary>
+    Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct);
+
+    /// <summary>Deletes every row whose partition starts with <paramref name="partitionPrefix"/>; returns how many.</summary>
+    Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct);
+
+    Task<string?> GetValueAsync(string name, CancellationToken ct);
+
+    Task SetValueAsync(string name, string value, CancellationToken ct);
+}

@@ -1,0 +1,32 @@
+using EventBot.Domain.Common;
+using EventBot.EventStore;
+using EventBot.Projections.Core;
+using static EventBot.Domain.Remember.RememberEvent;
+
+namespace EventBot.Projections.Remember;
+
+/// <summary>The current value of one key. Forgotten keys stay as rows (not live) so their applied version is kept.</summary>
+public sealed record RememberedValue(string Key, string? Value, bool Live, long Version, DateTimeOffset UpdatedAt, string UpdatedBy);
+
+/// <summary>
+/// Current remembered values per server: one partition per guild, one row per normalised key. Recall reads a row;
+/// search reads the guild's partition (a Query, never a scan).
+/// </summary>
+public sealed class RememberedValues : Projection<RememberedValue>
+{
+    public const string ProjectionName = "remember-values";
+
+    public RememberedValues()
+    {
+        On<ValueRemembered>((_, env, e) => new RememberedValue(e.Key, e.Value, true, env.Version, env.RecordedAt, env.ActorName));
+        On<ValueRestored>((_, env, e) => new RememberedValue(e.Key, e.Value, true, env.Version, env.RecordedAt, env.ActorName));
+        On<ValueForgotten>((_, env, e) => new RememberedValue(e.Key, null, false, env.Version, env.RecordedAt, env.ActorName));
+    }
+
+    public override string Name => ProjectionName;
+
+    public static ViewKey RowFor(string guildId, string normalizedKey) => new(guildId, normalizedKey);
+
+    public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event) =>
+        [RowFor(envelope.GuildId, TextRules.Fold(((Domain.Remember.RememberEvent)@event).Key))];
+}

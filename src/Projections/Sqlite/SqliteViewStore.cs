@@ -1,0 +1,107 @@
+using System.Text.Json;
+using EventBot.EventStore;
+using EventBot.EventStore.Sqlite;
+using EventBot.Projections.Core;
+using Microsoft.Data.Sqlite;
+
+namespace EventBot.Projections.Sqlite;
+
+/// <summary>Read models in the embedded database: one table of rows, one of named values.</summary>
+public sealed class SqliteViewStore : IViewStore
+{
+    private readonly SqliteDatabase _database;
+
+    public SqliteViewStore(SqliteDatabase database)
+    {
+        _database = database;
+        _database.Execute("""
+            CREATE TABLE IF NOT EXISTS views (
+              partition TEXT    NOT NULL,
+              sort      TEXT    NOT NULL,
+              body      TEXT    NOT NULL,
+              applied   TEXT    NOT NULL,
+              revision  INTEGER NOT NULL,
+              PRIMARY KEY (partition, sort)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS named_values (
+              name  TEXT PRIMARY KEY,
+              value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """);
+    }
+
+    public async Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT partition, sort, body, applied, revision FROM views WHERE partition = $p AND sort = $s";
+        command.Parameters.AddWithValue("$p", key.Partition);
+        command.Parameters.AddWithValue("$s", key.Sort);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadRow(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT partition, sort, body, applied, revision FROM views WHERE partition = $p ORDER BY sort";
+        command.Parameters.AddWithValue("$p", partition);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<ViewRow>();
+        while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
+        return rows;
+    }
+
+    public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = expectedRevision == 0
+            ? "INSERT INTO views (partition, sort, body, applied, revision) VALUES ($p, $s, $b, $a, $r) ON CONFLICT DO NOTHING"
+            : "UPDATE views SET body = $b, applied = $a, revision = $r WHERE partition = $p AND sort = $s AND revision = $expected";
+        command.Parameters.AddWithValue("$p", row.Key.Partition);
+        command.Parameters.AddWithValue("$s", row.Key.Sort);
+        command.Parameters.AddWithValue("$b", row.Body);
+        command.Parameters.AddWithValue("$a", JsonSerializer.Serialize(row.Applied, EventCodec.Json));
+        command.Parameters.AddWithValue("$r", row.Revision);
+        command.Parameters.AddWithValue("$expected", expectedRevision);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        // Range on the primary key instead of LIKE, so '%' or '_' in a prefix mean nothing special.
+        command.CommandText = "DELETE FROM views WHERE partition >= $from AND partition < $to";
+        command.Parameters.AddWithValue("$from", partitionPrefix);
+        command.Parameters.AddWithValue("$to", partitionPrefix + '\uffff');
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<string?> GetValueAsync(string name, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM named_values WHERE name = $n";
+        command.Parameters.AddWithValue("$n", name);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    public async Task SetValueAsync(string name, string value, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO named_values (name, value) VALUES ($n, $v) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$n", name);
+        command.Parameters.AddWithValue("$v", value);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static ViewRow ReadRow(SqliteDataReader reader) => new(
+        new ViewKey(reader.GetString(0), reader.GetString(1)),
+        reader.GetString(2),
+        JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(3), EventCodec.Json)!,
+        reader.GetInt64(4));
+}
