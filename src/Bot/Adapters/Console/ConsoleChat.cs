@@ -1,0 +1,94 @@
+using EventBot.Bot.Chat;
+using EventBot.Bot.Hosting;
+using EventBot.Domain.Common;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EventBot.Bot.Adapters.Console;
+
+/// <summary>
+/// Console chat: each stdin line is a message from the configured console user in the configured console server;
+/// replies go to stdout (logs never do). At end of input the host stops and the process exits 0.
+/// </summary>
+public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHostApplicationLifetime lifetime, ConsoleStreams streams)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting (and log) before the first prompt.
+        await Task.Yield();
+        var settings = options.Value;
+        var author = new ChatUser(UserId.FromName(settings.ConsoleUser), settings.ConsoleUser);
+        var guild = GuildId.FromName(settings.ConsoleGuild);
+        using var reader = new ConsoleLineReader(streams.Input);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (streams.Interactive) await streams.Prompt.WriteAsync($"{settings.ConsoleUser}@{settings.ConsoleGuild}> ");
+                var line = await reader.ReadLineAsync(stoppingToken);
+                if (line is null) break;
+                var reply = line switch
+                {
+                    ConsoleLine.Text text => await bot.HandleAsync(
+                        new ChatMessage(Guid.CreateVersion7().ToString(), guild, author, text.Value, ConsoleMentions.Find(text.Value)), stoppingToken),
+                    ConsoleLine.InvalidUtf8 => Reply.Of("That line is not valid UTF-8, so I could not read it. Nothing was done."),
+                    ConsoleLine.TooLong tooLong => Reply.Of($"That line is too long ({tooLong.Bytes:N0} bytes). Nothing was done."),
+                    _ => null,
+                };
+                if (reply is not null)
+                {
+                    await streams.Output.WriteLineAsync(reply.Text);
+                    await streams.Output.FlushAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+}
+
+/// <summary>The process's standard streams, injectable so tests can drive the console adapter.</summary>
+public sealed class ConsoleStreams(Stream input, TextWriter output, TextWriter prompt, bool interactive)
+{
+    public Stream Input { get; } = input;
+
+    public TextWriter Output { get; } = output;
+
+    public TextWriter Prompt { get; } = prompt;
+
+    public bool Interactive { get; } = interactive;
+
+    public static ConsoleStreams Process()
+    {
+        System.Console.OutputEncoding = new System.Text.UTF8Encoding(false);
+        return new ConsoleStreams(System.Console.OpenStandardInput(), System.Console.Out, System.Console.Error, !System.Console.IsInputRedirected);
+    }
+}
+
+/// <summary><c>@name</c> in console text mentions the console user of that name (ids derived like the author's).</summary>
+public static class ConsoleMentions
+{
+    /// <summary>The bot's own name in the console; mentioning it mentions a bot.</summary>
+    public const string BotName = "EventBot";
+
+    public static IReadOnlyList<ChatUser> Find(string text)
+    {
+        var found = new List<ChatUser>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '@' || (i > 0 && !char.IsWhiteSpace(text[i - 1]))) continue;
+            var end = i + 1;
+            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] is '_' or '-' or '.')) end++;
+            var name = text[(i + 1)..end].TrimEnd('.');
+            if (name.Length is 0 or > 32 || name is "everyone" or "here") continue;
+            if (found.All(u => u.DisplayName != name)) found.Add(new ChatUser(UserId.FromName(name), name, IsBot: name.Equals(BotName, StringComparison.OrdinalIgnoreCase)));
+        }
+        return found;
+    }
+}

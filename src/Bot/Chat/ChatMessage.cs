@@ -1,0 +1,33 @@
+using EventBot.Domain.Common;
+
+namespace EventBot.Bot.Chat;
+
+/// <summary>A user as the chat platform names them; <see cref="IsBot"/> lets rules refuse bots.</summary>
+public sealed record ChatUser(UserId Id, string DisplayName, bool IsBot = false);
+
+/// <summary>
+/// One incoming message, platform-neutral. <see cref="MessageId"/> is unique per platform message and becomes the
+/// idempotency key of any append it causes, so a redelivered message never appends twice.
+/// </summary>
+public sealed record ChatMessage(
+    string MessageId,
+    GuildId? Guild,
+    ChatUser Author,
+    string Content,
+    IReadOnlyList<ChatUser> Mentions,
+    string Platform = "console")
+{
+    public Actor Actor => new(Author.Id, Author.DisplayName);
+
+    public string IdempotencyKey => $"{Platform}:{MessageId}";
+}
+
+/// <summary>A reply: plain text always (console), and an embed where a richer client (Discord) reads it better.</summary>
+public sealed record Reply(string Text, ReplyEmbed? Embed = null)
+{
+    public static Reply Of(string text) => new(text);
+}
+
+public sealed record ReplyEmbed(string Title, string? Description, IReadOnlyList<ReplyField> Fields);
+
+public sealed record ReplyField(string Name, string Value, bool Inline = false);

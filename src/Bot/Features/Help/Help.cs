@@ -1,0 +1,37 @@
+using System.Text;
+using EventBot.Bot.Chat;
+using EventBot.Bot.Hosting;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace EventBot.Bot.Features.Help;
+
+/// <summary><c>.help</c>: every command with a one-line description.</summary>
+public static class Help
+{
+    /// <summary>The command list, kept in one place for help and hints. Usage is written without the prefix.</summary>
+    public static readonly IReadOnlyList<(string Usage, string Description)> Commands =
+    [
+        ("remember <key> is <value>", "remember a value (replaces the old one; history keeps it)"),
+        ("remember <key>", "recall a value"),
+        ("forget <key>", "forget a value"),
+        ("remember search [text]", "list this server's keys, best matches first"),
+        ("remember history [key] [page N]", "who changed what and when, newest first"),
+        ("help", "this list"),
+    ];
+
+    public sealed record Query(ChatMessage Chat) : IQuery<Reply>;
+
+    public sealed class Handler(IOptions<BotOptions> options) : IQueryHandler<Query, Reply>
+    {
+        public ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var prefix = options.Value.Prefix;
+            var text = new StringBuilder("Commands:");
+            foreach (var (usage, description) in Commands) text.Append($"\n{prefix}{usage} — {description}");
+            text.Append($"\n(`{prefix}rem` is short for `{prefix}remember`.)");
+            var embed = new ReplyEmbed("EventBot commands", null, [.. Commands.Select(c => new ReplyField(prefix + c.Usage, c.Description))]);
+            return ValueTask.FromResult(new Reply(text.ToString(), embed));
+        }
+    }
+}

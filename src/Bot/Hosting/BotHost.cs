@@ -1,0 +1,44 @@
+using EventBot.Bot.Adapters.Console;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace EventBot.Bot.Hosting;
+
+/// <summary>Builds the Generic Host for the bot and for CLI verbs that need the same services.</summary>
+public static class BotHost
+{
+    public static HostApplicationBuilder CreateBuilder(IDictionary<string, string?>? environment = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
+        builder.Configuration.AddUserSecrets(typeof(BotHost).Assembly, optional: true);
+        builder.Configuration.AddEventBotEnvironment(environment);
+
+        // Standard output belongs to chat replies; every log line goes to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+
+        builder.Services.AddEventBotCore(builder.Configuration);
+        return builder;
+    }
+
+    public static async Task<int> RunAsync(CancellationToken ct)
+    {
+        var builder = CreateBuilder();
+        builder.Services.AddConsoleChat();
+        using var host = builder.Build();
+        await host.RunAsync(ct);
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventBot.Bot.Hosting;
+
+/// <summary>Bot settings, bound from <c>EVENTBOT_*</c> environment variables (or appsettings) and validated at start.</summary>
+public sealed class BotOptions
+{
+    /// <summary>Command prefix (<c>EVENTBOT_PREFIX</c>). Default <c>.</c>.</summary>
+    [Required, StringLength(5, MinimumLength = 1)]
+    public string Prefix { get; set; } = ".";
+
+    /// <summary>Where the SQLite file lives (<c>EVENTBOT_DATA_DIR</c>). Default <c>./data</c>, created if missing.</summary>
+    [Required]
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Event store (<c>EVENTBOT_STORE</c>): <c>sqlite</c> (default) or <c>dynamodb</c>.</summary>
+    [Required, RegularExpression("^(sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
+    public string Store { get; set; } = "sqlite";
+
+    /// <summary>Console user name (<c>EVENTBOT_CONSOLE_USER</c>). Default <c>console</c>; the id is derived from the name.</summary>
+    [Required, StringLength(32, MinimumLength = 1)]
+    public string ConsoleUser { get; set; } = "console";
+
+    /// <summary>Console server name (<c>EVENTBOT_CONSOLE_GUILD</c>). Default <c>console</c>; the id is derived from the name.</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string ConsoleGuild { get; set; } = "console";
+
+    /// <summary>How long a reply waits for its write to reach the read model (<c>EVENTBOT_READ_YOUR_WRITES_MS</c>). Default 5,000.</summary>
+    [Range(0, 60_000)]
+    public int ReadYourWritesMs { get; set; } = 5_000;
+
+    /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
+    public const int MaxMessageLength = 4_000;
+}

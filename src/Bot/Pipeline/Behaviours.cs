@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using EventBot.Bot.Chat;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace EventBot.Bot.Pipeline;
+
+/// <summary>Logs each request's name, outcome and duration; never the message text (it may hold secrets).</summary>
+public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await next(message, cancellationToken);
+            Log.Handled(logger, typeof(TMessage).FullName ?? typeof(TMessage).Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return response;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.Failed(logger, ex, typeof(TMessage).FullName ?? typeof(TMessage).Name);
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "{Request} handled in {Milliseconds:F1} ms")]
+        public static partial void Handled(ILogger logger, string request, double milliseconds);
+
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Request} failed")]
+        public static partial void Failed(ILogger logger, Exception ex, string request);
+    }
+}
+
+/// <summary>Answers server-only requests sent from a DM, before any handler runs.</summary>
+public sealed class GuildScopeBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is IGuildScoped { Chat.Guild: null } && typeof(TResponse) == typeof(Reply))
+            return ValueTask.FromResult((TResponse)(object)Reply.Of("Use this in a server: remembered values, sparkles and games belong to a server."));
+        return next(message, cancellationToken);
+    }
+}
+
+/// <summary>Runs each request's own input rules; an invalid request gets its reason and nothing is written.</summary>
+public sealed class ValidationBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+{
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is IValidate v && v.Validate() is { } error && typeof(TResponse) == typeof(Reply))
+            return ValueTask.FromResult((TResponse)(object)Reply.Of($"⚠️ {error}"));
+        return next(message, cancellationToken);
+    }
+}
