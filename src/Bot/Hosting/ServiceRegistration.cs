@@ -35,6 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<Generations>();
         services.AddSingleton<ProjectionSignals>();
         services.AddSingleton<ReadModels>();
+        services.AddSingleton<Rebuilder>();
         services.AddSingleton(sp => new ProjectorCore(
             [.. sp.GetServices<IProjection>()], sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventReader>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
