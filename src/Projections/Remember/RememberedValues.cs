@@ -25,7 +25,8 @@ public sealed class RememberedValues : Projection<RememberedValue>
 
     public override string Name => ProjectionName;
 
-    public static ViewKey RowFor(string guildId, string normalizedKey) => new(guildId, normalizedKey);
+    // Encoded like the stream id: DynamoDB sort keys hold at most 1,024 bytes, and 64 visible characters can be more.
+    public static ViewKey RowFor(string guildId, string normalizedKey) => new(guildId, StreamIds.EncodeId(normalizedKey));
 
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event) =>
         [RowFor(envelope.GuildId, TextRules.Fold(((Domain.Remember.RememberEvent)@event).Key))];

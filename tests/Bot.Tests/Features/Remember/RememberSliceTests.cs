@@ -1,0 +1,168 @@
+using EventBot.Bot.Chat;
+using EventBot.EventStore;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.Xunit;
+
+namespace EventBot.Bot.Tests.Features.Remember;
+
+public sealed class RememberSliceTests : IAsyncLifetime
+{
+    private BotHarness _h = null!;
+
+    public Task InitializeAsync()
+    {
+        _h = new BotHarness();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Theory]
+    [InlineData(".remember", "Usage: `.remember <key> is <value>`")]
+    [InlineData(".remember is x", "The key is empty.")]
+    [InlineData(".remember k is", "The value for `k` is empty.")]
+    [InlineData(".remember k is   ", "The value for `k` is empty.")]
+    [InlineData(".forget", "Usage: `.forget <key>`")]
+    [InlineData(".frobnicate", "Unknown command `.frobnicate`. Try `.help`.")]
+    [InlineData(".remember delete meeting", "Unknown `.remember` subcommand `delete`.")]
+    [InlineData(".remember serch meeting", "Unknown `.remember` subcommand `serch`.")]
+    [InlineData(".remember history k page x", "Usage: `.remember history [key] [page N]`")]
+    [InlineData(".remember history k page 0", "Usage: `.remember history [key] [page N]`")]
+    public async Task Bad_input_gets_a_clear_reply_and_writes_nothing(string message, string expectedStart)
+    {
+        var reply = await _h.SayAsync(message);
+
+        Assert.StartsWith(expectedStart, reply);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Over_long_keys_values_and_control_characters_are_refused_and_nothing_is_written()
+    {
+        Assert.Equal("⚠️ the key is longer than 64 characters", await _h.SayAsync($".remember {new string('k', 65)} is v"));
+        Assert.Equal("⚠️ the value is longer than 1,800 characters (1,801)", await _h.SayAsync($".remember k is {new string('v', 1801)}"));
+        Assert.Equal("⚠️ the key contains control characters", await _h.SayAsync(".remember k\u0007ey is v"));
+        Assert.Equal("⚠️ the value contains control characters (only new lines are allowed)", await _h.SayAsync(".remember k is v\u0000x"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Limits_are_inclusive_and_counted_in_visible_characters()
+    {
+        var emojiKey = string.Concat(Enumerable.Repeat("👍🏽", 64));
+        Assert.StartsWith("Remembered", await _h.SayAsync($".remember {emojiKey} is v"));
+        Assert.StartsWith("Remembered", await _h.SayAsync($".remember k is {new string('v', 1800)}"));
+    }
+
+    [Fact]
+    public async Task Is_must_be_a_whole_word()
+    {
+        Assert.Equal("Nothing remembered for `this thing`", await _h.SayAsync(".rem this thing"));
+        Assert.Equal("Remembered `this island`: big", await _h.SayAsync(".remember this island IS big"));
+        Assert.Equal("Remembered `search`: broken", await _h.SayAsync(".remember search is broken"));
+    }
+
+    [Fact]
+    public async Task Values_may_span_lines()
+    {
+        await _h.SayAsync(".remember recipe is flour\nwater\r\nsalt");
+
+        Assert.Equal("`recipe` is flour\nwater\nsalt", await _h.SayAsync(".remember recipe"));
+    }
+
+    [Fact]
+    public async Task Keys_display_as_first_written_while_alive()
+    {
+        await _h.SayAsync(".remember Team Lunch is friday");
+        await _h.SayAsync(".remember team   LUNCH is monday");
+
+        Assert.Equal("`Team Lunch` is monday", await _h.SayAsync(".remember TEAM lunch"));
+    }
+
+    [Fact]
+    public async Task Setting_the_same_value_again_appends_nothing()
+    {
+        await _h.SayAsync(".remember k is v");
+
+        Assert.Equal("`k` is already v", await _h.SayAsync(".remember K is v"));
+        Assert.Single(await EventsAsync());
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_appends_once_even_after_the_value_moved_on()
+    {
+        var first = new ChatMessage("discord-123", BotHarness.Guild, BotHarness.User("alice"), ".remember k is v1", []);
+        await _h.SendAsync(first);
+        await _h.SayAsync(".remember k is v2");
+
+        var redelivered = await _h.SendAsync(first);
+
+        Assert.Equal("Already remembered (this message was handled before, as v1).", redelivered);
+        Assert.Equal(2, (await EventsAsync()).Count);
+        Assert.Equal("`k` is v2", await _h.SayAsync(".remember k"));
+    }
+
+    [Fact]
+    public async Task Forgetting_nothing_says_so()
+    {
+        Assert.Equal("Nothing remembered for `ghost`", await _h.SayAsync(".forget ghost"));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Server_commands_in_a_dm_say_to_use_a_server()
+    {
+        var reply = await _h.SendAsync(new ChatMessage("dm-1", null, BotHarness.User("alice"), ".remember k is v", []));
+
+        Assert.StartsWith("Use this in a server", reply);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Search_shows_twenty_best_first_then_counts_the_rest_of_this_server_only()
+    {
+        for (var i = 1; i <= 25; i++) await _h.SayAsync($".remember key {i:00} is value {i}");
+        await _h.SayAsync(".remember other is elsewhere", guild: Domain.Common.GuildId.FromName("elsewhere"));
+        await _h.SayAsync(".remember meeting room is 4b");
+        await _h.SayAsync(".remember standup meeting is 9:30");
+
+        var all = await _h.SayAsync(".remember search");
+        var fuzzy = await _h.SayAsync(".remember search meetng");
+
+        Assert.EndsWith("…and 7 more", all);
+        Assert.Equal(21, all!.Split('\n').Length - 1);
+        Assert.DoesNotContain("elsewhere", all);
+        Assert.Equal(["Keys matching `meetng`:", "• `meeting room` — 4b", "• `standup meeting` — 9:30"], fuzzy!.Split('\n'));
+    }
+
+    [Fact]
+    public async Task History_pages_ten_per_reply_newest_first()
+    {
+        for (var i = 1; i <= 12; i++)
+        {
+            _h.Time.Advance(TimeSpan.FromMinutes(1));
+            await _h.SayAsync($".remember k is v{i}", user: i % 2 == 0 ? "bob" : "alice");
+        }
+
+        var first = await _h.SayAsync(".remember history k");
+        var second = await _h.SayAsync(".remember history k page 2");
+        var beyond = await _h.SayAsync(".remember history k page 3");
+
+        Snapshot.Match(new[] { first, second, beyond });
+    }
+
+    [Fact]
+    public async Task Help_lists_every_command()
+    {
+        Snapshot.Match(await _h.SayAsync(".help"));
+    }
+
+    private async Task<IReadOnlyList<EventEnvelope>> EventsAsync()
+    {
+        var all = new List<EventEnvelope>();
+        await foreach (var e in _h.Host.Services.GetRequiredService<IEventReader>().ReadAllAsync(default)) all.Add(e);
+        return all;
+    }
+
+    private async Task AssertNothingStoredAsync() => Assert.Empty(await EventsAsync());
+}
