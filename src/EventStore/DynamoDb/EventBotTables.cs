@@ -1,0 +1,64 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace EventBot.EventStore.DynamoDb;
+
+/// <summary>
+/// The DynamoDB table definitions, written once. <c>tables create</c>, <c>tables verify</c>, the LocalStack init
+/// script and Terraform must all agree with these; tests prove it.
+/// </summary>
+public static class EventBotTables
+{
+    public const string DefaultPrefix = "eventbot-";
+
+    // Events table: one item per event, partition = stream, sort = version; Streams carry every new item.
+    public const string EventsSuffix = "events";
+    public const string StreamId = "stream_id";
+    public const string Version = "version";
+    public const string GuildIndex = "by_guild";
+    public const string GuildCategory = "guild_category";
+    public const string RecordedAt = "recorded_at";
+
+    // Views table: single-table design for every read model, checkpoints, dead letters and generation pointers.
+    public const string ViewsSuffix = "views";
+    public const string Pk = "pk";
+    public const string Sk = "sk";
+
+    public static string EventsTableName(string prefix) => prefix + EventsSuffix;
+
+    public static string ViewsTableName(string prefix) => prefix + ViewsSuffix;
+
+    public static CreateTableRequest Events(string prefix) => new()
+    {
+        TableName = EventsTableName(prefix),
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        KeySchema = [new(StreamId, KeyType.HASH), new(Version, KeyType.RANGE)],
+        AttributeDefinitions =
+        [
+            new(StreamId, ScalarAttributeType.S),
+            new(Version, ScalarAttributeType.N),
+            new(GuildCategory, ScalarAttributeType.S),
+            new(RecordedAt, ScalarAttributeType.S),
+        ],
+        GlobalSecondaryIndexes =
+        [
+            new GlobalSecondaryIndex
+            {
+                IndexName = GuildIndex,
+                KeySchema = [new(GuildCategory, KeyType.HASH), new(RecordedAt, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+        ],
+        StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_IMAGE },
+    };
+
+    public static CreateTableRequest Views(string prefix) => new()
+    {
+        TableName = ViewsTableName(prefix),
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        KeySchema = [new(Pk, KeyType.HASH), new(Sk, KeyType.RANGE)],
+        AttributeDefinitions = [new(Pk, ScalarAttributeType.S), new(Sk, ScalarAttributeType.S)],
+    };
+
+    public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Views(prefix)];
+}

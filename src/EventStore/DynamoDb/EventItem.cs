@@ -1,0 +1,71 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+
+namespace EventBot.EventStore.DynamoDb;
+
+/// <summary>
+/// The item schema of the events table, apart from the logical event: how an envelope becomes an item and back.
+/// Idempotency markers share the table (so they commit in the same transaction) but are not events.
+/// </summary>
+public static class EventItem
+{
+    public const string EventId = "event_id";
+    public const string Type = "type";
+    public const string SchemaVersion = "schema_version";
+    public const string Data = "data";
+    public const string GuildId = "guild_id";
+    public const string ActorId = "actor_id";
+    public const string ActorName = "actor_name";
+    public const string Source = "source";
+
+    // Marker attributes: the first outcome of a source message.
+    public const string MarkerPrefix = "idempotency#";
+    public const string MarkerStream = "target_stream";
+    public const string MarkerFirst = "first_version";
+    public const string MarkerLast = "last_version";
+
+    public static string MarkerKey(string source) => MarkerPrefix + source;
+
+    public static string GuildCategory(string guildId, string category) => $"{guildId}#{category}";
+
+    public static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static Dictionary<string, AttributeValue> ToItem(EventEnvelope e) => new(StringComparer.Ordinal)
+    {
+        [EventBotTables.StreamId] = new() { S = e.StreamId },
+        [EventBotTables.Version] = N(e.Version),
+        [EventId] = new() { S = e.EventId.ToString() },
+        [Type] = new() { S = e.Type },
+        [SchemaVersion] = N(e.SchemaVersion),
+        [Data] = new() { S = e.Data },
+        [GuildId] = new() { S = e.GuildId },
+        [EventBotTables.GuildCategory] = new() { S = GuildCategory(e.GuildId, Domain.Common.StreamIds.Category(e.StreamId)) },
+        [ActorId] = new() { S = e.ActorId },
+        [ActorName] = new() { S = e.ActorName },
+        [Source] = new() { S = e.Source },
+        [EventBotTables.RecordedAt] = new() { S = FormatTime(e.RecordedAt) },
+    };
+
+    /// <summary>True for items that are events (not markers, not foreign items in a shared table).</summary>
+    public static bool IsEvent(IReadOnlyDictionary<string, AttributeValue>? item) =>
+        item is not null
+        && item.TryGetValue(EventBotTables.StreamId, out var s) && s.S is { } stream && !stream.StartsWith(MarkerPrefix, StringComparison.Ordinal)
+        && item.TryGetValue(EventBotTables.Version, out var v) && v.N is not null
+        && item.TryGetValue(Type, out var t) && t.S is not null
+        && item.TryGetValue(Data, out var d) && d.S is not null;
+
+    public static EventEnvelope FromItem(IReadOnlyDictionary<string, AttributeValue> item) => new(
+        StreamId: item[EventBotTables.StreamId].S,
+        Version: long.Parse(item[EventBotTables.Version].N, CultureInfo.InvariantCulture),
+        EventId: Guid.Parse(item[EventId].S),
+        Type: item[Type].S,
+        SchemaVersion: int.Parse(item[SchemaVersion].N, CultureInfo.InvariantCulture),
+        Data: item[Data].S,
+        GuildId: item[GuildId].S,
+        ActorId: item[ActorId].S,
+        ActorName: item[ActorName].S,
+        Source: item[Source].S,
+        RecordedAt: DateTimeOffset.Parse(item[EventBotTables.RecordedAt].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+
+    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+}
