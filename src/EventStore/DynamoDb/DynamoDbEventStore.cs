@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace EventBot.EventStore.DynamoDb;
+
+/// <summary>
+/// The event store on DynamoDB. An append is one TransactWriteItems: a conditional put per event
+/// (<c>attribute_not_exists</c> on the key, so a version can exist only once), a condition check that the expected
+/// version is the stream's last, and the idempotency marker of the source message. A failed condition comes back
+/// as a value, never an exception.
+/// </summary>
+public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore
+{
+    private const int MaxTransactItems = 100;
+    private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
+
+    public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
+    {
+        if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        if (events.Count + 2 > MaxTransactItems)
+            throw new ArgumentException($"At most {MaxTransactItems - 2} events fit one append.", nameof(events));
+
+        var now = time.GetUtcNow();
+        var envelopes = events.Select((e, i) => new EventEnvelope(stream.Value, expectedVersion + i + 1, Guid.CreateVersion7(now), e.Type,
+            e.SchemaVersion, e.Data, context.GuildId, context.ActorId, context.ActorName, context.Source, now)).ToList();
+        var lastVersion = expectedVersion + events.Count;
+
+        var items = new List<TransactWriteItem>(events.Count + 2);
+        if (expectedVersion > 0)
+        {
+            // attribute_not_exists on the new versions alone would accept a caller that skipped versions.
+            items.Add(new TransactWriteItem
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = _table,
+                    Key = Key(stream.Value, expectedVersion),
+                    ConditionExpression = "attribute_exists(#s)",
+                    ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
+                },
+            });
+        }
+        items.AddRange(envelopes.Select(e => new TransactWriteItem
+        {
+            Put = new Put
+            {
+                TableName = _table,
+                Item = EventItem.ToItem(e),
+                ConditionExpression = "attribute_not_exists(#s)",
+                ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
+            },
+        }));
+        items.Add(new TransactWriteItem
+        {
+            Put = new Put
+            {
+                TableName = _table,
+                Item = new()
+                {
+                    [EventBotTables.StreamId] = new() { S = EventItem.MarkerKey(context.Source) },
+                    [EventBotTables.Version] = EventItem.N(0),
+                    [EventItem.MarkerStream] = new() { S = stream.Value },
+                    [EventItem.MarkerFirst] = EventItem.N(expectedVersion + 1),
+                    [EventItem.MarkerLast] = EventItem.N(lastVersion),
+                    [EventBotTables.RecordedAt] = new() { S = EventItem.FormatTime(now) },
+                },
+                ConditionExpression = "attribute_not_exists(#s)",
+                ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
+            },
+        });
+
+        try
+        {
+            await client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
+            return new AppendResult.Appended(envelopes, lastVersion);
+        }
+        catch (TransactionCanceledException ex)
+        {
+            var reasons = ex.CancellationReasons ?? [];
+            var markerFailed = reasons.Count == items.Count && reasons[^1].Code == "ConditionalCheckFailed";
+            if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
+            if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
+                return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
+            throw; // TransactionConflict, throttling after SDK retries, …: the caller sees a real failure.
+        }
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct)
+    {
+        var events = new List<EventEnvelope>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                ConsistentRead = true,
+                KeyConditionExpression = "#s = :s AND #v >= :v",
+                ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId, ["#v"] = EventBotTables.Version },
+                ExpressionAttributeValues = new() { [":s"] = new() { S = stream.Value }, [":v"] = EventItem.N(Math.Max(1, fromVersion)) },
+                ExclusiveStartKey = start,
+            }, ct);
+            events.AddRange((page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return events;
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct)
+    {
+        var events = new List<EventEnvelope>(take);
+        var toSkip = skip;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                IndexName = EventBotTables.GuildIndex,
+                KeyConditionExpression = "#g = :g",
+                ExpressionAttributeNames = new() { ["#g"] = EventBotTables.GuildCategory },
+                ExpressionAttributeValues = new() { [":g"] = new() { S = EventItem.GuildCategory(guildId, category) } },
+                ScanIndexForward = false,
+                Limit = Math.Min(1000, toSkip + take - events.Count),
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var item in page.Items ?? [])
+            {
+                if (toSkip > 0) { toSkip--; continue; }
+                if (events.Count < take) events.Add(EventItem.FromItem(item));
+            }
+            start = page.LastEvaluatedKey is { Count: > 0 } next && events.Count < take ? next : null;
+        }
+        while (start is not null);
+        return events;
+    }
+
+    /// <summary>Every event via a parallel Scan; each stream lives in one segment, read in order, so per-stream order holds.</summary>
+    public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var segments = Math.Max(1, options.ScanSegments);
+        var channel = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(4096) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producers = Task.WhenAll(Enumerable.Range(0, segments).Select(segment => ScanSegmentAsync(segment, segments, channel.Writer, stop.Token)))
+            .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(ct)) yield return e;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producers;
+        }
+    }
+
+    private async Task ScanSegmentAsync(int segment, int total, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.ScanAsync(new ScanRequest
+            {
+                TableName = _table,
+                Segment = segment,
+                TotalSegments = total,
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var item in page.Items ?? [])
+                if (EventItem.IsEvent(item)) await writer.WriteAsync(EventItem.FromItem(item), ct);
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+    }
+
+    private async Task<AppendResult.AlreadyProcessed?> ReadMarkerAsync(string source, CancellationToken ct)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = _table,
+            Key = Key(EventItem.MarkerKey(source), 0),
+            ConsistentRead = true,
+        }, ct);
+        if (response.Item is not { Count: > 0 } item) return null;
+        return new AppendResult.AlreadyProcessed(item[EventItem.MarkerStream].S,
+            long.Parse(item[EventItem.MarkerFirst].N, System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(item[EventItem.MarkerLast].N, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<long> LastVersionAsync(string stream, CancellationToken ct)
+    {
+        var page = await client.QueryAsync(new QueryRequest
+        {
+            TableName = _table,
+            ConsistentRead = true,
+            KeyConditionExpression = "#s = :s",
+            ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId, ["#v"] = EventBotTables.Version },
+            ExpressionAttributeValues = new() { [":s"] = new() { S = stream } },
+            ScanIndexForward = false,
+            Limit = 1,
+            ProjectionExpression = "#s, #v",
+        }, ct);
+        return page.Items is not { Count: > 0 } found ? 0 : long.Parse(found[0][EventBotTables.Version].N, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string stream, long version) => new()
+    {
+        [EventBotTables.StreamId] = new() { S = stream },
+        [EventBotTables.Version] = EventItem.N(version),
+    };
+}
+
+/// <summary>DynamoDB settings for the stores (bound from <c>EVENTBOT_TABLE_PREFIX</c> etc.).</summary>
+public sealed class DynamoDbStoreOptions
+{
+    /// <summary>Prefix of both table names (<c>EVENTBOT_TABLE_PREFIX</c>). Default <c>eventbot-</c>.</summary>
+    public string TablePrefix { get; set; } = EventBotTables.DefaultPrefix;
+
+    /// <summary>Parallel Scan segments for replay (<c>EVENTBOT_SCAN_SEGMENTS</c>). Default 8.</summary>
+    public int ScanSegments { get; set; } = 8;
+}

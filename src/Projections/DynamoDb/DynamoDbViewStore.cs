@@ -1,0 +1,138 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using EventBot.EventStore.DynamoDb;
+using EventBot.Projections.Core;
+
+namespace EventBot.Projections.DynamoDb;
+
+/// <summary>
+/// Read models in the views table (single-table design): a row is an item keyed by partition and sort, with its
+/// body, its per-stream applied versions (a map) and a revision that every write checks. Named values
+/// (checkpoints, generation pointers, dead letters) live under their own partition.
+/// </summary>
+public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptions options) : IViewStore
+{
+    private const string ValuesPartition = "meta#values";
+    private const string Body = "body";
+    private const string Applied = "applied";
+    private const string Revision = "revision";
+    private const string Value = "value";
+    private readonly string _table = EventBotTables.ViewsTableName(options.TablePrefix);
+
+    public async Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort), ConsistentRead = true }, ct);
+        return response.Item is { Count: > 0 } item ? ToRow(item) : null;
+    }
+
+    public async Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct)
+    {
+        var rows = new List<ViewRow>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                ConsistentRead = true,
+                KeyConditionExpression = "#pk = :pk",
+                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
+                ExpressionAttributeValues = new() { [":pk"] = new() { S = partition } },
+                ExclusiveStartKey = start,
+            }, ct);
+            rows.AddRange((page.Items ?? []).Select(ToRow));
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return rows;
+    }
+
+    public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
+    {
+        var item = Key(row.Key.Partition, row.Key.Sort);
+        item[Body] = new AttributeValue { S = row.Body };
+        item[Applied] = new AttributeValue { M = row.Applied.ToDictionary(a => a.Key, a => EventItem.N(a.Value)) };
+        item[Revision] = EventItem.N(row.Revision);
+        var request = new PutItemRequest
+        {
+            TableName = _table,
+            Item = item,
+            ExpressionAttributeNames = new() { ["#r"] = Revision },
+            ConditionExpression = expectedRevision == 0 ? "attribute_not_exists(#r)" : "#r = :expected",
+        };
+        if (expectedRevision != 0) request.ExpressionAttributeValues = new() { [":expected"] = EventItem.N(expectedRevision) };
+        try
+        {
+            await client.PutItemAsync(request, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Generation clean-up. Partitions cannot be listed by prefix without a Scan; this runs only after a rebuild
+    /// flip, in the background, never on a query path.
+    /// </summary>
+    public async Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct)
+    {
+        long deleted = 0;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.ScanAsync(new ScanRequest
+            {
+                TableName = _table,
+                FilterExpression = "begins_with(#pk, :prefix)",
+                ProjectionExpression = "#pk, #sk",
+                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#sk"] = EventBotTables.Sk },
+                ExpressionAttributeValues = new() { [":prefix"] = new() { S = partitionPrefix } },
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var chunk in (page.Items ?? []).Chunk(25))
+            {
+                var writes = chunk.Select(i => new WriteRequest(new DeleteRequest(i))).ToList();
+                var pending = new Dictionary<string, List<WriteRequest>> { [_table] = writes };
+                for (var attempt = 0; pending.Count > 0 && pending.Values.Sum(v => v.Count) > 0; attempt++)
+                {
+                    if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), ct);
+                    var result = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
+                    pending = result.UnprocessedItems ?? [];
+                }
+                deleted += chunk.Length;
+            }
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return deleted;
+    }
+
+    public async Task<string?> GetValueAsync(string name, CancellationToken ct)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(ValuesPartition, name), ConsistentRead = true }, ct);
+        return response.Item is { Count: > 0 } item && item.TryGetValue(Value, out var v) ? v.S : null;
+    }
+
+    public async Task SetValueAsync(string name, string value, CancellationToken ct)
+    {
+        var item = Key(ValuesPartition, name);
+        item[Value] = new AttributeValue { S = value };
+        await client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, ct);
+    }
+
+    private static Dictionary<string, AttributeValue> Key(string partition, string sort) => new()
+    {
+        [EventBotTables.Pk] = new() { S = partition },
+        [EventBotTables.Sk] = new() { S = sort },
+    };
+
+    private static ViewRow ToRow(Dictionary<string, AttributeValue> item) => new(
+        new ViewKey(item[EventBotTables.Pk].S, item[EventBotTables.Sk].S),
+        item[Body].S,
+        (item.TryGetValue(Applied, out var applied) && applied.M is not null ? applied.M : [])
+            .ToDictionary(a => a.Key, a => long.Parse(a.Value.N, CultureInfo.InvariantCulture), StringComparer.Ordinal),
+        long.Parse(item[Revision].N, CultureInfo.InvariantCulture));
+}
