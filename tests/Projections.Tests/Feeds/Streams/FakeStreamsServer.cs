@@ -22,8 +22,16 @@ sealed class FakeStreamsServer : HttpMessageHandler
 
     public int DescribeStreamPageSize { get; set; } = 100;
 
-    /// <summary>Every call: operation and its JSON body.</summary>
-    public List<(string Operation, JsonObject Body)> Calls { get; } = [];
+    readonly List<(string Operation, JsonObject Body)> _calls = [];
+
+    /// <summary>Every call so far (a snapshot): operation and its JSON body.</summary>
+    public IReadOnlyList<(string Operation, JsonObject Body)> Calls
+    {
+        get
+        {
+            lock (_calls) return _calls.ToList();
+        }
+    }
 
     /// <summary>The headers of every request, for signing assertions.</summary>
     public List<Dictionary<string, string>> RequestHeaders { get; } = [];
@@ -92,7 +100,7 @@ sealed class FakeStreamsServer : HttpMessageHandler
 
         var operation = target["DynamoDBStreams_20120810.".Length..];
         var body = JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))!.AsObject();
-        Calls.Add((operation, body));
+        lock (_calls) _calls.Add((operation, body));
 
         var fault = _faults.FindIndex(f => f.Operation == operation);
         if (fault >= 0)
