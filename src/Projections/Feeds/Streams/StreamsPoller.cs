@@ -49,15 +49,16 @@ public sealed partial class StreamsPoller : IDisposable
     bool _polledOnce;
 
     /// <param name="dynamoDb">For DescribeTable's LatestStreamArn; when null the stream is found with ListStreams.</param>
+    /// <param name="meterFactory">Publishes <see cref="Metrics"/>; null: a meter of its own.</param>
     /// <param name="jitter">Randomness for backoff jitter; tests pass a seeded one.</param>
     public StreamsPoller(
         IDynamoDbStreamsClient streams,
-        IAmazonDynamoDB? dynamoDb,
         IStreamBatchHandler handler,
         IShardCheckpointStore checkpoints,
         IOptions<StreamsPollerOptions> options,
         TimeProvider time,
         ILogger<StreamsPoller> logger,
+        IAmazonDynamoDB? dynamoDb = null,
         IMeterFactory? meterFactory = null,
         Random? jitter = null)
     {

@@ -13,9 +13,9 @@ public sealed class StreamsPollerIntegrationTests(DynamoDbLocalFixture dynamo)
     readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 
     StreamsPoller Poller(EventsTable table, IStreamBatchHandler handler, IShardCheckpointStore checkpoints, int batchLimit = 1000) =>
-        new(table.StreamsClient(), dynamo.Client, handler, checkpoints,
+        new(table.StreamsClient(), handler, checkpoints,
             Options.Create(new StreamsPollerOptions { TableName = table.Name, BatchLimit = batchLimit, InitialBackoff = TimeSpan.Zero }),
-            _time, NullLogger<StreamsPoller>.Instance);
+            _time, NullLogger<StreamsPoller>.Instance, dynamo.Client);
 
     static async Task DrainAsync(StreamsPoller poller)
     {

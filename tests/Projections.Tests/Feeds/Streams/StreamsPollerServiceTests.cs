@@ -24,7 +24,7 @@ public sealed class StreamsPollerServiceTests
         var client = new DynamoDbStreamsClient(new HttpClient(_server),
             new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
-        var poller = new StreamsPoller(client, null, _handler, new InMemoryShardCheckpointStore(), options, _time, NullLogger<StreamsPoller>.Instance);
+        var poller = new StreamsPoller(client, _handler, new InMemoryShardCheckpointStore(), options, _time, NullLogger<StreamsPoller>.Instance);
         return (new StreamsPollerService(poller, options, _time, NullLogger<StreamsPollerService>.Instance), poller);
     }
 

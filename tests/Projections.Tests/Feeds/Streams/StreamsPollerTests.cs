@@ -25,7 +25,7 @@ public sealed class StreamsPollerTests
         var client = new DynamoDbStreamsClient(new HttpClient(_server),
             new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
             new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
-        return new StreamsPoller(client, null, _handler, _checkpoints, Options.Create(options), _time, _log, jitter: new Random(7));
+        return new StreamsPoller(client, _handler, _checkpoints, Options.Create(options), _time, _log, jitter: new Random(7));
     }
 
     IEnumerable<(string Pk, int Version)> Applied => _handler.Applied.Select(EventsTable.Key);
