@@ -103,10 +103,10 @@ public sealed partial class StreamsPoller : IDisposable
             {
                 await DiscoverAsync(ct);
             }
-            catch (DynamoDbStreamsException e) when (e.IsRetryable)
+            catch (Exception e) when (IsTransient(e, ct))
             {
                 // Retries were exhausted: keep the shards we know and try again next round.
-                Log.RoundGaveUp(_logger, "DescribeStream", e.Kind, e);
+                Log.RoundGaveUp(_logger, "Shard discovery", Reason(e), e);
                 if (_streamArn is null) return new StreamsPollResult(0, false);
             }
         }
@@ -131,9 +131,9 @@ public sealed partial class StreamsPoller : IDisposable
                     behind++;
                 }
             }
-            catch (DynamoDbStreamsException e) when (e.IsRetryable)
+            catch (Exception e) when (IsTransient(e, ct))
             {
-                Log.RoundGaveUp(_logger, "GetRecords", e.Kind, e);
+                Log.RoundGaveUp(_logger, "Reading shard " + shard.Shard.ShardId, Reason(e), e);
                 behind++;
                 break;
             }
@@ -351,6 +351,8 @@ public sealed partial class StreamsPoller : IDisposable
         }
     }
 
+    static string Reason(Exception e) => e is DynamoDbStreamsException s ? s.Kind.ToString() : e.GetType().Name;
+
     static bool IsTransient(Exception e, CancellationToken ct) => e switch
     {
         DynamoDbStreamsException s => s.IsRetryable,
@@ -420,8 +422,8 @@ public sealed partial class StreamsPoller : IDisposable
         [LoggerMessage(8, LogLevel.Error, "Shard {ShardId} no longer exists (checkpoint {Checkpoint}); anything unread in it is lost")]
         public static partial void ShardGone(ILogger logger, string shardId, string? checkpoint, Exception exception);
 
-        [LoggerMessage(9, LogLevel.Error, "DynamoDB Streams {Operation} still failing ({Kind}) after retries; trying again next round")]
-        public static partial void RoundGaveUp(ILogger logger, string operation, StreamsErrorKind kind, Exception exception);
+        [LoggerMessage(9, LogLevel.Error, "{Step} still failing ({Reason}) after retries; trying again next round")]
+        public static partial void RoundGaveUp(ILogger logger, string step, string reason, Exception exception);
 
         [LoggerMessage(10, LogLevel.Warning, "The table's stream changed from {Old} to {New}; reading the new one from its start")]
         public static partial void StreamChanged(ILogger logger, string old, string @new);

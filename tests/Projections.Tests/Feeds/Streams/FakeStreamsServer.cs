@@ -16,6 +16,9 @@ sealed class FakeStreamsServer : HttpMessageHandler
     public const string TableName = "events";
     public const string StreamArn = "arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/2026-11-27T00:00:00.000";
 
+    /// <summary>A fault type that fails the call below HTTP, as a dropped connection does.</summary>
+    public const string NetworkFailure = "network";
+
     readonly List<FakeShard> _shards = [];
     readonly List<(string Operation, HttpStatusCode Status, string Type)> _faults = [];
     long _sequence = 100_000_000_000_000_000;
@@ -107,6 +110,7 @@ sealed class FakeStreamsServer : HttpMessageHandler
         {
             var (_, status, type) = _faults[fault];
             _faults.RemoveAt(fault);
+            if (type == NetworkFailure) throw new HttpRequestException("connection reset (scripted)");
             return status >= HttpStatusCode.InternalServerError && type.Length == 0
                 ? new HttpResponseMessage(status) { Content = new StringContent("<html>Bad gateway</html>") }
                 : Error(status, type, "scripted");

@@ -214,6 +214,24 @@ public sealed class StreamsPollerTests
     }
 
     [Fact]
+    public async Task NetworkFailures_AreRetried_AndDoNotEndThePoller()
+    {
+        _server.AddShard("shardId-1");
+        _server.Put("shardId-1", "x", 1);
+        _server.FailNext("DescribeStream", 0, FakeStreamsServer.NetworkFailure, times: 2);
+        _server.FailNext("GetRecords", 0, FakeStreamsServer.NetworkFailure, times: 3);
+        using var poller = Poller(o => o.MaxRetries = 1);
+
+        var discoveryFailed = await poller.PollOnceAsync(CancellationToken.None);
+        var readFailed = await poller.PollOnceAsync(CancellationToken.None);
+        var recovered = await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal((0, 0, 1), (discoveryFailed.RecordsDelivered, readFailed.RecordsDelivered, recovered.RecordsDelivered));
+        Assert.Equal(3, poller.Metrics.Retries);
+        Assert.Equal(2, _log.Entries.Count(e => e.Level == LogLevel.Error && e.Id.Id == 9));
+    }
+
+    [Fact]
     public async Task NonRetryableErrors_Surface()
     {
         _server.AddShard("shardId-1");
