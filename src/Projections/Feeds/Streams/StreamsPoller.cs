@@ -155,8 +155,16 @@ public sealed partial class StreamsPoller : IDisposable
 
         var shards = await RetryAsync("DescribeStream", () => _streams.DescribeAllShardsAsync(arn, ct), ct);
         var current = shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in _shards.Keys.Where(id => !current.Contains(id)).ToList())
-            _shards.Remove(gone); // Trimmed away after 24 h; its children no longer wait for it.
+        foreach (var gone in _shards.Values.Where(s => !current.Contains(s.Shard.ShardId)).ToList())
+        {
+            // Trimmed away after 24 h; its children no longer wait for it. Unread records in it are lost.
+            _shards.Remove(gone.Shard.ShardId);
+            if (!gone.Finished)
+            {
+                Log.ShardGone(_logger, gone.Shard.ShardId, gone.Checkpoint, null);
+                Metrics.Trimmed();
+            }
+        }
 
         var added = 0;
         foreach (var shard in shards)
@@ -420,7 +428,7 @@ public sealed partial class StreamsPoller : IDisposable
         public static partial void ShardFinished(ILogger logger, string shardId, string? checkpoint);
 
         [LoggerMessage(8, LogLevel.Error, "Shard {ShardId} no longer exists (checkpoint {Checkpoint}); anything unread in it is lost")]
-        public static partial void ShardGone(ILogger logger, string shardId, string? checkpoint, Exception exception);
+        public static partial void ShardGone(ILogger logger, string shardId, string? checkpoint, Exception? exception);
 
         [LoggerMessage(9, LogLevel.Error, "{Step} still failing ({Reason}) after retries; trying again next round")]
         public static partial void RoundGaveUp(ILogger logger, string step, string reason, Exception exception);

@@ -264,6 +264,26 @@ public sealed class StreamsPollerTests
     }
 
     [Fact]
+    public async Task UnfinishedShardDroppedFromTheStream_IsReportedAsLost()
+    {
+        _server.AddShard("shardId-old");
+        _server.Put("shardId-old", "x", 1);
+        _server.AddShard("shardId-new", parentShardId: "shardId-old");
+        _server.Put("shardId-new", "x", 2);
+        using var poller = Poller(o => o.RediscoveryPeriod = TimeSpan.FromMinutes(1));
+        _handler.FailOnceAt(r => EventsTable.Key(r).Version == 1);
+        await poller.PollOnceAsync(CancellationToken.None);
+        _server.Remove("shardId-old");
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal([2], Applied.Select(k => k.Version));
+        Assert.Equal(1, poller.Metrics.TrimmedData);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Id.Id == 8);
+    }
+
+    [Fact]
     public async Task PageCap_LeavesMorePending_AndLagShowsHowFarBehind()
     {
         _server.AddShard("shardId-1");
