@@ -44,6 +44,8 @@ public sealed partial class StreamsPoller : IDisposable
     string? _streamArn;
     DateTimeOffset? _lastDiscovery;
     bool _rediscoverSoon;
+    // Lag is read by the metrics gauge on another thread.
+    readonly Lock _lagLock = new();
     DateTimeOffset? _newestRecordTime;
     int _shardsBehind;
     bool _polledOnce;
@@ -86,11 +88,16 @@ public sealed partial class StreamsPoller : IDisposable
     {
         get
         {
-            if (!_polledOnce) return new StreamsLag(_newestRecordTime, null, 0);
-            if (_shardsBehind == 0) return new StreamsLag(_newestRecordTime, TimeSpan.Zero, 0);
-            var behind = _newestRecordTime is { } newest ? _time.GetUtcNow() - newest : (TimeSpan?)null;
-            return new StreamsLag(_newestRecordTime, behind is { } b && b < TimeSpan.Zero ? TimeSpan.Zero : behind, _shardsBehind);
+            lock (_lagLock) return ComputeLag();
         }
+    }
+
+    StreamsLag ComputeLag()
+    {
+        if (!_polledOnce) return new StreamsLag(_newestRecordTime, null, 0);
+        if (_shardsBehind == 0) return new StreamsLag(_newestRecordTime, TimeSpan.Zero, 0);
+        var behind = _newestRecordTime is { } newest ? _time.GetUtcNow() - newest : (TimeSpan?)null;
+        return new StreamsLag(_newestRecordTime, behind is { } b && b < TimeSpan.Zero ? TimeSpan.Zero : behind, _shardsBehind);
     }
 
     /// <summary>One round: rediscover shards when due, then read every ready shard up to its page cap.</summary>
@@ -138,8 +145,11 @@ public sealed partial class StreamsPoller : IDisposable
                 break;
             }
         }
-        _shardsBehind = behind;
-        _polledOnce = true;
+        lock (_lagLock)
+        {
+            _shardsBehind = behind;
+            _polledOnce = true;
+        }
         return new StreamsPollResult(delivered, morePending);
     }
 
@@ -290,8 +300,11 @@ public sealed partial class StreamsPoller : IDisposable
             Metrics.Delivered(applied);
             foreach (var record in records.Take(applied))
             {
-                if (record.ApproximateCreationDateTime is { } created && (_newestRecordTime is null || created > _newestRecordTime))
-                    _newestRecordTime = created;
+                if (record.ApproximateCreationDateTime is not { } created) continue;
+                lock (_lagLock)
+                {
+                    if (_newestRecordTime is null || created > _newestRecordTime) _newestRecordTime = created;
+                }
             }
         }
         if (applied < records.Count)

@@ -12,10 +12,10 @@ public sealed class StreamsPollerIntegrationTests(DynamoDbLocalFixture dynamo)
 {
     readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 
-    StreamsPoller Poller(EventsTable table, IStreamBatchHandler handler, IShardCheckpointStore checkpoints, int batchLimit = 1000) =>
+    StreamsPoller Poller(EventsTable table, IStreamBatchHandler handler, IShardCheckpointStore checkpoints, int batchLimit = 1000, bool describeTable = true) =>
         new(table.StreamsClient(), handler, checkpoints,
             Options.Create(new StreamsPollerOptions { TableName = table.Name, BatchLimit = batchLimit, InitialBackoff = TimeSpan.Zero }),
-            _time, NullLogger<StreamsPoller>.Instance, dynamo.Client);
+            _time, NullLogger<StreamsPoller>.Instance, describeTable ? dynamo.Client : null);
 
     static async Task DrainAsync(StreamsPoller poller)
     {
@@ -120,5 +120,19 @@ public sealed class StreamsPollerIntegrationTests(DynamoDbLocalFixture dynamo)
         // The handler had applied version 1 before throwing; the poller cannot know, so it comes again.
         Assert.Equal([1, 1, 2, 3], handler.Applied.Select(r => EventsTable.Key(r).Version));
         Assert.Equal(1, poller.Metrics.HandlerFailures);
+    }
+
+    [Fact]
+    public async Task WithoutADynamoDbClient_FindsTheStreamWithListStreams()
+    {
+        var table = await EventsTable.CreateAsync(dynamo);
+        await table.PutAsync("play/g/u", 1, "rock");
+        var handler = new RecordingHandler();
+        using var poller = Poller(table, handler, new InMemoryShardCheckpointStore(), describeTable: false);
+
+        await DrainAsync(poller);
+
+        Assert.Equal(table.StreamArn, poller.StreamArn);
+        Assert.Equal([("play/g/u", 1)], handler.Applied.Select(EventsTable.Key));
     }
 }
