@@ -250,6 +250,11 @@ public sealed partial class StreamsPoller : IDisposable
                 state.Iterator = await GetIteratorAsync(state, ShardIteratorType.TrimHorizon, null, ct);
                 continue;
             }
+            catch (DynamoDbStreamsException e) when (e.Kind == StreamsErrorKind.ResourceNotFound)
+            {
+                ReportGone(state, e);
+                return new ShardRead(delivered, false, true);
+            }
 
             if (result.Records.Count > 0)
             {
@@ -339,13 +344,19 @@ public sealed partial class StreamsPoller : IDisposable
         }
         catch (DynamoDbStreamsException e) when (e.Kind == StreamsErrorKind.ResourceNotFound)
         {
-            // The shard aged out between DescribeStream and now: whatever it held unread is gone.
-            Log.ShardGone(_logger, state.Shard.ShardId, state.Checkpoint, e);
-            Metrics.Trimmed();
-            state.Finished = true;
-            _rediscoverSoon = true;
+            ReportGone(state, e);
             return null;
         }
+    }
+
+    /// <summary>The shard aged out after DescribeStream listed it: whatever it held unread is lost.</summary>
+    void ReportGone(ShardState state, DynamoDbStreamsException e)
+    {
+        Log.ShardGone(_logger, state.Shard.ShardId, state.Checkpoint, e);
+        Metrics.Trimmed();
+        state.Finished = true;
+        state.Iterator = null;
+        _rediscoverSoon = true;
     }
 
     void ReportTrimmed(ShardState state, DynamoDbStreamsException e)

@@ -264,6 +264,26 @@ public sealed class StreamsPollerTests
     }
 
     [Fact]
+    public async Task ShardGoneWhileReading_IsReportedAndItsChildrenProceed()
+    {
+        _server.AddShard("shardId-old");
+        _server.Put("shardId-old", "x", 1);
+        using var poller = Poller();
+        await poller.PollOnceAsync(CancellationToken.None); // holds an iterator on shardId-old now
+        _server.AddShard("shardId-new", parentShardId: "shardId-old");
+        _server.Put("shardId-new", "x", 2);
+        _server.Remove("shardId-old");
+
+        var gone = await poller.PollOnceAsync(CancellationToken.None);
+        var next = await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (gone.RecordsDelivered, next.RecordsDelivered));
+        Assert.Equal([1, 2], Applied.Select(k => k.Version));
+        Assert.Equal(1, poller.Metrics.TrimmedData);
+        Assert.Contains(_log.Entries, e => e.Level == LogLevel.Error && e.Id.Id == 8);
+    }
+
+    [Fact]
     public async Task UnfinishedShardDroppedFromTheStream_IsReportedAsLost()
     {
         _server.AddShard("shardId-old");
