@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need, runs every test, and cleans up after itself.
-# CI (.ci/run) calls exactly this.
+# The one test command: installs what the tests need (Java 17 and DynamoDB Local when missing), starts DynamoDB
+# Local on a free port, runs every test, and stops it again. CI (.ci/run) calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,11 @@ if ! command -v dotnet >/dev/null; then
   echo "test.sh: the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH" >&2
   exit 1
 fi
+
+scripts/dynamodb-local.sh install
+# One DynamoDB Local for the whole run; the test fixtures use it through EVENTBOT_TEST_DYNAMODB_URL.
+eval "$(scripts/dynamodb-local.sh start)"
+trap 'scripts/dynamodb-local.sh stop' EXIT
 
 dotnet restore EventBot.sln --nologo -v quiet
 dotnet build EventBot.sln --no-restore --nologo -v quiet -c Release
