@@ -83,6 +83,56 @@ public sealed class GatewayTests
         Assert.True(connection.HeartbeatTimes[0] - before < TimeSpan.FromSeconds(10), "the heartbeat should answer op 1, not wait for the schedule");
     }
 
+    [Fact]
+    public async Task Cancellation_ClosesWith1000_AndRunAsyncReturnsQuietly()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var run = discord.Gateway.RunAsync((_, _) => Task.CompletedTask, stop.Token);
+        var connection = await discord.Server.WaitForSessionAsync(0);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait.DefaultTimeout);
+
+        await connection.Ended.WaitAsync(Wait.DefaultTimeout);
+        Assert.Equal(1000, connection.ClientCloseCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwiceAtOnce_IsRefused()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        discord.StartGateway();
+        await discord.Server.WaitForSessionAsync(0);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => discord.Gateway.RunAsync((_, _) => Task.CompletedTask, CancellationToken.None));
+        Assert.Single(discord.Server.Connections);
+    }
+
+    [Fact]
+    public async Task HandlerException_IsLogged_AndLaterMessagesStillArrive()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        var seen = new List<string>();
+        using var stop = new CancellationTokenSource();
+        var run = discord.Gateway.RunAsync((m, _) =>
+        {
+            lock (seen)
+                seen.Add(m.Content);
+            return m.Content == "boom" ? throw new InvalidOperationException("handler bug") : Task.CompletedTask;
+        }, stop.Token);
+        var connection = await discord.Server.WaitForSessionAsync(0);
+
+        await connection.DispatchMessageAsync("500000000000000005", "boom");
+        await connection.DispatchMessageAsync("500000000000000006", "fine");
+        await Wait.UntilAsync(() => Count(seen) == 2);
+
+        Assert.Contains(discord.Logs.Entries, e => e.EventId == 1011 && e.Text.Contains("handler bug", StringComparison.Ordinal));
+        Assert.Single(discord.Server.Connections);
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait.DefaultTimeout);
+    }
+
     private static int Count<T>(List<T> list)
     {
         lock (list)

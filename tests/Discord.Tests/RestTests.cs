@@ -208,6 +208,17 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task NoAnswerWithinRestTimeout_IsATimeoutException()
+    {
+        await using var discord = await TestDiscord.StartAsync(configureOptions: o => o.RestTimeout = TimeSpan.FromSeconds(20));
+        discord.Server.EnqueueRest(new FakeRestResponse(200, "{}", Delay: TimeSpan.FromSeconds(2)));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => discord.Rest.SendReplyAsync(Channel, ReplyTo, "hi", null, CancellationToken.None));
+
+        Assert.Contains("/channels/{channel_id}/messages", error.Message);
+    }
+
+    [Fact]
     public async Task GetCurrentUser_ReadsTheBotUser()
     {
         await using var discord = await TestDiscord.StartAsync();

@@ -32,6 +32,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     private long? _sequence;
     private int _failedConnections;
     private int _emptyContentWarned;
+    private int _running;
     private DiscordUser? _currentUser;
 
     /// <param name="random">Uniform [0, 1) source for heartbeat and backoff jitter; tests pass a fixed one.</param>
@@ -52,6 +53,9 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     public async Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
+        // One connection per client: a second loop would identify the same shard twice (4005) and race the session state.
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+            throw new InvalidOperationException("RunAsync is already running on this gateway client.");
 
         // Handlers run off the receive loop: a slow handler must not stall reading ACKs, or we would see a false zombie.
         var messages = Channel.CreateUnbounded<DiscordIncomingMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -66,6 +70,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         }
         finally
         {
+            Volatile.Write(ref _running, 0);
             messages.Writer.TryComplete();
             try
             {
@@ -179,7 +184,15 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
             return FromClose(connection, ready: false);
         var interval = ReadHelloInterval(helloText);
 
-        using var connectionCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Not linked to ct: cancelling a ClientWebSocket receive aborts the socket, and on shutdown we first want to
+        // send a close frame. ct starts that close; the receive then ends on the server's answer (or after 1 s).
+        using var connectionCts = new CancellationTokenSource();
+        using var shutdown = ct.Register(() =>
+        {
+            // 1000 ends the session at once, so the bot shows offline instead of lingering until it times out.
+            _ = connection.CloseAsync(1000, "shutting down", CancellationToken.None);
+            connectionCts.CancelAfter(TimeSpan.FromSeconds(1));
+        });
         var state = new ConnectionState();
         var heartbeat = HeartbeatLoopAsync(connection, interval, state, connectionCts);
         try
@@ -192,11 +205,15 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 {
                     text = await connection.ReceiveAsync(connectionCts.Token);
                 }
-                catch (Exception ex) when (state.Decision is not null && ex is OperationCanceledException or WebSocketException)
+                catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
                 {
-                    return state.Decision with { Ready = state.Ready };
+                    ct.ThrowIfCancellationRequested();
+                    if (state.Decision is not null)
+                        return state.Decision with { Ready = state.Ready };
+                    throw;
                 }
 
+                ct.ThrowIfCancellationRequested();
                 if (text is null)
                     return state.Decision is { } decided ? decided with { Ready = state.Ready } : FromClose(connection, state.Ready);
 

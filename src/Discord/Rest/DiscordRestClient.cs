@@ -119,9 +119,20 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 using var client = _httpClients.CreateClient(HttpClientName);
                 using var timeout = new CancellationTokenSource(_options.RestTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-                using var response = await client.SendAsync(request, linked.Token);
+                HttpResponseMessage response;
+                string text;
+                try
+                {
+                    response = await client.SendAsync(request, linked.Token);
+                    text = await response.Content.ReadAsStringAsync(linked.Token);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"{route.TemplateKey} got no answer within {_options.RestTimeout}.");
+                }
+
+                using var disposeResponse = response;
                 _limiter.Update(route, response.Headers);
-                var text = await response.Content.ReadAsStringAsync(linked.Token);
                 var status = (int)response.StatusCode;
 
                 if (response.IsSuccessStatusCode)
@@ -136,7 +147,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
 
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
-                    var (retryAfter, global, readable) = ReadRetryAfter(response, text);
+                    var (retryAfter, global, readable) = ReadRetryAfter(response, text, _time.GetUtcNow());
                     _limiter.Block(route, retryAfter, global);
                     if (++rateLimitRetries > _options.MaxRateLimitRetries)
                         throw new DiscordRestException($"{route.TemplateKey} still rate limited after {_options.MaxRateLimitRetries} retries.", status);
@@ -171,7 +182,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
     }
 
     /// <summary>The JSON body's retry_after (seconds) is authoritative; headers are the fallback for non-JSON bodies.</summary>
-    internal static (TimeSpan RetryAfter, bool Global, bool Readable) ReadRetryAfter(HttpResponseMessage response, string body)
+    internal static (TimeSpan RetryAfter, bool Global, bool Readable) ReadRetryAfter(HttpResponseMessage response, string body, DateTimeOffset now)
     {
         var global = response.Headers.TryGetValues("X-RateLimit-Global", out var g) && g.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase));
         try
@@ -193,7 +204,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
             if (header.Delta is { } delta)
                 return (delta, global, true);
             if (header.Date is { } date)
-                return (Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero), global, true);
+                return (Max(date - now, TimeSpan.Zero), global, true);
         }
 
         if (response.Headers.TryGetValues("X-RateLimit-Reset-After", out var values)

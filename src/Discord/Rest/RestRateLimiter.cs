@@ -17,7 +17,11 @@ internal sealed class RestRateLimiter(TimeProvider time)
 
     // One request in flight per route: the headers of one response tell whether the next may go.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _routeLocks = new();
+    private readonly Queue<DateTimeOffset> _recentRequests = new();
     private DateTimeOffset _globalResumeAt = DateTimeOffset.MinValue;
+
+    /// <summary>The documented global limit for bots.</summary>
+    public const int GlobalRequestsPerSecond = 50;
 
     private sealed class BucketState
     {
@@ -97,6 +101,12 @@ internal sealed class RestRateLimiter(TimeProvider time)
             var now = time.GetUtcNow();
             if (_globalResumeAt > now)
                 return (_globalResumeAt - now, true);
+
+            // Docs: a bot may make at most 50 requests per second across all routes.
+            while (_recentRequests.Count > 0 && now - _recentRequests.Peek() >= TimeSpan.FromSeconds(1))
+                _recentRequests.Dequeue();
+            if (_recentRequests.Count >= GlobalRequestsPerSecond)
+                return (_recentRequests.Peek() + TimeSpan.FromSeconds(1) - now, true);
             var state = StateFor(route);
             if (state.Remaining is 0 && state.ResetAt > now)
                 return (state.ResetAt - now, false);
@@ -104,6 +114,7 @@ internal sealed class RestRateLimiter(TimeProvider time)
                 state.Remaining = null; // the window has reset; the next response tells the new count.
             else if (state.Remaining is > 0)
                 state.Remaining--; // requests on other routes of the same bucket count too.
+            _recentRequests.Enqueue(now);
             return (TimeSpan.Zero, false);
         }
     }

@@ -285,7 +285,12 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         if (Record(context, body) is { } unauthorized)
             return unauthorized;
         if (_restScript.TryDequeue(out var scripted))
+        {
+            if (scripted.Delay is { } delay)
+                await Task.Delay(delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Scripted(context, scripted);
+        }
+
         context.Response.Headers["X-RateLimit-Limit"] = "5";
         context.Response.Headers["X-RateLimit-Remaining"] = "4";
         context.Response.Headers["X-RateLimit-Reset-After"] = "5.000";

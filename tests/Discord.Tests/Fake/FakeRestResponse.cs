@@ -3,7 +3,8 @@ using System.Globalization;
 namespace EventBot.Discord.Tests.Fake;
 
 /// <summary>A scripted REST answer. Headers are sent verbatim, so tests can script any rate-limit header combination.</summary>
-public sealed record FakeRestResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
+/// <param name="Delay">Real time to hold the answer back, to script a server that hangs.</param>
+public sealed record FakeRestResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Delay = null)
 {
     public static FakeRestResponse RateLimited(double retryAfterSeconds, bool global = false, string bucket = "fake-bucket") => new(
         429,
