@@ -31,6 +31,9 @@ public sealed class DiscordOptions
     /// <summary>How long to wait for Hello (op 10) after connecting before giving up on the connection. Default 30 s.</summary>
     public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a close we start may take (our close frame out, Discord's answer in) before the socket is dropped. Default 1 s.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>First delay of the capped exponential reconnect backoff. Default 1 s.</summary>
     public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -77,6 +80,7 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add("Discord:ClientName is required.");
         Positive(options.ConnectTimeout, nameof(options.ConnectTimeout));
         Positive(options.HelloTimeout, nameof(options.HelloTimeout));
+        Positive(options.CloseTimeout, nameof(options.CloseTimeout));
         Positive(options.ReconnectInitialDelay, nameof(options.ReconnectInitialDelay));
         Positive(options.RestTimeout, nameof(options.RestTimeout));
         Positive(options.ServerErrorInitialDelay, nameof(options.ServerErrorInitialDelay));

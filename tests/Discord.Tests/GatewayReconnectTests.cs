@@ -32,7 +32,11 @@ public sealed class GatewayReconnectTests
     [Fact]
     public async Task MissingHeartbeatAck_ClosesZombieWithNon1000Code_AndResumes()
     {
-        await using var discord = await TestDiscord.StartAsync(s => s.AckHeartbeats = false);
+        await using var discord = await TestDiscord.StartAsync(s =>
+        {
+            s.AckHeartbeats = false;
+            s.HeartbeatIntervalMs = 10_000;
+        });
         discord.StartGateway();
         var first = await discord.Server.WaitForSessionAsync(0);
         var lastSeq = first.Session!.Sequence;
@@ -175,7 +179,7 @@ public sealed class GatewayReconnectTests
     [Fact]
     public async Task SlowMessageHandler_DoesNotStallHeartbeatAcks()
     {
-        await using var discord = await TestDiscord.StartAsync(s => s.HeartbeatIntervalMs = 5_000);
+        await using var discord = await TestDiscord.StartAsync(s => s.HeartbeatIntervalMs = 10_000);
         var release = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
         var run = discord.Gateway.RunAsync(async (_, ct) => await release.Task.WaitAsync(ct), stop.Token);

@@ -95,7 +95,7 @@ public sealed class RestTests
         var first = discord.Rest.SendReplyAsync(Channel, ReplyTo, "hi", null, CancellationToken.None);
         await Wait.UntilAsync(() => discord.Server.MessageRequests.Any());
         var limitedAt = discord.Server.MessageRequests.First().ReceivedAt;
-        await Task.Delay(5); // let the 429 be processed
+        await Wait.UntilAsync(() => discord.Logs.Entries.Any(e => e.EventId == 2002)); // the 429 has been read
         var other = discord.Rest.SendReplyAsync(OtherChannel, ReplyTo, "other channel", null, CancellationToken.None);
         var me = discord.Rest.GetCurrentUserAsync(CancellationToken.None);
         await Task.WhenAll(first, other, me);
@@ -109,7 +109,8 @@ public sealed class RestTests
     public async Task BucketWithZeroRemaining_WaitsResetAfter_ButOnlyForThatChannel()
     {
         await using var discord = await TestDiscord.StartAsync();
-        discord.Server.EnqueueRest(FakeRestResponse.OkExhausted(4));
+        // 60 s scaled is 600 ms real: room enough to tell "waited" from "did not wait" on a busy machine.
+        discord.Server.EnqueueRest(FakeRestResponse.OkExhausted(60));
 
         await discord.Rest.SendReplyAsync(Channel, ReplyTo, "first", null, CancellationToken.None);
         var exhaustedAt = discord.Server.MessageRequests.Single().ReceivedAt;
@@ -119,8 +120,8 @@ public sealed class RestTests
         await discord.Rest.SendReplyAsync(Channel, ReplyTo, "second", null, CancellationToken.None);
         var secondAt = discord.Server.MessageRequests.Last().ReceivedAt;
 
-        Assert.True(otherAt - exhaustedAt < TimeSpan.FromSeconds(3), $"other channel waited {otherAt - exhaustedAt}");
-        Assert.True(secondAt - exhaustedAt >= TimeSpan.FromSeconds(3.95), $"same channel waited only {secondAt - exhaustedAt}");
+        Assert.True(otherAt - exhaustedAt < TimeSpan.FromSeconds(30), $"other channel waited {otherAt - exhaustedAt}");
+        Assert.True(secondAt - exhaustedAt >= TimeSpan.FromSeconds(59.9), $"same channel waited only {secondAt - exhaustedAt}");
         Assert.Contains(discord.Logs.Entries, e => e.EventId == 2001);
     }
 

@@ -163,7 +163,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
     private async Task<ConnectionEnd> RunConnectionAsync(Uri url, bool resume, ChannelWriter<DiscordIncomingMessage> messages, CancellationToken ct)
     {
-        await using var connection = await GatewayConnection.ConnectAsync(url, _options.ConnectTimeout, _time, ct);
+        await using var connection = await GatewayConnection.ConnectAsync(url, _options.ConnectTimeout, _options.CloseTimeout, _time, ct);
 
         string? helloText;
         using (var helloTimeout = new CancellationTokenSource(_options.HelloTimeout, _time))
@@ -185,13 +185,13 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         var interval = ReadHelloInterval(helloText);
 
         // Not linked to ct: cancelling a ClientWebSocket receive aborts the socket, and on shutdown we first want to
-        // send a close frame. ct starts that close; the receive then ends on the server's answer (or after 1 s).
-        using var connectionCts = new CancellationTokenSource();
+        // send a close frame. ct starts that close; the receive then ends on the server's answer (or after CloseTimeout).
+        using var connectionCts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using var shutdown = ct.Register(() =>
         {
             // 1000 ends the session at once, so the bot shows offline instead of lingering until it times out.
             _ = connection.CloseAsync(1000, "shutting down", CancellationToken.None);
-            connectionCts.CancelAfter(TimeSpan.FromSeconds(1));
+            connectionCts.CancelAfter(_options.CloseTimeout * 2);
         });
         var state = new ConnectionState();
         var heartbeat = HeartbeatLoopAsync(connection, interval, state, connectionCts);

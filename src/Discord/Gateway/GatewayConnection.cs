@@ -17,10 +17,13 @@ internal sealed class GatewayConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly byte[] _buffer = new byte[16 * 1024];
 
-    private GatewayConnection(ClientWebSocket socket, TimeProvider time)
+    private readonly TimeSpan _closeTimeout;
+
+    private GatewayConnection(ClientWebSocket socket, TimeProvider time, TimeSpan closeTimeout)
     {
         _socket = socket;
         _time = time;
+        _closeTimeout = closeTimeout;
         _limiter = new GatewaySendLimiter(time);
     }
 
@@ -28,7 +31,7 @@ internal sealed class GatewayConnection : IAsyncDisposable
 
     public string? CloseStatusDescription => _socket.CloseStatusDescription;
 
-    public static async Task<GatewayConnection> ConnectAsync(Uri uri, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    public static async Task<GatewayConnection> ConnectAsync(Uri uri, TimeSpan timeout, TimeSpan closeTimeout, TimeProvider time, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
         try
@@ -44,7 +47,7 @@ internal sealed class GatewayConnection : IAsyncDisposable
                 throw new TimeoutException($"Connecting to the gateway timed out after {timeout}.");
             }
 
-            return new GatewayConnection(socket, time);
+            return new GatewayConnection(socket, time, closeTimeout);
         }
         catch
         {
@@ -95,7 +98,7 @@ internal sealed class GatewayConnection : IAsyncDisposable
             return;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+            using var timeout = new CancellationTokenSource(_closeTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             await _writer.WaitAsync(linked.Token);
             try

@@ -43,8 +43,9 @@ public sealed class TestDiscord : IAsyncDisposable
     {
         var time = new AcceleratedTimeProvider(Speed);
         var server = await FakeDiscordServer.StartAsync(time);
-        // 20 s scaled = 200 ms real: slow enough that a loaded CI machine never misses an ACK by accident.
-        server.HeartbeatIntervalMs = 20_000;
+        // 60 s scaled = 600 ms real: slow enough that a loaded CI machine does not miss an ACK by accident.
+        // Heartbeat scenarios set their own interval.
+        server.HeartbeatIntervalMs = 60_000;
         configureServer?.Invoke(server);
         var options = new DiscordOptions
         {
@@ -54,6 +55,7 @@ public sealed class TestDiscord : IAsyncDisposable
             ConnectTimeout = TimeSpan.FromSeconds(500),
             HelloTimeout = TimeSpan.FromSeconds(300),
             RestTimeout = TimeSpan.FromSeconds(1000),
+            CloseTimeout = TimeSpan.FromSeconds(200),
         };
         configureOptions?.Invoke(options);
         var validation = new DiscordOptionsValidator().Validate(null, options);
