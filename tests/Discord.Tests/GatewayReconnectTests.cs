@@ -211,6 +211,39 @@ public sealed class GatewayReconnectTests
         Assert.Equal("in pieces", discord.Messages[0].Content);
     }
 
+    [Fact]
+    public async Task ResumeOfAnExpiredSession_GetsOp9False_ThenIdentifies()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        discord.StartGateway();
+        var first = await discord.Server.WaitForSessionAsync(0);
+        discord.Server.ForgetSessions();
+
+        first.Abort();
+
+        var resuming = await discord.Server.WaitForConnectionAsync(1);
+        await resuming.WaitForOpAsync(Resume);
+        var third = await discord.Server.WaitForSessionAsync(2);
+        Assert.Single(third.ReceivedOp(Identify));
+        Assert.Equal("/gateway", third.Path);
+    }
+
+    [Fact]
+    public async Task MalformedMessageCreate_IsSkipped_AndTheConnectionLives()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        discord.StartGateway();
+        var connection = await discord.Server.WaitForSessionAsync(0);
+
+        await connection.DispatchAsync("MESSAGE_CREATE", new System.Text.Json.Nodes.JsonObject { ["id"] = "500000000000000004", ["content"] = "no author" });
+        await connection.DispatchMessageAsync("500000000000000005", "fine");
+
+        await Wait.UntilAsync(() => Count(discord.Messages) == 1);
+        Assert.Equal("fine", discord.Messages[0].Content);
+        Assert.Contains(discord.Logs.Entries, e => e.EventId == 1012);
+        Assert.Single(discord.Server.Connections);
+    }
+
     private static void AssertResumableClose(FakeGatewayConnection connection)
     {
         // Closing with 1000/1001 would invalidate the session Discord-side.

@@ -281,7 +281,18 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 Log.Resumed(_logger, _sequence);
                 break;
             case "MESSAGE_CREATE":
-                var message = DiscordJson.ParseMessage(d);
+                DiscordIncomingMessage message;
+                try
+                {
+                    message = DiscordJson.ParseMessage(d);
+                }
+                catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+                {
+                    // A shape we do not understand is one lost message, not a reason to drop the connection.
+                    Log.MalformedMessage(_logger, ex.Message);
+                    return;
+                }
+
                 if (message.Content.Length == 0 && !message.Author.IsBot && message.WebhookId is null && !DiscordJson.HasNonTextParts(d)
                     && Interlocked.Exchange(ref _emptyContentWarned, 1) == 0)
                 {
@@ -441,6 +452,9 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
         [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Message {MessageId} arrived with empty content: the MESSAGE_CONTENT privileged intent is probably off. Enable it under Bot > Privileged Gateway Intents in the Discord Developer Portal and keep MessageContent in Discord:Intents. (Logged once.)")]
         public static partial void EmptyContent(ILogger logger, string messageId);
+
+        [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Skipped a MESSAGE_CREATE that could not be read: {Error}")]
+        public static partial void MalformedMessage(ILogger logger, string error);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The message handler failed for message {MessageId}")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string messageId);

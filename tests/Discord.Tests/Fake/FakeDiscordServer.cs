@@ -117,6 +117,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             _restScript.Enqueue(response);
     }
 
+    /// <summary>Drops every session, as when Discord has expired them: the next resume gets op 9 d=false.</summary>
+    public void ForgetSessions() => _sessions.Clear();
+
     /// <summary>Delays Hello on the next connection(s), one entry per connection.</summary>
     public void DelayNextHello(TimeSpan delay) => _helloDelays.Enqueue(delay);
 
