@@ -29,7 +29,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     // Session state survives connections: it is what a Resume sends.
     private string? _sessionId;
     private Uri? _resumeUrl;
-    private long? _sequence;
+    // Written by the receive loop, read by the heartbeat task: a plain long (-1 = none yet) so reads are never torn.
+    private long _sequence = -1;
     private int _failedConnections;
     private int _emptyContentWarned;
     private int _running;
@@ -241,7 +242,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         {
             case 0:
                 if (root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.Number)
-                    _sequence = s.GetInt64();
+                    Interlocked.Exchange(ref _sequence, s.GetInt64());
                 HandleDispatch(DiscordJson.OptionalString(root, "t"), root.GetProperty("d"), state, messages);
                 return null;
             case 1:
@@ -278,7 +279,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 break;
             case "RESUMED":
                 state.Ready = true;
-                Log.Resumed(_logger, _sequence);
+                Log.Resumed(_logger, Interlocked.Read(ref _sequence));
                 break;
             case "MESSAGE_CREATE":
                 DiscordIncomingMessage message;
@@ -353,7 +354,9 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         return TimeSpan.FromMilliseconds(root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble());
     }
 
-    private JsonObject HeartbeatPayload() => new() { ["op"] = 1, ["d"] = _sequence is { } seq ? JsonValue.Create(seq) : null };
+    private JsonObject HeartbeatPayload() => new() { ["op"] = 1, ["d"] = LastSequence is { } seq ? JsonValue.Create(seq) : null };
+
+    private long? LastSequence => Interlocked.Read(ref _sequence) is var seq and >= 0 ? seq : null;
 
     private JsonObject IdentifyPayload() => new()
     {
@@ -375,14 +378,14 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     private JsonObject ResumePayload() => new()
     {
         ["op"] = 6,
-        ["d"] = new JsonObject { ["token"] = _options.Token, ["session_id"] = _sessionId, ["seq"] = _sequence },
+        ["d"] = new JsonObject { ["token"] = _options.Token, ["session_id"] = _sessionId, ["seq"] = LastSequence },
     };
 
     private void ForgetSession()
     {
         _sessionId = null;
         _resumeUrl = null;
-        _sequence = null;
+        Interlocked.Exchange(ref _sequence, -1);
     }
 
     /// <summary>Gateway and resume URLs come bare; the version and encoding go in the query every time.</summary>
@@ -430,7 +433,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         public static partial void Ready(ILogger logger, string userId, string username);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Discord session resumed at sequence {Sequence}")]
-        public static partial void Resumed(ILogger logger, long? sequence);
+        public static partial void Resumed(ILogger logger, long sequence);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Gateway connection ended ({Reason}); resume: {Resume}, reconnecting in {Delay}")]
         public static partial void Reconnecting(ILogger logger, string reason, bool resume, TimeSpan delay);
