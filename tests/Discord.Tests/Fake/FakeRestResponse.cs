@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace EventBot.Discord.Tests.Fake;
+
+/// <summary>A scripted REST answer. Headers are sent verbatim, so tests can script any rate-limit header combination.</summary>
+/// <param name="Delay">Real time to hold the answer back, to script a server that hangs.</param>
+public sealed record FakeRestResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Delay = null)
+{
+    public static FakeRestResponse RateLimited(double retryAfterSeconds, bool global = false, string bucket = "fake-bucket") => new(
+        429,
+        $$"""{"message":"You are being rate limited.","retry_after":{{retryAfterSeconds.ToString(CultureInfo.InvariantCulture)}},"global":{{(global ? "true" : "false")}}}""",
+        Headers: global
+            ? new Dictionary<string, string> { ["X-RateLimit-Global"] = "true", ["X-RateLimit-Scope"] = "global", ["Retry-After"] = Math.Ceiling(retryAfterSeconds).ToString(CultureInfo.InvariantCulture) }
+            : new Dictionary<string, string>
+            {
+                ["X-RateLimit-Limit"] = "5", ["X-RateLimit-Remaining"] = "0", ["X-RateLimit-Bucket"] = bucket, ["X-RateLimit-Scope"] = "user",
+                ["X-RateLimit-Reset-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture),
+                ["Retry-After"] = Math.Ceiling(retryAfterSeconds).ToString(CultureInfo.InvariantCulture),
+            });
+
+    /// <summary>What Cloudflare sends when it blocks an IP: HTML, no Discord headers.</summary>
+    public static FakeRestResponse CloudflareHtml429(string? retryAfterHeader = null) => new(
+        429,
+        "<!DOCTYPE html><html><head><title>Access denied | discord.com used Cloudflare to restrict access</title></head><body>Error 1015</body></html>",
+        "text/html",
+        retryAfterHeader is null ? null : new Dictionary<string, string> { ["Retry-After"] = retryAfterHeader });
+
+    public static FakeRestResponse ServerError(int status = 500) => new(status, """{"message":"Internal Server Error","code":0}""");
+
+    public static FakeRestResponse Unauthorized() => new(401, """{"message":"401: Unauthorized","code":0}""");
+
+    /// <summary>A success that empties the bucket: the next request on it must wait <paramref name="resetAfterSeconds"/>.</summary>
+    public static FakeRestResponse OkExhausted(double resetAfterSeconds, string bucket = "fake-bucket") => new(
+        200,
+        "{}",
+        Headers: new Dictionary<string, string>
+        {
+            ["X-RateLimit-Limit"] = "5", ["X-RateLimit-Remaining"] = "0", ["X-RateLimit-Bucket"] = bucket,
+            ["X-RateLimit-Reset-After"] = resetAfterSeconds.ToString(CultureInfo.InvariantCulture),
+        });
+}
+
+/// <summary>A REST request as the fake received it.</summary>
+public sealed record FakeRecordedRequest(string Method, string Path, string? Authorization, string? UserAgent, string Body, DateTimeOffset ReceivedAt);
