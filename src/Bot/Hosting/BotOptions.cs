@@ -17,6 +17,20 @@ public sealed class BotOptions
     [Required, RegularExpression("^(sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
     public string Store { get; set; } = "sqlite";
 
+    /// <summary>
+    /// Where projection runs in DynamoDB mode (<c>EVENTBOT_PROJECTOR</c>): <c>inprocess</c> (default: the Streams poller
+    /// runs inside the bot) or <c>off</c> (a separate <c>projector</c> process or the Lambda does it).
+    /// </summary>
+    [Required, RegularExpression("^(inprocess|off)$", ErrorMessage = "EVENTBOT_PROJECTOR must be inprocess or off")]
+    public string Projector { get; set; } = "inprocess";
+
+    /// <summary>Prefix of the DynamoDB table names (<c>EVENTBOT_TABLE_PREFIX</c>). Default <c>eventbot-</c>.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.-]{0,200}$", ErrorMessage = "EVENTBOT_TABLE_PREFIX may hold letters, digits, '_', '-' and '.' only")]
+    public string TablePrefix { get; set; } = EventStore.DynamoDb.EventBotTables.DefaultPrefix;
+
+    /// <summary>Create the DynamoDB tables at start when missing (<c>EVENTBOT_CREATE_TABLES</c>). Meant for local endpoints. Default false.</summary>
+    public bool CreateTables { get; set; }
+
     /// <summary>Console user name (<c>EVENTBOT_CONSOLE_USER</c>). Default <c>console</c>; the id is derived from the name.</summary>
     [Required, StringLength(32, MinimumLength = 1)]
     public string ConsoleUser { get; set; } = "console";

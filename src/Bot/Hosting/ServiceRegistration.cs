@@ -4,7 +4,11 @@ using EventBot.Bot.Features.Remember;
 using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
+using Amazon.DynamoDBv2;
+using EventBot.EventStore.DynamoDb;
 using EventBot.EventStore.Sqlite;
+using EventBot.Projections.DynamoDb;
+using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Remember;
@@ -26,8 +30,11 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(EventCodec.Default);
 
-        var store = configuration.GetSection(EventBotEnvironment.Section)["Store"] ?? "sqlite";
-        if (store.Equals("sqlite", StringComparison.OrdinalIgnoreCase)) AddSqlite(services);
+        var section = configuration.GetSection(EventBotEnvironment.Section);
+        if ((section["Store"] ?? "sqlite").Equals("dynamodb", StringComparison.OrdinalIgnoreCase))
+            services.AddDynamoDb(projectInProcess: !(section["Projector"] ?? "inprocess").Equals("off", StringComparison.OrdinalIgnoreCase));
+        else
+            AddSqlite(services);
 
         // Projections: one registration per read model; the core, the feeds and replay all take the whole set.
         services.AddSingleton<IProjection, RememberedValues>();
@@ -75,6 +82,30 @@ public static class ServiceRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<SqliteTail>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteTail>());
+    }
+
+    /// <summary>
+    /// DynamoDB mode: endpoint, region and credentials come from the AWS SDK's standard chain (AWS_REGION,
+    /// AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB, …), so LocalStack, DynamoDB Local and AWS all work.
+    /// </summary>
+    public static IServiceCollection AddDynamoDb(this IServiceCollection services, bool projectInProcess)
+    {
+        services.AddSingleton(sp => new DynamoDbStoreOptions { TablePrefix = sp.GetRequiredService<IOptions<BotOptions>>().Value.TablePrefix });
+        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddSingleton<DynamoDbEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddSingleton<IViewStore, DynamoDbViewStore>();
+        // Registered before the poller: hosted services start in order, and the poller needs the tables.
+        services.AddHostedService<TableCreation>();
+        services.AddSingleton<StreamFeedCounters>();
+        services.AddSingleton<IStreamBatchHandler, StreamsProjectionHandler>();
+        services.AddSingleton<IShardCheckpointStore, ViewStoreShardCheckpoints>();
+        services.AddOptions<StreamsPollerOptions>().PostConfigure<IOptions<BotOptions>>((poller, bot) =>
+            poller.TableName ??= EventBotTables.EventsTableName(bot.Value.TablePrefix));
+        if (projectInProcess) services.AddDynamoDbStreamsPoller();
+        return services;
     }
 
     private static void TryAddSingleton<T>(this IServiceCollection services, T instance) where T : class

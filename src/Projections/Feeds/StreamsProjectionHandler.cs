@@ -1,0 +1,104 @@
+using System.Text.Json;
+using EventBot.EventStore;
+using EventBot.EventStore.DynamoDb;
+using EventBot.Projections.Core;
+using EventBot.Projections.Feeds.Streams;
+using Microsoft.Extensions.Logging;
+
+namespace EventBot.Projections.Feeds;
+
+/// <summary>Counts of what a stream batch held; exposed for status and tests.</summary>
+public sealed class StreamFeedCounters
+{
+    private long _applied;
+    private long _skippedRemoves;
+    private long _skippedForeign;
+
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>REMOVE records (TTL deletes and the like): never events, since events are never deleted.</summary>
+    public long SkippedRemoves => Interlocked.Read(ref _skippedRemoves);
+
+    /// <summary>Items that are not EventBot events: idempotency markers, foreign items in a shared table.</summary>
+    public long SkippedForeign => Interlocked.Read(ref _skippedForeign);
+
+    internal void AddApplied(long n) => Interlocked.Add(ref _applied, n);
+
+    internal void AddRemove() => Interlocked.Increment(ref _skippedRemoves);
+
+    internal void AddForeign() => Interlocked.Increment(ref _skippedForeign);
+}
+
+/// <summary>
+/// Turns DynamoDB Streams records into envelopes for the projector core. Shared by the in-process poller and the
+/// Lambda handler, so both apply the same rule. Records that are not EventBot events are skipped and counted.
+/// </summary>
+public sealed partial class StreamsProjectionHandler(ProjectorCore core, StreamFeedCounters counters, ILogger<StreamsProjectionHandler> logger)
+    : IStreamBatchHandler
+{
+    public async Task<StreamBatchOutcome> HandleAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
+    {
+        var envelopes = new List<EventEnvelope>(records.Count);
+        var recordIndex = new List<int>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (record.EventName == StreamEventName.Remove)
+            {
+                counters.AddRemove();
+                continue;
+            }
+            if (!EventItem.IsEvent(record.NewImage))
+            {
+                counters.AddForeign();
+                continue;
+            }
+            EventEnvelope envelope;
+            try
+            {
+                envelope = EventItem.FromItem(record.NewImage!);
+            }
+            catch (Exception ex) when (ex is FormatException or KeyNotFoundException or OverflowException or JsonException)
+            {
+                // It looked like an event but is malformed: fail the record, never guess.
+                Log.Unreadable(logger, ex, record.SequenceNumber);
+                var earlier = await core.ProjectAsync(envelopes, ct);
+                return earlier.FirstFailedIndex is { } f ? StreamBatchOutcome.FailedAt(recordIndex[f]) : StreamBatchOutcome.FailedAt(i);
+            }
+            envelopes.Add(envelope);
+            recordIndex.Add(i);
+        }
+
+        var result = await core.ProjectAsync(envelopes, ct);
+        if (result.FirstFailedIndex is { } failed)
+        {
+            counters.AddApplied(failed);
+            return StreamBatchOutcome.FailedAt(recordIndex[failed]);
+        }
+        counters.AddApplied(envelopes.Count);
+        return StreamBatchOutcome.Success;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Stream record {SequenceNumber} looks like an event but cannot be read")]
+        public static partial void Unreadable(ILogger logger, Exception ex, string sequenceNumber);
+    }
+}
+
+/// <summary>Durable per-shard checkpoints in the view store (the views table on DynamoDB).</summary>
+public sealed class ViewStoreShardCheckpoints(IViewStore views) : IShardCheckpointStore
+{
+    private static string Name(string streamArn, string shardId) => $"checkpoint/streams/{streamArn}/{shardId}";
+
+    public async Task<ShardCheckpoint?> GetAsync(string streamArn, string shardId, CancellationToken ct)
+    {
+        var stored = await views.GetValueAsync(Name(streamArn, shardId), ct);
+        if (stored is null) return null;
+        var parts = stored.Split('|');
+        return new ShardCheckpoint(streamArn, shardId, parts[0], parts.Length > 1 && parts[1] == "finished");
+    }
+
+    public Task SaveAsync(string streamArn, string shardId, string sequenceNumber, bool shardFinished, CancellationToken ct) =>
+        views.SetValueAsync(Name(streamArn, shardId), shardFinished ? $"{sequenceNumber}|finished" : sequenceNumber, ct);
+}
