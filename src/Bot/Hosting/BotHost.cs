@@ -33,12 +33,19 @@ public static class BotHost
         return builder;
     }
 
+    /// <summary>Runs the bot: on Discord when a token is configured (DISCORD_TOKEN), else as console chat.</summary>
     public static async Task<int> RunAsync(CancellationToken ct)
     {
         var builder = CreateBuilder();
-        builder.Services.AddConsoleChat();
+        if (UsesDiscord(builder.Configuration)) builder.Services.AddDiscordChat(builder.Configuration);
+        else builder.Services.AddConsoleChat();
         using var host = builder.Build();
         await host.RunAsync(ct);
-        return 0;
+        var exit = host.Services.GetRequiredService<BotExit>();
+        if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
+        return exit.Code;
     }
+
+    public static bool UsesDiscord(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{EventBotEnvironment.DiscordSection}:Token"]);
 }

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Configuration;
 namespace EventBot.Bot.Hosting;
 
 /// <summary>
-/// Maps <c>EVENTBOT_DATA_DIR</c>-style variables onto the <c>EventBot:DataDir</c> section, so one options class binds
-/// from environment variables, appsettings.json and user secrets alike.
+/// Maps <c>EVENTBOT_DATA_DIR</c>-style variables onto the <c>EventBot:DataDir</c> section (and <c>DISCORD_TOKEN</c>
+/// onto <c>Discord:Token</c>), so one options class binds from environment variables, appsettings.json and user
+/// secrets alike.
 /// </summary>
 public static class EventBotEnvironment
 {
     public const string Section = "EventBot";
+    public const string DiscordSection = "Discord";
 
     public static IConfigurationBuilder AddEventBotEnvironment(this IConfigurationBuilder builder, IDictionary<string, string?>? variables = null)
     {
@@ -18,8 +20,10 @@ public static class EventBotEnvironment
         var mapped = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in source)
         {
-            if (!name.StartsWith("EVENTBOT_", StringComparison.Ordinal)) continue;
-            mapped[$"{Section}:{Pascal(name["EVENTBOT_".Length..])}"] = value;
+            if (name.StartsWith("EVENTBOT_", StringComparison.Ordinal))
+                mapped[$"{Section}:{Pascal(name["EVENTBOT_".Length..])}"] = value;
+            else if (name.StartsWith("DISCORD_", StringComparison.Ordinal))
+                mapped[$"{DiscordSection}:{Pascal(name["DISCORD_".Length..])}"] = value;
         }
         return builder.AddInMemoryCollection(mapped);
     }

@@ -1,4 +1,6 @@
 using EventBot.Bot.Adapters.Console;
+using EventBot.Bot.Adapters.Discord;
+using EventBot.Discord;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Features.Remember;
 using EventBot.Bot.Parsing;
@@ -57,6 +59,7 @@ public static class ServiceRegistration
         services.AddSingleton<RememberConsistency>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
+        services.AddSingleton<BotExit>();
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -69,6 +72,13 @@ public static class ServiceRegistration
     {
         services.AddSingleton(streams ?? ConsoleStreams.Process());
         services.AddHostedService<ConsoleChat>();
+        return services;
+    }
+
+    public static IServiceCollection AddDiscordChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddDiscordClient(configuration);
+        services.AddHostedService<DiscordChat>();
         return services;
     }
 
