@@ -43,5 +43,9 @@ public static class BoardReplies
     }
 
     private static string EmbedLine<T>(Ranked<T> r, Func<T, string> name, IReadOnlyList<(string Header, Func<T, string> Value)> columns) =>
-        $"**{r.Rank}.** {name(r.Entry)} — " + string.Join(" · ", columns.Select(c => $"{c.Value(r.Entry)} {c.Header.ToLowerInvariant()}"));
+        $"**{r.Rank}.** {name(r.Entry)} — " + string.Join(" · ", columns.Select(c => Count(c.Value(r.Entry), c.Header)));
+
+    // Headers are plural nouns ("Wins", "Sparkles"): one of them reads singular.
+    private static string Count(string value, string header) =>
+        $"{value} {(value == "1" ? header.ToLowerInvariant().TrimEnd('s') : header.ToLowerInvariant())}";
 }

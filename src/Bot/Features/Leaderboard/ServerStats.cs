@@ -38,8 +38,8 @@ public static class ServerStats
                 new("Games played", $"{games}", Inline: true),
                 new("Events recorded", $"{events}", Inline: true),
             };
-            var width = fields.Max(f => f.Value.Length);
-            var text = "📊 This server\n" + string.Join('\n', fields.Select(f => $"{f.Name,-16}{f.Value.PadLeft(width)}"));
+            var (names, values) = (fields.Max(f => f.Name.Length) + 2, fields.Max(f => f.Value.Length));
+            var text = "📊 This server\n" + string.Join('\n', fields.Select(f => f.Name.PadRight(names) + f.Value.PadLeft(values)));
             return new Reply(text, new ReplyEmbed("📊 This server", null, fields));
         }
     }
