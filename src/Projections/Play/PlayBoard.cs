@@ -45,15 +45,17 @@ public sealed class PlayBoard : Projection<PlayBoardEntry>
 
     public static string Partition(string guildId, Game? game, string window) => $"{guildId}/{Scope(game)}/{window}";
 
+    public static ViewKey RowFor(string guildId, Game? game, string window, ulong userId) =>
+        new(Partition(guildId, game, window), userId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The six rows one game touches: its game and all games, in each standard window of its time.</summary>
+    public static IEnumerable<ViewKey> RowsFor(string guildId, ulong userId, Game game, DateTimeOffset at) =>
+        BoardWindows.Standard(at).SelectMany(w => new[] { RowFor(guildId, game, w, userId), RowFor(guildId, null, w, userId) });
+
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event)
     {
         var e = (GamePlayed)@event;
-        var user = PlayRecords.PlayerOf(envelope).ToString(CultureInfo.InvariantCulture);
-        return BoardWindows.Standard(e.At).SelectMany(w => new[]
-        {
-            new ViewKey(Partition(envelope.GuildId, e.Game, w), user),
-            new ViewKey(Partition(envelope.GuildId, null, w), user),
-        });
+        return RowsFor(envelope.GuildId, PlayRecords.PlayerOf(envelope), e.Game, e.At);
     }
 
     public static IReadOnlyList<Ranked<PlayBoardEntry>> Rank(IEnumerable<PlayBoardEntry> entries) =>

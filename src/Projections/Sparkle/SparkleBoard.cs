@@ -38,11 +38,12 @@ public sealed class SparkleBoard : Projection<BoardEntry>
 
     public static string Partition(string guildId, string window) => $"{guildId}/{window}";
 
+    public static ViewKey RowFor(string guildId, string window, ulong userId) => new(Partition(guildId, window), userId.ToString(CultureInfo.InvariantCulture));
+
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event)
     {
         var e = (SparkleGiven)@event;
-        var user = e.TargetId.ToString(CultureInfo.InvariantCulture);
-        return _windows(SparkleTotals.When(envelope, e)).Select(w => new ViewKey(Partition(envelope.GuildId, w), user));
+        return _windows(SparkleTotals.When(envelope, e)).Select(w => RowFor(envelope.GuildId, w, e.TargetId));
     }
 
     public static IReadOnlyList<Ranked<BoardEntry>> Rank(IEnumerable<BoardEntry> entries) =>

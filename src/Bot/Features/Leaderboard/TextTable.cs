@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using EventBot.Domain.Common;
 
@@ -41,7 +42,8 @@ public static class TextTable
         text.Append(line.ToString().TrimEnd());
     }
 
-    private static string Cut(string cell) => Width(cell) <= MaxCell ? cell : new string([.. cell.EnumerateRunes().Take(MaxCell - 1).SelectMany(r => r.ToString())]) + "…";
+    // Cut by text elements, so an emoji made of several code points is kept whole or dropped whole.
+    private static string Cut(string cell) => Width(cell) <= MaxCell ? cell : new StringInfo(cell).SubstringByTextElements(0, MaxCell - 1) + "…";
 
     private static int Width(string cell) => TextRules.VisibleLength(cell);
 }

@@ -3,7 +3,6 @@ using EventBot.Bot.Pipeline;
 using EventBot.Domain.Common;
 using EventBot.Domain.Play;
 using EventBot.Projections.Core;
-using EventBot.Projections.Leaderboards;
 using EventBot.Projections.Play;
 
 namespace EventBot.Bot.Features.Play;
@@ -16,15 +15,11 @@ public sealed class PlayConsistency(ReadYourWrites readYourWrites)
 {
     public async Task<Reply> AfterWriteAsync(GuildId guild, UserId player, PlayEvent.GamePlayed played, long version, string text, CancellationToken ct)
     {
-        var (guildId, user) = (guild.ToString(), player.ToString());
+        var guildId = guild.ToString();
         IEnumerable<ProjectedRow> rows =
         [
             new(PlayRecords.ProjectionName, PlayRecords.RowFor(guildId, player.Value)),
-            .. BoardWindows.Standard(played.At).SelectMany(w => new[]
-            {
-                new ProjectedRow(PlayBoard.ProjectionName, new ViewKey(PlayBoard.Partition(guildId, played.Game, w), user)),
-                new ProjectedRow(PlayBoard.ProjectionName, new ViewKey(PlayBoard.Partition(guildId, null, w), user)),
-            }),
+            .. PlayBoard.RowsFor(guildId, player.Value, played.Game, played.At).Select(row => new ProjectedRow(PlayBoard.ProjectionName, row)),
         ];
         var caughtUp = await readYourWrites.WaitAllAsync(rows, PlayStream.For(guild, player), version, ct);
         return Reply.Of(caughtUp ? text : $"{text}\n(saved; stats and leaderboards are still catching up, so they may lag for a moment)");

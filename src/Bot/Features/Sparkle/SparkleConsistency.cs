@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Common;
@@ -17,12 +16,12 @@ public sealed class SparkleConsistency(ReadYourWrites readYourWrites)
 {
     public async Task<Reply> AfterWriteAsync(GuildId guild, SparkleEvent.SparkleGiven given, long version, string text, CancellationToken ct)
     {
-        var (guildId, user) = (guild.ToString(), given.TargetId.ToString(CultureInfo.InvariantCulture));
+        var guildId = guild.ToString();
         var at = given.At ?? throw new InvalidOperationException("A new sparkle always carries its decision time.");
         IEnumerable<ProjectedRow> rows =
         [
             new(SparkleTotals.ProjectionName, SparkleTotals.RowFor(guildId, given.TargetId)),
-            .. BoardWindows.Standard(at).Select(w => new ProjectedRow(SparkleBoard.ProjectionName, new ViewKey(SparkleBoard.Partition(guildId, w), user))),
+            .. BoardWindows.Standard(at).Select(w => new ProjectedRow(SparkleBoard.ProjectionName, SparkleBoard.RowFor(guildId, w, given.TargetId))),
         ];
         var stream = SparkleStream.For(guild, new UserId(given.TargetId));
         var caughtUp = await readYourWrites.WaitAllAsync(rows, stream, version, ct);

@@ -97,6 +97,26 @@ public sealed class SparkleSliceTests : IAsyncLifetime
         Assert.Equal("✨ alice sparkled bob: bob now has 2 sparkles.", await noCooldown.TextAsync("alice", ".sparkle @bob"));
     }
 
+    [Fact]
+    public async Task When_the_projector_lags_the_reply_says_saved_and_catching_up_and_the_rows_follow_later()
+    {
+        var dir = GamesHost.NewDataDir();
+        var builder = GamesHost.Builder(dir, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(GamesHost.Start), new ScriptedRandom(),
+            new Dictionary<string, string?> { ["EVENTBOT_READ_YOUR_WRITES_MS"] = "0" });
+        using var host = builder.Build(); // not started: the SQLite tail is not running yet
+        var bot = host.Services.GetRequiredService<Chat.ChatBot>();
+        Chat.ChatMessage From(string user, string text, string id) =>
+            new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, Adapters.Console.ConsoleMentions.Find(text));
+
+        var reply = await bot.HandleAsync(From("alice", ".sparkle @bob", "1"), default);
+        Assert.Equal("✨ alice sparkled bob: first sparkle! 🎉\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)", reply!.Text);
+
+        await host.Services.GetRequiredService<Projections.Feeds.SqliteTail>().CatchUpAsync(default);
+        Assert.StartsWith("✨ bob: 1 sparkle — rank #1 of 1", (await bot.HandleAsync(From("bob", ".show sparkles", "2"), default))!.Text, StringComparison.Ordinal);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("86401")]
