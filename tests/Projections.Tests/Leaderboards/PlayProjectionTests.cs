@@ -74,5 +74,26 @@ public sealed class PlayProjectionTests : IDisposable
         Assert.Equal([(1, "alice", 2, 2), (2, "bob", 1, 1)], await _h.PlayBoardAsync(null, "2026-11"));
     }
 
+    [Fact]
+    public async Task Rebuilding_every_sparkle_and_play_projection_gives_the_same_rankings_in_a_new_generation()
+    {
+        await _h.SparkleAsync("alice", "bob", Noon);
+        await _h.PlayAsync("alice", Game.Rps, Win, Noon);
+        await _h.SparkleAsync("carol", "bob", Noon.AddDays(3));
+        await _h.PlayAsync("bob", Game.Dice, Win, Noon.AddDays(3));
+        await _h.PlayAsync("bob", Game.Dice, Loss, Noon.AddDays(4));
+        await _h.ProjectAllAsync();
+        var before = (await _h.PlayBoardAsync(null, BoardWindows.AllTime), await _h.SparkleBoardAsync("2026-W49"), await _h.TotalAsync("bob"));
+
+        await _h.NewRebuilder().RebuildAsync(BoardHarness.Projections, progress: null, default);
+
+        Assert.Equal(2, await _h.Generations.ActiveAsync(PlayBoard.ProjectionName, default));
+        var after = (await _h.PlayBoardAsync(null, BoardWindows.AllTime), await _h.SparkleBoardAsync("2026-W49"), await _h.TotalAsync("bob"));
+        Assert.Equal(before.Item1, after.Item1);
+        Assert.Equal(before.Item2, after.Item2);
+        Assert.Equal(before.Item3!.Total, after.Item3!.Total);
+        Assert.Equal([(1, "alice", 1, 1), (2, "bob", 1, 2)], after.Item1); // equal wins: alice won first
+    }
+
     public void Dispose() => _h.Dispose();
 }
