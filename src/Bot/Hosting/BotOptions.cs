@@ -43,6 +43,13 @@ public sealed class BotOptions
     [Range(0, 60_000)]
     public int ReadYourWritesMs { get; set; } = 5_000;
 
+    /// <summary>
+    /// How long one giver waits before sparkling the same person again (<c>EVENTBOT_SPARKLE_COOLDOWN_SECONDS</c>).
+    /// Default 60; 0 turns the cooldown off; at most 86,400 (a day, the longest the sparkle state remembers givers).
+    /// </summary>
+    [Range(0, 86_400)]
+    public int SparkleCooldownSeconds { get; set; } = 60;
+
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;
 }

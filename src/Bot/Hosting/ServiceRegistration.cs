@@ -2,7 +2,9 @@ using EventBot.Bot.Adapters.Console;
 using EventBot.Bot.Adapters.Discord;
 using EventBot.Discord;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Play;
 using EventBot.Bot.Features.Remember;
+using EventBot.Bot.Features.Sparkle;
 using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
@@ -13,7 +15,9 @@ using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
 using EventBot.Projections.Feeds;
+using EventBot.Projections.Play;
 using EventBot.Projections.Remember;
+using EventBot.Projections.Sparkle;
 using EventBot.Projections.Sqlite;
 using Mediator;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +44,10 @@ public static class ServiceRegistration
 
         // Projections: one registration per read model; the core, the feeds and replay all take the whole set.
         services.AddSingleton<IProjection, RememberedValues>();
+        services.AddSingleton<IProjection, SparkleTotals>();
+        services.AddSingleton<IProjection, SparkleBoard>();
+        services.AddSingleton<IProjection, PlayRecords>();
+        services.AddSingleton<IProjection, PlayBoard>();
 
         services.AddSingleton<Generations>();
         services.AddSingleton<ProjectionSignals>();
@@ -57,6 +65,9 @@ public static class ServiceRegistration
 
         services.AddSingleton<AggregateService>();
         services.AddSingleton<RememberConsistency>();
+        services.AddSingleton<SparkleConsistency>();
+        services.AddSingleton<PlayConsistency>();
+        services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
         services.AddSingleton<BotExit>();

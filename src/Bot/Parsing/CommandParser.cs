@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Leaderboard;
 using EventBot.Bot.Features.Remember;
 using EventBot.Bot.Hosting;
 using Mediator;
@@ -27,7 +28,7 @@ public abstract record ParseResult
 /// Turns message text into a request. Total: any text yields a result, never an exception (a property test holds
 /// it to that). Adapters build the <see cref="ChatMessage"/>, this picks the slice.
 /// </summary>
-public sealed class CommandParser(string prefix)
+public sealed partial class CommandParser(string prefix)
 {
     private static readonly string[] RememberSubcommands = ["search", "history"];
 
@@ -53,6 +54,11 @@ public sealed class CommandParser(string prefix)
             "forget" => args.Length == 0
                 ? Invalid($"Usage: `{prefix}forget <key>`")
                 : Request(new Forget.Command(message, args)),
+            "sparkle" => ParseSparkle(message, args),
+            "show" => ParseShow(message, args),
+            "play" => ParsePlay(message, args),
+            "leaderboard" or "lb" => ParseLeaderboard(message, args),
+            "stats" => args.Length == 0 ? Request(new ServerStats.Query(message)) : Invalid($"Usage: `{prefix}stats` (this server's totals). For games, `{prefix}play stats [@user]`."),
             "help" or "commands" => Request(new HelpQuery(message)),
             _ => Invalid($"Unknown command `{prefix}{Clip(verb)}`. Try `{prefix}help`."),
         };

@@ -17,6 +17,15 @@ public static class Help
         ("forget <key>", "forget a value"),
         ("remember search [text]", "list this server's keys, best matches first"),
         ("remember history [key] [page N]", "who changed what and when, newest first"),
+        ("sparkle @user [for <reason>]", "thank someone with a sparkle (reason optional, up to 100 characters)"),
+        ("show sparkles [@user]", "sparkles received, rank in this server and the latest reasons"),
+        ("play rps <rock|paper|scissors>", "rock, paper, scissors against the bot"),
+        ("play coin <heads|tails>", "call a coin flip"),
+        ("play dice [NdM] [target]", "roll dice: reach the target, or beat the bot's roll"),
+        ("play stats [@user]", "plays, wins, losses, draws and streaks (no user: this server)"),
+        ("leaderboard sparkles [week|month|all]", "top 10 by sparkles received (`lb` for short)"),
+        ("leaderboard play [game] [week|month|all]", "top 10 by wins, one game or all"),
+        ("stats", "this server's totals"),
         ("help", "this list"),
     ];
 
