@@ -27,6 +27,17 @@ public static class StreamIds
         return $"{encoded[..cut]}~{hash}";
     }
 
+    /// <summary>
+    /// The parts of a stream id, the id part decoded. Ids shortened by <see cref="EncodeId"/> do not decode back:
+    /// use this for ids that are short by nature (user ids), and carry text keys in the events themselves.
+    /// </summary>
+    public static (string Category, string Guild, string Id) Split(string streamId)
+    {
+        var parts = streamId.Split('/');
+        if (parts.Length != 3) throw new FormatException($"'{streamId}' is not a category/guild/id stream id");
+        return (parts[0], parts[1], Uri.UnescapeDataString(parts[2]));
+    }
+
     public static string Category(string streamId)
     {
         var slash = streamId.IndexOf('/', StringComparison.Ordinal);
