@@ -34,7 +34,7 @@ public sealed class StreamsPollerRegistrationTests
         var client = Assert.IsType<DynamoDbStreamsClient>(host.Services.GetRequiredService<IDynamoDbStreamsClient>());
 
         Assert.Equal(250, options.BatchLimit);
-        Assert.Equal(TimeSpan.FromSeconds(1), options.PollInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.PollInterval);
         Assert.Equal(new Uri("http://127.0.0.1:8000"), client.Endpoint);
         Assert.Equal("eu-west-1", client.Region);
         Assert.NotNull(host.Services.GetRequiredService<StreamsPoller>());
