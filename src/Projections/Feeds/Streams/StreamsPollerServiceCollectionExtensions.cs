@@ -1,0 +1,34 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EventBot.Projections.Feeds.Streams;
+
+public static class StreamsPollerServiceCollectionExtensions
+{
+    /// <summary>Configuration section of <see cref="DynamoDbStreamsClientOptions"/>.</summary>
+    public const string ClientSection = "Projections:StreamsClient";
+
+    /// <summary>
+    /// Registers the DynamoDB Streams client, the poller and its hosted service, with options bound from
+    /// <see cref="StreamsPollerOptions.Section"/> and <see cref="ClientSection"/> and validated at start.
+    /// The caller registers an <see cref="IStreamBatchHandler"/> and an <see cref="IShardCheckpointStore"/>; an
+    /// <c>IAmazonDynamoDB</c> (for DescribeTable) and <see cref="AWSCredentials"/> are used when registered.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbStreamsPoller(this IServiceCollection services)
+    {
+        services.AddOptions<StreamsPollerOptions>().BindConfiguration(StreamsPollerOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamsPollerOptions>, StreamsPollerOptionsValidator>());
+        services.AddOptions<DynamoDbStreamsClientOptions>().BindConfiguration(ClientSection);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDynamoDbStreamsClient>(sp => new DynamoDbStreamsClient(
+            // A long-lived client that still follows DNS changes.
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(30) },
+            sp.GetRequiredService<IOptions<DynamoDbStreamsClientOptions>>().Value,
+            sp.GetService<AWSCredentials>()));
+        services.TryAddSingleton<StreamsPoller>();
+        services.AddHostedService<StreamsPollerService>();
+        return services;
+    }
+}

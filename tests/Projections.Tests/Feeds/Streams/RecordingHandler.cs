@@ -1,0 +1,40 @@
+using EventBot.Projections.Feeds;
+using EventBot.Projections.Feeds.Streams;
+
+namespace EventBot.Projections.Tests.Feeds.Streams;
+
+/// <summary>Records what it applied; can be told to fail once on a given record.</summary>
+sealed class RecordingHandler : IStreamBatchHandler
+{
+    readonly List<StreamRecord> _applied = [];
+    readonly List<int> _batchSizes = [];
+    Func<StreamRecord, bool>? _failOnce;
+
+    public IReadOnlyList<StreamRecord> Applied => _applied;
+
+    public IReadOnlyList<int> BatchSizes => _batchSizes;
+
+    public int Failures { get; private set; }
+
+    public bool ThrowInsteadOfFailing { get; init; }
+
+    /// <summary>The next time a record matching <paramref name="when"/> arrives, apply those before it and fail there.</summary>
+    public void FailOnceAt(Func<StreamRecord, bool> when) => _failOnce = when;
+
+    public Task<StreamBatchOutcome> HandleAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
+    {
+        _batchSizes.Add(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (_failOnce is { } fail && fail(records[i]))
+            {
+                _failOnce = null;
+                Failures++;
+                if (ThrowInsteadOfFailing) throw new InvalidOperationException("handler broke");
+                return Task.FromResult(StreamBatchOutcome.FailedAt(i));
+            }
+            _applied.Add(records[i]);
+        }
+        return Task.FromResult(StreamBatchOutcome.Success);
+    }
+}

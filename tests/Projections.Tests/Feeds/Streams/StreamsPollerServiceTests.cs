@@ -1,0 +1,66 @@
+using Amazon.Runtime;
+using EventBot.Projections.Feeds;
+using EventBot.Projections.Feeds.Streams;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EventBot.Projections.Tests.Feeds.Streams;
+
+public sealed class StreamsPollerServiceTests
+{
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    readonly FakeStreamsServer _server = new();
+    readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+    readonly RecordingHandler _handler = new();
+
+    (StreamsPollerService Service, StreamsPoller Poller) Create()
+    {
+        var options = Options.Create(new StreamsPollerOptions
+        {
+            TableName = FakeStreamsServer.TableName, PollInterval = TimeSpan.FromSeconds(5), BatchLimit = 2, MaxPagesPerShardPerRound = 1,
+        });
+        var client = new DynamoDbStreamsClient(new HttpClient(_server),
+            new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
+            new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
+        var poller = new StreamsPoller(client, _handler, new InMemoryShardCheckpointStore(), options, _time, NullLogger<StreamsPoller>.Instance);
+        return (new StreamsPollerService(poller, options, _time, NullLogger<StreamsPollerService>.Instance), poller);
+    }
+
+    async Task WaitForAppliedAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (_handler.Applied.Count < count)
+            await Task.Delay(10, timeout.Token);
+    }
+
+    async Task WaitForGetRecordsAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (_server.Calls.Count(c => c.Operation == "GetRecords") < count)
+            await Task.Delay(10, timeout.Token);
+    }
+
+    [Fact]
+    public async Task PollsAtStart_BackToBackWhileBehind_ThenOnEachTick_AndStopsQuietly()
+    {
+        _server.AddShard("shardId-1");
+        for (var v = 1; v <= 5; v++) _server.Put("shardId-1", "x", v);
+        var (service, poller) = Create();
+        using var _ = poller;
+
+        await service.StartAsync(CancellationToken.None);
+        await WaitForAppliedAsync(5); // 3 rounds of at most 2 records, without the clock moving
+        await WaitForGetRecordsAsync(4); // and a 4th that found the shard empty: now it waits for the timer
+        var getRecordsBeforeTick = _server.BodiesOf("GetRecords").Count();
+        _server.Put("shardId-1", "x", 6);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await WaitForAppliedAsync(6);
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], _handler.Applied.Select(r => EventsTable.Key(r).Version));
+        Assert.True(_server.BodiesOf("GetRecords").Count() > getRecordsBeforeTick);
+        Assert.True(service.ExecuteTask!.IsCompletedSuccessfully);
+    }
+}
