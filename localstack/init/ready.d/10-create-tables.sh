@@ -26,8 +26,18 @@ export AWS_PAGER=""
 
 log() { echo "10-create-tables: $*" >&2; }
 
+# exists NAME: 0 when the table exists, 1 when DynamoDB says it does not; any other failure (endpoint down,
+# credentials) ends the script rather than passing for "missing".
 exists() {
-  "${AWS[@]}" dynamodb describe-table --table-name "$1" >/dev/null 2>&1
+  local out
+  if out="$("${AWS[@]}" dynamodb describe-table --table-name "$1" 2>&1 >/dev/null)"; then
+    return 0
+  fi
+  if [[ "$out" == *ResourceNotFoundException* ]]; then
+    return 1
+  fi
+  log "describing $1 failed: $out"
+  exit 1
 }
 
 # create NAME ARGS...: creates unless it exists; a concurrent creator (ResourceInUseException) counts as exists.
