@@ -9,6 +9,9 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
+# aws (Debian awscli) when missing, and tools/hcl2json's npm packages for the Terraform checks.
+scripts/install-test-tools.sh
+
 dotnet restore EventBot.sln --nologo -v quiet
 dotnet build EventBot.sln --no-restore --nologo -v quiet -c Release
 dotnet test EventBot.sln --no-build --nologo -c Release --logger "console;verbosity=minimal" "$@"
