@@ -56,9 +56,9 @@ data "aws_iam_policy_document" "projector" {
   statement {
     sid = "WriteViews"
     actions = [
-      "dynamodb:GetItem", # a row and its applied versions; checkpoints; the active generation pointer
+      "dynamodb:GetItem", # a row and its applied versions; the active generation pointer
       "dynamodb:Query",   # a whole partition in sort order (IViewStore.QueryAsync)
-      "dynamodb:PutItem", # the conditional row write that also stores the new applied version; checkpoints; dead letters
+      "dynamodb:PutItem", # the conditional row write that also stores the new applied version; dead letters
     ]
     # The view store writes whole rows with a revision condition, so no UpdateItem. No DeleteItem, BatchWriteItem
     # or Scan: dropping an old generation (IViewStore.DeletePartitionsAsync) belongs to the rebuild, an operator task.
