@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
@@ -76,7 +77,7 @@ public static class EventBotTableAdmin
 
     static async Task<TableDescription> WaitUntilActiveAsync(IAmazonDynamoDB client, string tableName, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + ActiveTimeout;
+        var waited = Stopwatch.StartNew();
         while (true)
         {
             // Right after CreateTable a describe may briefly not find the table yet; keep waiting.
@@ -87,7 +88,7 @@ public static class EventBotTableAdmin
             {
                 return description;
             }
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > ActiveTimeout)
             {
                 throw new TimeoutException(
                     $"Table {tableName} is not ACTIVE after {ActiveTimeout.TotalMinutes:0} minutes (status: {description?.TableStatus?.Value ?? "not found"}).");
