@@ -10,6 +10,8 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 scripts/dynamodb-local.sh install
+# AWS CLI (for the LocalStack init-script test) and hcl2json (for the Terraform checks).
+scripts/install-test-tools.sh
 # One DynamoDB Local for the whole run; the test fixtures use it through EVENTBOT_TEST_DYNAMODB_URL.
 eval "$(scripts/dynamodb-local.sh start)"
 trap 'scripts/dynamodb-local.sh stop' EXIT
