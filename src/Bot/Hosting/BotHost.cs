@@ -10,7 +10,9 @@ namespace EventBot.Bot.Hosting;
 /// <summary>Builds the Generic Host for the bot and for CLI verbs that need the same services.</summary>
 public static class BotHost
 {
-    public static HostApplicationBuilder CreateBuilder(IDictionary<string, string?>? environment = null)
+    /// <param name="environment">EVENTBOT_*/DISCORD_* variables to use instead of the process's (tests).</param>
+    /// <param name="projectorOnly">The <c>projector</c> verb: the feed always runs, whatever EVENTBOT_PROJECTOR says.</param>
+    public static HostApplicationBuilder CreateBuilder(IDictionary<string, string?>? environment = null, bool projectorOnly = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -29,7 +31,7 @@ public static class BotHost
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
-        builder.Services.AddEventBotCore(builder.Configuration);
+        builder.Services.AddEventBotCore(builder.Configuration, projectorOnly);
         return builder;
     }
 
@@ -44,6 +46,13 @@ public static class BotHost
         var exit = host.Services.GetRequiredService<BotExit>();
         if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
         return exit.Code;
+    }
+
+    /// <summary>The validated options without starting a host (for verbs that only need settings).</summary>
+    public static BotOptions LoadOptions(IDictionary<string, string?>? environment = null)
+    {
+        using var host = CreateBuilder(environment).Build();
+        return host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value;
     }
 
     public static bool UsesDiscord(IConfiguration configuration) =>

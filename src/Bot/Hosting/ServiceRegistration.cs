@@ -30,7 +30,7 @@ namespace EventBot.Bot.Hosting;
 public static class ServiceRegistration
 {
     /// <summary>Everything but the chat adapter: options, store, projector, mediator pipeline.</summary>
-    public static IServiceCollection AddEventBotCore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddEventBotCore(this IServiceCollection services, IConfiguration configuration, bool projectorOnly = false)
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -38,7 +38,7 @@ public static class ServiceRegistration
 
         var section = configuration.GetSection(EventBotEnvironment.Section);
         if ((section["Store"] ?? "sqlite").Equals("dynamodb", StringComparison.OrdinalIgnoreCase))
-            services.AddDynamoDb(projectInProcess: !(section["Projector"] ?? "inprocess").Equals("off", StringComparison.OrdinalIgnoreCase));
+            services.AddDynamoDb(projectInProcess: projectorOnly || !(section["Projector"] ?? "inprocess").Equals("off", StringComparison.OrdinalIgnoreCase));
         else
             AddSqlite(services);
 

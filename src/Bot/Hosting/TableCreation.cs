@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using EventBot.EventStore.DynamoDb;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,23 +12,11 @@ public sealed partial class TableCreation(IAmazonDynamoDB client, IOptions<BotOp
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.CreateTables) return;
-        foreach (var table in EventBotTables.All(options.Value.TablePrefix))
+        var report = await EventBotTableAdmin.CreateAsync(client, options.Value.TablePrefix, cancellationToken);
+        foreach (var table in report.Tables)
         {
-            try
-            {
-                await client.CreateTableAsync(table, cancellationToken);
-                Log.Created(logger, table.TableName);
-            }
-            catch (ResourceInUseException)
-            {
-                continue;
-            }
-            for (var i = 0; i < 120; i++)
-            {
-                var status = (await client.DescribeTableAsync(table.TableName, cancellationToken)).Table.TableStatus;
-                if (status == TableStatus.ACTIVE) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            }
+            if (table.Created) Log.Created(logger, table.TableName);
+            if (table.State == TableState.Drifted) Log.Drift(logger, table.TableName, string.Join("; ", table.Drift));
         }
     }
 
@@ -39,5 +26,8 @@ public sealed partial class TableCreation(IAmazonDynamoDB client, IOptions<BotOp
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Created DynamoDB table {Table}")]
         public static partial void Created(ILogger logger, string table);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "DynamoDB table {Table} differs from the code's definition: {Drift}")]
+        public static partial void Drift(ILogger logger, string table, string drift);
     }
 }
