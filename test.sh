@@ -18,4 +18,5 @@ trap 'scripts/dynamodb-local.sh stop' EXIT
 
 dotnet restore EventBot.sln --nologo -v quiet
 dotnet build EventBot.sln --no-restore --nologo -v quiet -c Release
-dotnet test EventBot.sln --no-build --nologo -c Release --logger "console;verbosity=minimal" "$@"
+# A hung test fails the run after 5 minutes (with a dump) instead of eating the CI budget.
+dotnet test EventBot.sln --no-build --nologo -c Release --logger "console;verbosity=minimal" --blame-hang-timeout 5m "$@"

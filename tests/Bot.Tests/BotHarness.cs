@@ -13,16 +13,28 @@ public sealed class BotHarness : IAsyncDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "eventbot-tests", Guid.NewGuid().ToString("N"));
     private int _messages;
 
-    public BotHarness(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
+    private BotHarness(IDictionary<string, string?>? extra, Action<IServiceCollection>? configure, bool fakeTime)
     {
         var environment = new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _dir };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) environment[k] = v;
         var builder = BotHost.CreateBuilder(environment);
-        builder.Services.AddSingleton<TimeProvider>(Time);
+        // A fake clock stops every timer: fine with the in-process SQLite tail (woken by appends), not with a polling
+        // feed such as the DynamoDB Streams poller, which needs real time to pass.
+        if (fakeTime) builder.Services.AddSingleton<TimeProvider>(Time);
         configure?.Invoke(builder.Services);
         Host = builder.Build();
-        Host.StartAsync().GetAwaiter().GetResult();
         Bot = Host.Services.GetRequiredService<ChatBot>();
+    }
+
+    /// <summary>
+    /// Builds and starts the host. Async on purpose: blocking on StartAsync inside xunit's limited
+    /// synchronisation context deadlocks once every worker thread is blocked.
+    /// </summary>
+    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null, bool fakeTime = true)
+    {
+        var harness = new BotHarness(extra, configure, fakeTime);
+        await harness.Host.StartAsync();
+        return harness;
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero));
