@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using EventBot.Testing;
 
 namespace EventBot.Lambda.Tests;
@@ -42,6 +43,22 @@ public sealed class SampleEventTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(removes, composition.Counters.SkippedRemoves);
         Assert.Equal(foreign, composition.Counters.SkippedForeign);
         Assert.Equal(0, composition.Counters.Applied);
+    }
+
+    [Fact]
+    public async Task Each_batch_logs_its_counts_in_one_line_before_the_handler_returns()
+    {
+        using var log = new StringWriter();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new LambdaLoggerProvider(log)));
+        var function = new ProjectorFunction(ProjectorComposition.Create(dynamo.Client, $"none{Guid.NewGuid():N}-", loggers));
+        await using var input = File.OpenRead(Sample("dynamodb-update.json"));
+
+        await function.Handle(input);
+
+        Assert.Equal(
+            "Information EventBot.Lambda.ProjectorFunction[2401]: Batch of 3 records: 0 events through the projector core, " +
+            "1 REMOVE and 2 non-event records skipped; first failed: none" + Environment.NewLine,
+            log.ToString());
     }
 
     [Fact]
