@@ -15,10 +15,8 @@ using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
 using EventBot.Projections.Feeds;
-using EventBot.Projections.Play;
-using EventBot.Projections.Remember;
-using EventBot.Projections.Sparkle;
 using EventBot.Projections.Sqlite;
+using EventBot.Projections;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,12 +40,8 @@ public static class ServiceRegistration
         else
             AddSqlite(services);
 
-        // Projections: one registration per read model; the core, the feeds and replay all take the whole set.
-        services.AddSingleton<IProjection, RememberedValues>();
-        services.AddSingleton<IProjection, SparkleTotals>();
-        services.AddSingleton<IProjection, SparkleBoard>();
-        services.AddSingleton<IProjection, PlayRecords>();
-        services.AddSingleton<IProjection, PlayBoard>();
+        // Projections: the one shared list (the Lambda projector takes it too); the core, the feeds and replay all take the whole set.
+        foreach (var projection in ProjectionCatalog.All()) services.AddSingleton(projection);
 
         services.AddSingleton<Generations>();
         services.AddSingleton<ProjectionSignals>();
