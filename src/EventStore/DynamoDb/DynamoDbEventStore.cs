@@ -11,7 +11,7 @@ namespace EventBot.EventStore.DynamoDb;
 /// version is the stream's last, and the idempotency marker of the source message. A failed condition comes back
 /// as a value, never an exception.
 /// </summary>
-public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore
+public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore, IEventCountEstimator
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
@@ -175,6 +175,13 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
         while (start is not null);
+    }
+
+    /// <summary>DescribeTable's ItemCount: approximate (refreshed about every six hours) and it includes idempotency markers.</summary>
+    public async Task<EventCountEstimate> EstimateEventCountAsync(CancellationToken ct)
+    {
+        var table = await client.DescribeTableAsync(new DescribeTableRequest { TableName = _table }, ct);
+        return new EventCountEstimate(table.Table.ItemCount ?? 0, Exact: false, "DescribeTable ItemCount (approximate, includes idempotency markers)");
     }
 
     private async Task<AppendResult.AlreadyProcessed?> ReadMarkerAsync(string source, CancellationToken ct)
