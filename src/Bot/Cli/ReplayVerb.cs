@@ -68,7 +68,7 @@ public static class ReplayVerb
 
             try
             {
-                var rebuilt = await WithProgressAsync(json, p => rebuilder.RebuildAsync(chosen, p, ct));
+                var rebuilt = await WithProgressAsync(json, p => rebuilder.RunAsync(chosen, p, ct));
                 if (json)
                 {
                     Console.WriteLine(JsonSerializer.Serialize(new

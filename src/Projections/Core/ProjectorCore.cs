@@ -104,10 +104,11 @@ public sealed partial class ProjectorCore(
         foreach (var projection in projections)
         {
             if (!projection.Handles(envelope.Type)) continue;
-            decoded ??= codec.Decode(envelope);
             var generation = TargetGeneration ?? await generations.ActiveAsync(projection.Name, ct);
             try
             {
+                // Unreadable data counts against the first projection that needed it (for its dead-letter policy).
+                decoded ??= codec.Decode(envelope);
                 foreach (var logical in projection.RowsFor(envelope, decoded))
                     await ApplyToRowAsync(projection, generation, logical, envelope, decoded, ct);
             }

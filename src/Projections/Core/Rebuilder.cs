@@ -61,9 +61,10 @@ public sealed partial class Rebuilder(
 
     /// <summary>Kept for callers that only want the count of events replayed.</summary>
     public async Task<long> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<long>? progress, CancellationToken ct) =>
-        (await RebuildAsync(projections, progress is null ? null : new Progress<RebuildProgress>(p => progress.Report(p.Done)), ct)).Events;
+        (await RunAsync(projections, progress is null ? null : new Progress<RebuildProgress>(p => progress.Report(p.Done)), ct)).Events;
 
-    public async Task<RebuildResult> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    /// <summary>A full rebuild of <paramref name="projections"/>: resumes a saved one of the same set, else starts the next generation.</summary>
+    public async Task<RebuildResult> RunAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         var logger = loggers.CreateLogger<Rebuilder>();
         var clock = Stopwatch.StartNew();
