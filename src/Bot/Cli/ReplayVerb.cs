@@ -79,7 +79,7 @@ public static class ReplayVerb
                 }
                 else
                 {
-                    AnsiConsole.MarkupLineInterpolated($"Rebuilt {chosen.Count} projection(s){(rebuilt.Resumed ? " (resumed)" : "")}: [bold]{rebuilt.Events:N0}[/] events in {rebuilt.Elapsed.TotalSeconds:N1} s, {rebuilt.EventsPerSecond:N0} events/s.");
+                    AnsiConsole.MarkupLineInterpolated($"Rebuilt {chosen.Count} projection(s){(rebuilt.Resumed ? $" (resumed after {rebuilt.DoneBefore:N0})" : "")}: [bold]{rebuilt.Events:N0}[/] events in {rebuilt.Elapsed.TotalSeconds:N1} s, {rebuilt.EventsPerSecond:N0} events/s.");
                     foreach (var f in rebuilt.Flips) AnsiConsole.MarkupLineInterpolated($"  {f.Projection}: generation {f.Old} → {f.Next}");
                 }
                 return 0;

@@ -12,9 +12,12 @@ public sealed record RebuildProgress(string Phase, long Done, long Total, bool T
 
 public sealed record GenerationFlip(string Projection, long Old, long Next);
 
-public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, IReadOnlyList<GenerationFlip> Flips, IReadOnlyList<RowDifference> Drift)
+/// <param name="Events">Events replayed in all, including those done before a resume.</param>
+/// <param name="DoneBefore">Events an interrupted earlier run had already replayed (0 unless resumed).</param>
+public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, IReadOnlyList<GenerationFlip> Flips, IReadOnlyList<RowDifference> Drift, long DoneBefore = 0)
 {
-    public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? Events / Elapsed.TotalSeconds : Events;
+    /// <summary>The rate of this run: events it replayed itself over its own elapsed time.</summary>
+    public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? (Events - DoneBefore) / Elapsed.TotalSeconds : Events - DoneBefore;
 }
 
 /// <summary>
@@ -72,6 +75,7 @@ public sealed partial class Rebuilder(
         var saved = await views.GetValueAsync(stateName, ct) is { Length: > 0 } json ? JsonSerializer.Deserialize<RebuildState>(json, EventCodec.Json) : null;
         var resumed = saved is not null;
         var state = saved ?? await StartAsync(projections, ct);
+        var doneBefore = state.Done;
         if (!resumed) await views.SetValueAsync(stateName, JsonSerializer.Serialize(state, EventCodec.Json), ct);
         else Log.Resuming(logger, stateName, state.Cursor, state.Done);
 
@@ -99,7 +103,7 @@ public sealed partial class Rebuilder(
         }
         await views.SetValueAsync(stateName, "", ct); // named values cannot be deleted; empty means no rebuild in progress
         signals.Notify();
-        return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, []);
+        return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore);
     }
 
     /// <summary>
