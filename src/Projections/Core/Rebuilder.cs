@@ -176,8 +176,10 @@ public sealed partial class Rebuilder(
             return state with { Cursor = cursor, Done = done };
         }
 
-        // No global order (DynamoDB): a resumed rebuild keeps what earlier attempts wrote and reads everything again;
-        // rows that already have an event skip it by the version rule, so only the reads repeat.
+        if (store is ISegmentedEventReader segmented) return await SegmentedPassAsync(segmented, cores, buffer, state, total, progress, save, ct);
+
+        // Neither a position nor segments: a resumed rebuild keeps what earlier attempts wrote and reads everything
+        // again; rows that already have an event skip it by the version rule, so only the reads repeat.
         done = 0;
         var batch = new List<EventEnvelope>(BatchSize);
         await foreach (var e in store.ReadAllAsync(ct))
@@ -197,6 +199,68 @@ public sealed partial class Rebuilder(
         done += batch.Count;
         progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
         return state with { Done = done };
+    }
+
+    public const string SegmentDone = "#done";
+
+    /// <summary>
+    /// DynamoDB: every segment is scanned page by page in parallel into a small bounded channel; one consumer applies
+    /// whole pages, flushes, and then saves each segment's cursor after its last written page. A page is written
+    /// before its cursor is saved, so a resume never skips events (it may re-apply a page: harmless).
+    /// </summary>
+    private async Task<RebuildState> SegmentedPassAsync(ISegmentedEventReader segmented, List<ProjectorCore> cores, WriteBehindViewStore buffer,
+        RebuildState state, EventCountEstimate total, IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
+    {
+        var cursors = new Dictionary<int, string>(state.Segments ?? []);
+        var channel = System.Threading.Channels.Channel.CreateBounded<(int Segment, SegmentPage Page)>(
+            new System.Threading.Channels.BoundedChannelOptions(Math.Max(4, segmented.Segments)) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producers = Task.WhenAll(Enumerable.Range(0, segmented.Segments)
+            .Where(s => !cursors.TryGetValue(s, out var c) || c != SegmentDone)
+            .Select(segment => Task.Run(async () =>
+            {
+                var cursor = cursors.GetValueOrDefault(segment);
+                do
+                {
+                    var page = await segmented.ReadSegmentPageAsync(segment, cursor, stop.Token);
+                    await channel.Writer.WriteAsync((segment, page), stop.Token);
+                    cursor = page.Next;
+                }
+                while (cursor is not null);
+            }, stop.Token)))
+            .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+
+        var done = state.Done;
+        var pending = new List<(int Segment, SegmentPage Page)>();
+        var events = new List<EventEnvelope>(BatchSize);
+        async Task WriteAsync()
+        {
+            await ApplyAsync(cores, events, ct);
+            await buffer.FlushAsync(ct);
+            foreach (var (segment, page) in pending) cursors[segment] = page.Next ?? SegmentDone;
+            done += events.Count;
+            await save(state with { Done = done, Segments = new Dictionary<int, string>(cursors) });
+            progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+            if (events.Count > 0) AfterBatch?.Invoke(done);
+            pending.Clear();
+            events.Clear();
+        }
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync(ct))
+            {
+                pending.Add(item);
+                events.AddRange(item.Page.Events);
+                if (events.Count >= BatchSize) await WriteAsync();
+            }
+            await WriteAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producers;
+        }
+        return state with { Done = done, Segments = cursors };
     }
 
     /// <summary>Applies events recorded since the rebuild began, writing directly (the live feed may write the same rows after a flip).</summary>
@@ -287,4 +351,6 @@ public sealed record GenerationPair(long Old, long Next);
 /// <summary>A rebuild's saved progress (a named value), so an interrupted rebuild resumes instead of starting over.</summary>
 /// <param name="StartPosition">The store's last position when the rebuild began (SQLite).</param>
 /// <param name="Cursor">The last position whose batch was written (SQLite); 0 on DynamoDB.</param>
-public sealed record RebuildState(Dictionary<string, GenerationPair> Targets, DateTimeOffset StartedAt, long StartPosition, long Cursor, long Done);
+/// <param name="Segments">Per Scan segment (DynamoDB): the cursor after the last page written, or <see cref="Rebuilder.SegmentDone"/>.</param>
+public sealed record RebuildState(Dictionary<string, GenerationPair> Targets, DateTimeOffset StartedAt, long StartPosition, long Cursor, long Done,
+    Dictionary<int, string>? Segments = null);
