@@ -116,9 +116,12 @@ public static class ProjectionsVerb
             var letters = await services.GetRequiredService<DeadLetterStore>().ListAsync(ct);
             var generations = new Generations(views) { Ttl = TimeSpan.Zero };
             var projections = new List<(string Name, long Generation, int DeadLetters, bool Rebuilding)>();
-            foreach (var p in services.GetServices<IProjection>())
+            var all = services.GetServices<IProjection>().ToList();
+            var fullRebuild = await views.GetValueAsync(Rebuilder.ProgressName(all), ct) is { Length: > 0 };
+            foreach (var p in all)
             {
-                var rebuilding = await views.GetValueAsync(Rebuilder.ProgressName([p]), ct) is { Length: > 0 };
+                // Saved progress of a rebuild of this projection alone, or of all of them (other sets are not listed).
+                var rebuilding = fullRebuild || await views.GetValueAsync(Rebuilder.ProgressName([p]), ct) is { Length: > 0 };
                 projections.Add((p.Name, await generations.ActiveAsync(p.Name, ct), letters.Count(d => d.Projection == p.Name || d.Projection is null), rebuilding));
             }
 
