@@ -80,9 +80,16 @@ public sealed partial class Rebuilder(
         else Log.Resuming(logger, stateName, state.Cursor, state.Done);
 
         var total = await EstimateAsync(ct);
-        state = await MainPassAsync(projections, state, total, progress,
-            s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
-        state = await CatchUpAsync(projections, state, total, progress, ct);
+        // A crash after the flip: the new generation is live and fed by the feeds, so no buffered pass into it;
+        // the catch-up after the flip below finishes the job.
+        var flippedBefore = false;
+        foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
+        if (!flippedBefore)
+        {
+            state = await MainPassAsync(projections, state, total, progress,
+                s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
+            state = await CatchUpAsync(projections, state, total, progress, ct);
+        }
 
         var flips = new List<GenerationFlip>();
         foreach (var p in projections)

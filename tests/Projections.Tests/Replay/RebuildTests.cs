@@ -80,6 +80,27 @@ public sealed class RebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rebuild_that_crashed_right_after_the_flip_finishes_on_resume_without_rewriting_the_live_generation()
+    {
+        await ReplaySeed.SeedAsync(_h, 800);
+        await ProjectLiveAsync();
+        var expected = await _h.DumpAsync(1);
+        var crash = new Inline(p => { if (p.Phase == "settling after the flip") throw new IOException("power cut"); });
+        await Assert.ThrowsAsync<IOException>(() => ReplaySeed.Rebuilder(_h).RunAsync([new RememberedValues()], crash, default));
+        Assert.Equal(2, await _h.Generations.ActiveAsync(RememberedValues.ProjectionName, default));
+        await _h.AppendAsync("late", new ValueRemembered("late", "after the crash", null));
+        var batches = new List<long>();
+
+        var result = await ReplaySeed.Rebuilder(_h, afterBatch: batches.Add).RunAsync([new RememberedValues()], null, default);
+
+        Assert.True(result.Resumed);
+        Assert.Empty(batches); // no second main pass into the live generation
+        Assert.Equal("after the crash", (await _h.ValueAsync("late", 2))!.Value);
+        Assert.Equal(expected, (await _h.DumpAsync(2)).Where(r => r.Sort != "late").ToList());
+        Assert.Empty(await _h.DumpAsync(1));
+    }
+
+    [Fact]
     public async Task Verify_reports_no_drift_on_a_healthy_store_and_leaves_nothing_behind()
     {
         await ReplaySeed.SeedAsync(_h, 1_500);
