@@ -49,16 +49,6 @@ public sealed partial class ProjectorCore(
     // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
 
-    /// <summary>A copy that writes into <paramref name="views"/> and <paramref name="generation"/> (rebuilds), with the same dead-letter handling.</summary>
-    public ProjectorCore For(IReadOnlyList<IProjection> only, IViewStore views, long? generation) =>
-        new(only, views, store, codec, generations, signals, logger)
-        {
-            TargetGeneration = generation,
-            DeadLetters = DeadLetters,
-            DeadLetterPolicy = DeadLetterPolicy,
-            FaultInjector = FaultInjector,
-        };
-
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
         for (var i = 0; i < batch.Count; i++)

@@ -28,7 +28,7 @@ public sealed class DeadLetterRetry(IEventReader store, EventCodec codec, IReadO
             var decoded = codec.Decode(envelope);
             foreach (var projection in projections.Where(p => p.Handles(envelope.Type)))
                 foreach (var row in projection.RowsFor(envelope, decoded))
-                    await rows.RebuildRowAsync(projection, row, [envelope.StreamId], ct);
+                    await rows.RebuildRowAsync(projection, row, [envelope.StreamId], ct, retrying: letter.Id);
             await letters.RemoveAsync(letter.Id, ct);
             return new RetryOutcome(letter, true, null);
         }

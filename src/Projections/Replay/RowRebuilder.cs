@@ -62,7 +62,8 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
     }
 
     /// <summary>Recomputes one row of the active generation from its streams; true when the stored row changed.</summary>
-    public async Task<bool> RebuildRowAsync(IProjection projection, ViewKey logical, IEnumerable<string> streams, CancellationToken ct)
+    /// <param name="retrying">The dead letter being retried: it must apply now, even though it is recorded as skipped.</param>
+    public async Task<bool> RebuildRowAsync(IProjection projection, ViewKey logical, IEnumerable<string> streams, CancellationToken ct, string? retrying = null)
     {
         var generation = await generations.ActiveAsync(projection.Name, ct);
         var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
@@ -84,19 +85,20 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
             foreach (var e in history)
             {
                 if (!projection.Handles(e.Type)) continue;
-                object decoded;
                 try
                 {
-                    decoded = codec.Decode(e);
+                    var decoded = codec.Decode(e);
+                    if (!projection.RowsFor(e, decoded).Contains(logical)) continue;
+                    body = projection.Apply(logical, body, e, decoded);
+                    applied[e.StreamId] = e.Version;
                 }
-                catch (EventDecodeException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    if (DeadLetters is { } letters && await letters.GetAsync(e.StreamId, e.Version, ct) is { Status: DeadLetterStatus.Skipped }) continue;
+                    // A skipped dead letter stays skipped here too (as in the live feed); anything else is a real failure.
+                    if (DeadLetter.IdOf(e.StreamId, e.Version) != retrying && DeadLetters is { } letters
+                        && await letters.GetAsync(e.StreamId, e.Version, ct) is { Status: DeadLetterStatus.Skipped }) continue;
                     throw;
                 }
-                if (!projection.RowsFor(e, decoded).Contains(logical)) continue;
-                body = projection.Apply(logical, body, e, decoded);
-                applied[e.StreamId] = e.Version;
             }
 
             if (body is null)

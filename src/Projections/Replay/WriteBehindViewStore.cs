@@ -12,8 +12,6 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
 {
     private readonly Dictionary<ViewKey, (ViewRow? Stored, ViewRow? Current)> _rows = [];
 
-    public int Pending => _rows.Count(r => !ReferenceEquals(r.Value.Stored, r.Value.Current));
-
     /// <summary>Writes every row changed since the last flush, once each; returns how many.</summary>
     public async Task<int> FlushAsync(CancellationToken ct)
     {

@@ -97,7 +97,7 @@ public sealed class DeadLetterTests : IDisposable
         _flaky.Broken = true;
         Assert.Null((await core.ProjectAsync(await _h.AllAsync(), default)).FirstFailedIndex);
         var letter = Assert.Single(await Letters.ListAsync(default));
-        var retry = new DeadLetterRetry(_h.Store, EventCodec.Default, [_flaky], new RowRebuilder(_h.Store, _h.Views, EventCodec.Default, _h.Generations), Letters);
+        var retry = new DeadLetterRetry(_h.Store, EventCodec.Default, [_flaky], new RowRebuilder(_h.Store, _h.Views, EventCodec.Default, _h.Generations) { DeadLetters = Letters }, Letters);
 
         var stillBroken = await retry.RetryAsync(letter, default);
         Assert.False(stillBroken.Fixed);
