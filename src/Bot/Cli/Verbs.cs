@@ -20,6 +20,10 @@ public static class Verbs
         root.Subcommands.Add(TablesVerb.Create());
         root.Subcommands.Add(ProjectorVerb.Create());
         root.Subcommands.Add(LambdaVerb.Create());
+        root.Subcommands.Add(ReplayVerb.Create());
+        root.Subcommands.Add(ProjectionsVerb.Create());
+        root.Subcommands.Add(HistoryVerb.Create());
+        root.Subcommands.Add(SeedVerb.Create());
         return root;
     }
 }

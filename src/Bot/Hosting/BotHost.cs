@@ -42,8 +42,9 @@ public static class BotHost
         if (UsesDiscord(builder.Configuration)) builder.Services.AddDiscordChat(builder.Configuration);
         else builder.Services.AddConsoleChat();
         using var host = builder.Build();
-        await host.RunAsync(ct);
+        // RunAsync disposes the host's services when it returns (e.g. at the end of console input): resolve first.
         var exit = host.Services.GetRequiredService<BotExit>();
+        await host.RunAsync(ct);
         if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
         return exit.Code;
     }

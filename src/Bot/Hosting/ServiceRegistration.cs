@@ -14,6 +14,8 @@ using EventBot.EventStore.Sqlite;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
+using EventBot.Projections.DeadLetters;
+using EventBot.Projections.Replay;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Sqlite;
 using EventBot.Projections;
@@ -46,11 +48,31 @@ public static class ServiceRegistration
         services.AddSingleton<Generations>();
         services.AddSingleton<ProjectionSignals>();
         services.AddSingleton<ReadModels>();
-        services.AddSingleton<Rebuilder>();
+        // Dead letters: EVENTBOT_DEAD_LETTERS=skip|stop, EVENTBOT_DEAD_LETTERS_<PROJECTION>, EVENTBOT_DEAD_LETTER_ATTEMPTS.
+        services.AddSingleton<DeadLetterStore>();
+        services.AddSingleton(sp => DeadLetterPolicy.From(name => section[name], sp.GetServices<IProjection>().Select(p => p.Name)));
+        services.AddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
+        services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+        });
         services.AddSingleton(sp => new ProjectorCore(
             [.. sp.GetServices<IProjection>()], sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventReader>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProjectorCore>>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProjectorCore>>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+        });
+        services.AddHostedService<LagReporter>();
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())
         {
@@ -97,6 +119,7 @@ public static class ServiceRegistration
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<SqliteTail>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteTail>());
+        services.AddSingleton<IFeedLagSource, SqliteTailLag>();
     }
 
     /// <summary>
@@ -119,7 +142,11 @@ public static class ServiceRegistration
         services.AddSingleton<IShardCheckpointStore, ViewStoreShardCheckpoints>();
         services.AddOptions<StreamsPollerOptions>().PostConfigure<IOptions<BotOptions>>((poller, bot) =>
             poller.TableName ??= EventBotTables.EventsTableName(bot.Value.TablePrefix));
-        if (projectInProcess) services.AddDynamoDbStreamsPoller();
+        if (projectInProcess)
+        {
+            services.AddDynamoDbStreamsPoller();
+            services.AddSingleton<IFeedLagSource, StreamsPollerLag>();
+        }
         return services;
     }
 

@@ -30,7 +30,7 @@ public abstract record ParseResult
 /// </summary>
 public sealed partial class CommandParser(string prefix)
 {
-    private static readonly string[] RememberSubcommands = ["search", "history"];
+    private static readonly string[] RememberSubcommands = ["search", "history", "restore"];
 
     // Words people try that are not subcommands; a key may still be one of them when set with `is`.
     private static readonly string[] NotSubcommands = ["list", "ls", "delete", "del", "remove", "rm", "set", "get", "unset", "clear", "forget", "show", "find"];
@@ -86,18 +86,46 @@ public sealed partial class CommandParser(string prefix)
                     return page is null
                         ? Invalid($"Usage: `{prefix}remember history [key] [page N]` with N a whole number from 1.")
                         : Request(new History.Query(message, key.Length == 0 ? null : key, page.Value));
+                case "restore":
+                    return ParseRestore(message, afterFirst);
             }
             if (afterFirst.Length > 0 && (NotSubcommands.Contains(firstLower) || RememberSubcommands.Any(s => IsTypo(firstLower, s))))
-                return Invalid($"Unknown `{prefix}remember` subcommand `{Clip(first)}`. Subcommands: search, history. To forget, use `{prefix}forget <key>`; to remember, `{prefix}remember <key> is <value>`.");
+                return Invalid($"Unknown `{prefix}remember` subcommand `{Clip(first)}`. Subcommands: search, history, restore. To forget, use `{prefix}forget <key>`; to remember, `{prefix}remember <key> is <value>`.");
         }
 
         var isAt = FindWordIs(args);
+        if (isAt < 0 && FindAsOf(args) is { } asOf)
+        {
+            var asOfKey = args[..asOf].Trim();
+            return asOfKey.Length == 0
+                ? Invalid($"The key is empty. Usage: `{prefix}remember <key> as of <time>`.")
+                : Request(new AsOf.Query(message, asOfKey, args[(asOf + " as of".Length)..].Trim()));
+        }
         if (isAt < 0) return Request(new Recall.Query(message, args));
         var keyText = args[..isAt].Trim();
         var valueText = args[(isAt + 2)..].Trim();
         if (keyText.Length == 0) return Invalid($"The key is empty. Usage: `{prefix}remember <key> is <value>`.");
         if (valueText.Length == 0) return Invalid($"The value for {Md.Code(Clip(keyText))} is empty. Usage: `{prefix}remember <key> is <value>`.");
         return Request(new RememberValue.Command(message, keyText, valueText));
+    }
+
+    private ParseResult ParseRestore(ChatMessage message, string args)
+    {
+        var usage = $"Usage: `{prefix}remember restore <key> <version>`, e.g. `{prefix}remember restore meeting 2` (versions are in `{prefix}remember history <key>`).";
+        var words = args.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length < 2) return Invalid(usage);
+        var versionText = words[^1].TrimStart('v', 'V');
+        if (!long.TryParse(versionText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
+            return Invalid($"`{Clip(words[^1])}` is not a version number. {usage}");
+        var key = args[..args.LastIndexOf(words[^1], StringComparison.Ordinal)].Trim();
+        return Request(new Restore.Command(message, key, version));
+    }
+
+    /// <summary>Index of the space before the last whole words "as of" followed by something, or null.</summary>
+    public static int? FindAsOf(string text)
+    {
+        var at = text.LastIndexOf(" as of ", StringComparison.OrdinalIgnoreCase);
+        return at > 0 && text[(at + 7)..].Trim().Length > 0 ? at : null;
     }
 
     /// <summary>Index of the first whole word "is" (any case), or -1. "this" and "island" do not count.</summary>

@@ -11,7 +11,7 @@ namespace EventBot.EventStore.DynamoDb;
 /// version is the stream's last, and the idempotency marker of the source message. A failed condition comes back
 /// as a value, never an exception.
 /// </summary>
-public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore
+public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore, IEventCountEstimator, ISegmentedEventReader
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
@@ -157,6 +157,36 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         }
     }
 
+    public int Segments => Math.Max(1, options.ScanSegments);
+
+    /// <summary>One Scan page of one segment; the cursor is the page's LastEvaluatedKey (stream id and version) as JSON.</summary>
+    public async Task<SegmentPage> ReadSegmentPageAsync(int segment, string? cursor, CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        if (cursor is not null)
+        {
+            var key = System.Text.Json.JsonSerializer.Deserialize<SegmentCursor>(cursor)!;
+            start = Key(key.Stream, key.Version);
+        }
+        var page = await client.ScanAsync(new ScanRequest
+        {
+            TableName = _table,
+            Segment = segment,
+            TotalSegments = Segments,
+            ConsistentRead = true,
+            ExclusiveStartKey = start,
+            Limit = 1000, // pages small enough for a smooth progress bar and frequent resume points
+        }, ct);
+        var events = (page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem).ToList();
+        string? next = page.LastEvaluatedKey is { Count: > 0 } last
+            ? System.Text.Json.JsonSerializer.Serialize(new SegmentCursor(last[EventBotTables.StreamId].S,
+                long.Parse(last[EventBotTables.Version].N, System.Globalization.CultureInfo.InvariantCulture)))
+            : null;
+        return new SegmentPage(events, next);
+    }
+
+    private sealed record SegmentCursor(string Stream, long Version);
+
     private async Task ScanSegmentAsync(int segment, int total, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
@@ -175,6 +205,13 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
         while (start is not null);
+    }
+
+    /// <summary>DescribeTable's ItemCount: approximate (refreshed about every six hours) and it includes idempotency markers.</summary>
+    public async Task<EventCountEstimate> EstimateEventCountAsync(CancellationToken ct)
+    {
+        var table = await client.DescribeTableAsync(new DescribeTableRequest { TableName = _table }, ct);
+        return new EventCountEstimate(table.Table.ItemCount ?? 0, Exact: false, "DescribeTable ItemCount (approximate, includes idempotency markers)");
     }
 
     private async Task<AppendResult.AlreadyProcessed?> ReadMarkerAsync(string source, CancellationToken ct)

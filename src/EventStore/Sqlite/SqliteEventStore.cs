@@ -8,7 +8,7 @@ namespace EventBot.EventStore.Sqlite;
 /// The embedded event store: one append-only table with a global position, so an in-process tail can follow it.
 /// Writes go through one connection under a lock (SQLite has one writer anyway); reads use pooled connections.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
+public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositionedEventReader, IEventCountEstimator, IDisposable
 {
     private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at";
 
@@ -184,6 +184,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
         using var command = Command(connection, null, "SELECT COALESCE(MAX(position), 0) FROM events");
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
+
+    public async Task<EventCountEstimate> EstimateEventCountAsync(CancellationToken ct) =>
+        new(await LastPositionAsync(ct), Exact: true, "last position");
 
     public void Dispose()
     {

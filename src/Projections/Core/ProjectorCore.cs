@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using EventBot.EventStore;
+using EventBot.Projections.DeadLetters;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Projections.Core;
@@ -14,7 +16,11 @@ public sealed record ProjectionBatchResult(int? FirstFailedIndex, Exception? Err
 /// every row remembers the last version it applied for each stream feeding it, so a version at or below it is a
 /// duplicate, the next one applies (with the new version stored in the same conditional write), and a version
 /// further ahead is a gap filled from the store with a consistent read. Every feed (SQLite tail, Streams poller,
-/// Lambda) hands batches to this one class.
+/// Lambda) hands batches to this one class, so all of them share its dead-letter handling: a record that fails is
+/// counted in <see cref="DeadLetters"/>; once it has failed <see cref="DeadLetterPolicy.MaxAttempts"/> times it is
+/// skipped (reported as applied, so the feed moves on) or keeps stopping the batch, per projection.
+/// A skipped version leaves a hole in the rows it would have touched; the gap fill steps over dead-lettered
+/// versions instead of failing on them again.
 /// </summary>
 public sealed partial class ProjectorCore(
     IReadOnlyList<IProjection> projections,
@@ -35,6 +41,14 @@ public sealed partial class ProjectorCore(
     /// <summary>Test hook: throw for chosen events to prove failure handling (never set in production).</summary>
     public Func<EventEnvelope, Exception?>? FaultInjector { get; set; }
 
+    /// <summary>Where failures are counted and given up on; null: every failure just stops the batch.</summary>
+    public DeadLetterStore? DeadLetters { get; init; }
+
+    public DeadLetterPolicy DeadLetterPolicy { get; init; } = DeadLetterPolicy.Standard;
+
+    // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
+    private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
+
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
         for (var i = 0; i < batch.Count; i++)
@@ -42,6 +56,8 @@ public sealed partial class ProjectorCore(
             try
             {
                 await ProjectOneAsync(batch[i], ct);
+                if (!_failing.IsEmpty && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _) && DeadLetters is { } letters)
+                    await letters.RemoveAsync(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -50,6 +66,16 @@ public sealed partial class ProjectorCore(
             catch (Exception ex)
             {
                 Log.RecordFailed(logger, ex, batch[i].StreamId, batch[i].Version, batch[i].Type);
+                if (DeadLetters is { } letters)
+                {
+                    var letter = await letters.RecordFailureAsync(batch[i], (ex as ProjectionApplyException)?.Projection, ex, DeadLetterPolicy, ct);
+                    if (letter.Status == DeadLetterStatus.Skipped)
+                    {
+                        Log.Skipped(logger, letter.StreamId, letter.Version, letter.Type, letter.Attempts);
+                        continue;
+                    }
+                    _failing[letter.Id] = 0;
+                }
                 if (i > 0) signals.Notify();
                 return new ProjectionBatchResult(i, ex);
             }
@@ -61,14 +87,25 @@ public sealed partial class ProjectorCore(
     public async Task ProjectOneAsync(EventEnvelope envelope, CancellationToken ct)
     {
         if (FaultInjector?.Invoke(envelope) is { } fault) throw fault;
+        // An unknown type may be an event of newer code that some read model needs: never silently ignore it.
+        if (!codec.IsKnown(envelope.Type))
+            throw new EventDecodeException($"Unknown event type '{envelope.Type}' (schema v{envelope.SchemaVersion}).");
         object? decoded = null;
         foreach (var projection in projections)
         {
             if (!projection.Handles(envelope.Type)) continue;
-            decoded ??= codec.Decode(envelope);
             var generation = TargetGeneration ?? await generations.ActiveAsync(projection.Name, ct);
-            foreach (var logical in projection.RowsFor(envelope, decoded))
-                await ApplyToRowAsync(projection, generation, logical, envelope, decoded, ct);
+            try
+            {
+                // Unreadable data counts against the first projection that needed it (for its dead-letter policy).
+                decoded ??= codec.Decode(envelope);
+                foreach (var logical in projection.RowsFor(envelope, decoded))
+                    await ApplyToRowAsync(projection, generation, logical, envelope, decoded, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not ProjectionApplyException)
+            {
+                throw new ProjectionApplyException(projection.Name, ex);
+            }
         }
     }
 
@@ -90,9 +127,18 @@ public sealed partial class ProjectorCore(
                 {
                     if (earlier.Version >= envelope.Version) break;
                     if (!projection.Handles(earlier.Type)) continue;
-                    var earlierEvent = codec.Decode(earlier);
-                    if (projection.RowsFor(earlier, earlierEvent).Contains(logical))
-                        body = projection.Apply(logical, body, earlier, earlierEvent);
+                    try
+                    {
+                        var earlierEvent = codec.Decode(earlier);
+                        if (projection.RowsFor(earlier, earlierEvent).Contains(logical))
+                            body = projection.Apply(logical, body, earlier, earlierEvent);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Dead-lettered and skipped: step over it, as the in-order delivery did.
+                        if (!await IsSkippedAsync(earlier, ct)) throw;
+                        Log.GapSkipped(logger, earlier.StreamId, earlier.Version, projection.Name);
+                    }
                 }
                 Log.GapFilled(logger, envelope.StreamId, applied, envelope.Version, projection.Name);
             }
@@ -109,12 +155,28 @@ public sealed partial class ProjectorCore(
         }
     }
 
+    private async Task<bool> IsSkippedAsync(EventEnvelope envelope, CancellationToken ct) =>
+        DeadLetters is { } letters && await letters.GetAsync(envelope.StreamId, envelope.Version, ct) is { Status: DeadLetterStatus.Skipped };
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Dead letter: skipped {StreamId} v{Version} ({Type}) after {Attempts} attempts; see `projections errors`")]
+        public static partial void Skipped(ILogger logger, string streamId, long version, string type, int attempts);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Gap fill stepped over dead-lettered {StreamId} v{Version} for {Projection}")]
+        public static partial void GapSkipped(ILogger logger, string streamId, long version, string projection);
+
         [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Projecting {StreamId} v{Version} ({Type}) failed")]
         public static partial void RecordFailed(ILogger logger, Exception ex, string streamId, long version, string type);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Gap in {StreamId}: row had v{Applied}, event is v{Version}; filled from the store for {Projection}")]
         public static partial void GapFilled(ILogger logger, string streamId, long applied, long version, string projection);
     }
+}
+
+/// <summary>A projection's own code or storage failed for a record; carries which projection, for the dead-letter policy.</summary>
+public sealed class ProjectionApplyException(string projection, Exception inner)
+    : Exception($"{projection}: {inner.Message}", inner)
+{
+    public string Projection { get; } = projection;
 }

@@ -1,11 +1,38 @@
+using System.Diagnostics;
+using System.Text.Json;
 using EventBot.EventStore;
+using EventBot.Projections.DeadLetters;
+using EventBot.Projections.Replay;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Projections.Core;
 
+/// <summary>Where a rebuild is: the phase, events done and the expected total (exact on SQLite, an estimate on DynamoDB).</summary>
+public sealed record RebuildProgress(string Phase, long Done, long Total, bool TotalIsExact);
+
+public sealed record GenerationFlip(string Projection, long Old, long Next);
+
+/// <param name="Events">Events replayed in all, including those done before a resume.</param>
+/// <param name="DoneBefore">Events an interrupted earlier run had already replayed (0 unless resumed).</param>
+public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, IReadOnlyList<GenerationFlip> Flips, IReadOnlyList<RowDifference> Drift, long DoneBefore = 0)
+{
+    /// <summary>The rate of this run: events it replayed itself over its own elapsed time.</summary>
+    public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? (Events - DoneBefore) / Elapsed.TotalSeconds : Events - DoneBefore;
+}
+
 /// <summary>
-/// Rebuilds projections from the event store into a new generation while the current one keeps serving, then
-/// flips the active pointer and deletes the old generation. A projection added later fills from all history.
+/// Rebuilds projections from the event store into the next generation while the bot keeps serving the current
+/// one, then flips the active pointer and deletes the old generation.
+/// <list type="number">
+/// <item>Main pass: every event, through a write-behind buffer (each touched row written once per batch). On a store
+/// with a global position (SQLite) progress is saved after every batch, so an interrupted rebuild resumes there.</item>
+/// <item>Catch-up: events appended while the main pass ran. SQLite reads on from the last position; DynamoDB (no
+/// global order) runs the core over a second ReadAll pass restricted to events recorded since the rebuild began.
+/// Re-applying is harmless: the per-row version rule skips what a row already has.</item>
+/// <item>Flip, then wait until every process's cached pointer has expired (2 × <see cref="Generations.Ttl"/>),
+/// then catch up once more: events the live feed wrote into the old generation just before it saw the flip.</item>
+/// <item>Delete the old generation and the saved progress.</item>
+/// </list>
 /// </summary>
 public sealed partial class Rebuilder(
     IEventReader store,
@@ -15,60 +42,322 @@ public sealed partial class Rebuilder(
     ProjectionSignals signals,
     ILoggerFactory loggers)
 {
-    public async Task<long> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<long>? progress, CancellationToken ct)
+    /// <summary>Clock skew allowed between writers when catching up by recorded-at (DynamoDB).</summary>
+    private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
+
+    public int BatchSize { get; init; } = 2_000;
+
+    /// <summary>How long to wait after a flip for other processes to see it. Default 2 × the pointer TTL.</summary>
+    public TimeSpan? FlipSettle { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public DeadLetterStore? DeadLetters { get; init; }
+
+    public DeadLetterPolicy DeadLetterPolicy { get; init; } = DeadLetterPolicy.Standard;
+
+    /// <summary>Test hook: called after each main-pass batch is flushed and saved (to interrupt a rebuild halfway).</summary>
+    public Action<long>? AfterBatch { get; init; }
+
+    public static string ProgressName(IEnumerable<IProjection> projections) =>
+        "rebuild/" + string.Join(',', projections.Select(p => p.Name).Order(StringComparer.Ordinal));
+
+    /// <summary>Kept for callers that only want the count of events replayed.</summary>
+    public async Task<long> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<long>? progress, CancellationToken ct) =>
+        (await RunAsync(projections, progress is null ? null : new Progress<RebuildProgress>(p => progress.Report(p.Done)), ct)).Events;
+
+    /// <summary>A full rebuild of <paramref name="projections"/>: resumes a saved one of the same set, else starts the next generation.</summary>
+    public async Task<RebuildResult> RunAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         var logger = loggers.CreateLogger<Rebuilder>();
-        var targets = new Dictionary<string, (long Old, long Next)>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var stateName = ProgressName(projections);
+        var saved = await views.GetValueAsync(stateName, ct) is { Length: > 0 } json ? JsonSerializer.Deserialize<RebuildState>(json, EventCodec.Json) : null;
+        var resumed = saved is not null;
+        var state = saved ?? await StartAsync(projections, ct);
+        var doneBefore = state.Done;
+        if (!resumed) await views.SetValueAsync(stateName, JsonSerializer.Serialize(state, EventCodec.Json), ct);
+        else Log.Resuming(logger, stateName, state.Cursor, state.Done);
+
+        var total = await EstimateAsync(ct);
+        // A crash after the flip: the new generation is live and fed by the feeds, so no buffered pass into it;
+        // the catch-up after the flip below finishes the job.
+        var flippedBefore = false;
+        foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
+        if (!flippedBefore)
+        {
+            state = await MainPassAsync(projections, state, total, progress,
+                s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
+            state = await CatchUpAsync(projections, state, total, progress, ct);
+        }
+
+        var flips = new List<GenerationFlip>();
+        foreach (var p in projections)
+        {
+            var (old, next) = state.Targets[p.Name];
+            await generations.FlipAsync(p.Name, next, ct);
+            flips.Add(new GenerationFlip(p.Name, old, next));
+        }
+        progress?.Report(new RebuildProgress("settling after the flip", state.Done, Math.Max(state.Done, total.Count), total.Exact));
+        var settle = FlipSettle ?? (generations.Ttl * 2);
+        if (settle > TimeSpan.Zero) await Task.Delay(settle, Time, ct);
+        state = await CatchUpAsync(projections, state, total, progress, ct);
+
+        foreach (var flip in flips)
+        {
+            var removed = await views.DeletePartitionsAsync(Generations.GenerationPrefix(flip.Projection, flip.Old), ct);
+            Log.Flipped(logger, flip.Projection, flip.Old, flip.Next, removed);
+        }
+        await views.SetValueAsync(stateName, "", ct); // named values cannot be deleted; empty means no rebuild in progress
+        signals.Notify();
+        return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore);
+    }
+
+    /// <summary>
+    /// Drift detection: rebuilds into the scratch generation (0, never active), compares it row by row with the
+    /// active generation, then deletes it. Not resumable: it is a check, run it again.
+    /// </summary>
+    public async Task<RebuildResult> VerifyAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var targets = new Dictionary<string, GenerationPair>(StringComparer.Ordinal);
+        foreach (var p in projections)
+        {
+            targets[p.Name] = new GenerationPair(await generations.ActiveAsync(p.Name, ct), Generations.Scratch);
+            await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, Generations.Scratch), ct);
+        }
+        var state = new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
+        var total = await EstimateAsync(ct);
+        try
+        {
+            state = await MainPassAsync(projections, state, total, progress, _ => Task.CompletedTask, ct);
+            state = await CatchUpAsync(projections, state, total, progress, ct);
+            var done = state.Done;
+            progress?.Report(new RebuildProgress("comparing", done, Math.Max(done, total.Count), total.Exact));
+            var drift = new List<RowDifference>();
+            foreach (var p in projections)
+                drift.AddRange(await GenerationDiff.CompareAsync(views, p.Name, targets[p.Name].Old, Generations.Scratch, ct));
+            return new RebuildResult(done, clock.Elapsed, false, [], drift);
+        }
+        finally
+        {
+            foreach (var p in projections)
+                await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, Generations.Scratch), CancellationToken.None);
+        }
+    }
+
+    private async Task<RebuildState> StartAsync(IReadOnlyList<IProjection> projections, CancellationToken ct)
+    {
+        var targets = new Dictionary<string, GenerationPair>(StringComparer.Ordinal);
         foreach (var p in projections)
         {
             var active = await generations.ActiveAsync(p.Name, ct);
-            targets[p.Name] = (active, active + 1);
-            // A crashed earlier attempt may have left rows in the next generation: start it clean.
+            targets[p.Name] = new GenerationPair(active, active + 1);
+            // A crashed earlier attempt of another scope may have left rows in the next generation: start it clean.
             await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, active + 1), ct);
         }
+        return new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
+    }
 
-        long done = 0;
-        foreach (var group in projections.GroupBy(p => targets[p.Name].Next))
+    private async Task<RebuildState> MainPassAsync(IReadOnlyList<IProjection> projections, RebuildState state, EventCountEstimate total,
+        IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
+    {
+        var done = state.Done;
+        var buffer = new WriteBehindViewStore(views);
+        var cores = Cores(projections, state, buffer);
+        if (store is IPositionedEventReader positioned)
         {
-            var core = new ProjectorCore([.. group], views, store, codec, generations, signals, loggers.CreateLogger<ProjectorCore>())
+            var cursor = state.Cursor;
+            while (true)
             {
-                TargetGeneration = group.Key,
-            };
-            var batch = new List<EventEnvelope>(256);
+                var page = await positioned.ReadAfterPositionAsync(cursor, BatchSize, ct);
+                if (page.Count == 0) break;
+                await ApplyAsync(cores, page, ct);
+                await buffer.FlushAsync(ct);
+                cursor = page[^1].Position;
+                done += page.Count;
+                await save(state with { Cursor = cursor, Done = done });
+                progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+                AfterBatch?.Invoke(done);
+            }
+            return state with { Cursor = cursor, Done = done };
+        }
+
+        if (store is ISegmentedEventReader segmented) return await SegmentedPassAsync(segmented, cores, buffer, state, total, progress, save, ct);
+
+        // Neither a position nor segments: a resumed rebuild keeps what earlier attempts wrote and reads everything
+        // again; rows that already have an event skip it by the version rule, so only the reads repeat.
+        done = 0;
+        var batch = new List<EventEnvelope>(BatchSize);
+        await foreach (var e in store.ReadAllAsync(ct))
+        {
+            batch.Add(e);
+            if (batch.Count < BatchSize) continue;
+            await ApplyAsync(cores, batch, ct);
+            await buffer.FlushAsync(ct);
+            done += batch.Count;
+            batch.Clear();
+            await save(state with { Done = done });
+            progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+            AfterBatch?.Invoke(done);
+        }
+        await ApplyAsync(cores, batch, ct);
+        await buffer.FlushAsync(ct);
+        done += batch.Count;
+        progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+        return state with { Done = done };
+    }
+
+    public const string SegmentDone = "#done";
+
+    /// <summary>
+    /// DynamoDB: every segment is scanned page by page in parallel into a small bounded channel; one consumer applies
+    /// whole pages, flushes, and then saves each segment's cursor after its last written page. A page is written
+    /// before its cursor is saved, so a resume never skips events (it may re-apply a page: harmless).
+    /// </summary>
+    private async Task<RebuildState> SegmentedPassAsync(ISegmentedEventReader segmented, List<ProjectorCore> cores, WriteBehindViewStore buffer,
+        RebuildState state, EventCountEstimate total, IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
+    {
+        var cursors = new Dictionary<int, string>(state.Segments ?? []);
+        var channel = System.Threading.Channels.Channel.CreateBounded<(int Segment, SegmentPage Page)>(
+            new System.Threading.Channels.BoundedChannelOptions(Math.Max(4, segmented.Segments)) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producers = Task.WhenAll(Enumerable.Range(0, segmented.Segments)
+            .Where(s => !cursors.TryGetValue(s, out var c) || c != SegmentDone)
+            .Select(segment => Task.Run(async () =>
+            {
+                var cursor = cursors.GetValueOrDefault(segment);
+                do
+                {
+                    var page = await segmented.ReadSegmentPageAsync(segment, cursor, stop.Token);
+                    await channel.Writer.WriteAsync((segment, page), stop.Token);
+                    cursor = page.Next;
+                }
+                while (cursor is not null);
+            }, stop.Token)))
+            .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+
+        var done = state.Done;
+        var pending = new List<(int Segment, SegmentPage Page)>();
+        var events = new List<EventEnvelope>(BatchSize);
+        async Task WriteAsync()
+        {
+            await ApplyAsync(cores, events, ct);
+            await buffer.FlushAsync(ct);
+            foreach (var (segment, page) in pending) cursors[segment] = page.Next ?? SegmentDone;
+            done += events.Count;
+            await save(state with { Done = done, Segments = new Dictionary<int, string>(cursors) });
+            progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+            if (events.Count > 0) AfterBatch?.Invoke(done);
+            pending.Clear();
+            events.Clear();
+        }
+        try
+        {
+            await foreach (var item in channel.Reader.ReadAllAsync(ct))
+            {
+                pending.Add(item);
+                events.AddRange(item.Page.Events);
+                if (events.Count >= BatchSize) await WriteAsync();
+            }
+            await WriteAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producers;
+        }
+        return state with { Done = done, Segments = cursors };
+    }
+
+    /// <summary>Applies events recorded since the rebuild began, writing directly (the live feed may write the same rows after a flip).</summary>
+    private async Task<RebuildState> CatchUpAsync(IReadOnlyList<IProjection> projections, RebuildState state, EventCountEstimate total,
+        IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        var cores = Cores(projections, state, views);
+        long added = 0;
+        if (store is IPositionedEventReader positioned)
+        {
+            // Everything after the last position the main pass (or an earlier catch-up) read.
+            var cursor = state.Cursor;
+            while (true)
+            {
+                var page = await positioned.ReadAfterPositionAsync(cursor, BatchSize, ct);
+                if (page.Count == 0) break;
+                await ApplyAsync(cores, page, ct);
+                cursor = page[^1].Position;
+                added += page.Count;
+            }
+            state = state with { Cursor = cursor };
+        }
+        else
+        {
+            var since = state.StartedAt - Skew;
+            var batch = new List<EventEnvelope>(BatchSize);
             await foreach (var e in store.ReadAllAsync(ct))
             {
+                if (e.RecordedAt < since) continue;
                 batch.Add(e);
-                if (batch.Count < 256) continue;
-                done += await ApplyAsync(core, batch, ct);
-                progress?.Report(done);
+                if (batch.Count < BatchSize) continue;
+                await ApplyAsync(cores, batch, ct);
+                batch.Clear();
             }
-            done += await ApplyAsync(core, batch, ct);
-            progress?.Report(done);
+            await ApplyAsync(cores, batch, ct);
         }
-
-        foreach (var (name, (old, next)) in targets)
-        {
-            await generations.FlipAsync(name, next, ct);
-            var removed = await views.DeletePartitionsAsync(Generations.GenerationPrefix(name, old), ct);
-            Log.Flipped(logger, name, old, next, removed);
-        }
-        return done;
+        if (added > 0) progress?.Report(new RebuildProgress("catching up", state.Done + added, Math.Max(state.Done + added, total.Count), total.Exact));
+        return state with { Done = state.Done + added };
     }
 
-    private static async Task<long> ApplyAsync(ProjectorCore core, List<EventEnvelope> batch, CancellationToken ct)
+    private List<ProjectorCore> Cores(IReadOnlyList<IProjection> projections, RebuildState state, IViewStore target) =>
+        [.. projections.GroupBy(p => state.Targets[p.Name].Next).Select(g =>
+            new ProjectorCore([.. g], target, store, codec, generations, signals, loggers.CreateLogger<ProjectorCore>())
+            {
+                TargetGeneration = g.Key,
+                DeadLetters = DeadLetters,
+                DeadLetterPolicy = DeadLetterPolicy,
+            })];
+
+    /// <summary>Applies a batch; a record that fails is retried until the dead-letter policy skips it, or the rebuild stops.</summary>
+    private async Task ApplyAsync(List<ProjectorCore> cores, IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
-        if (batch.Count == 0) return 0;
-        var result = await core.ProjectAsync(batch, ct);
-        if (result.FirstFailedIndex is { } failed)
-            throw new InvalidOperationException($"Rebuild stopped at {batch[failed].StreamId} v{batch[failed].Version}: {result.Error?.Message}", result.Error);
-        var count = batch.Count;
-        batch.Clear();
-        return count;
+        if (batch.Count == 0) return;
+        foreach (var core in cores)
+        {
+            var from = 0;
+            for (var attempt = 1; from < batch.Count; attempt++)
+            {
+                var rest = from == 0 ? batch : batch.Skip(from).ToList();
+                var result = await core.ProjectAsync(rest, ct);
+                if (result.FirstFailedIndex is not { } failed) break;
+                var at = rest[failed];
+                if (DeadLetters is null || attempt > DeadLetterPolicy.MaxAttempts)
+                    throw new InvalidOperationException($"Rebuild stopped at {at.StreamId} v{at.Version} ({at.Type}): {result.Error?.GetBaseException().Message}", result.Error);
+                from += failed;
+            }
+        }
     }
+
+    private async Task<EventCountEstimate> EstimateAsync(CancellationToken ct) =>
+        store is IEventCountEstimator estimator ? await estimator.EstimateEventCountAsync(ct) : new EventCountEstimate(0, false, "unknown");
+
+    private async Task<long> LastPositionAsync(CancellationToken ct) =>
+        store is IPositionedEventReader positioned ? await positioned.LastPositionAsync(ct) : 0;
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Rebuilt {Projection}: generation {Old} → {Next}, {Removed} old rows removed")]
         public static partial void Flipped(ILogger logger, string projection, long old, long next, long removed);
+
+        [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Resuming {Rebuild} after position {Cursor} ({Done} events done before)")]
+        public static partial void Resuming(ILogger logger, string rebuild, long cursor, long done);
     }
 }
+
+public sealed record GenerationPair(long Old, long Next);
+
+/// <summary>A rebuild's saved progress (a named value), so an interrupted rebuild resumes instead of starting over.</summary>
+/// <param name="StartPosition">The store's last position when the rebuild began (SQLite).</param>
+/// <param name="Cursor">The last position whose batch was written (SQLite); 0 on DynamoDB.</param>
+/// <param name="Segments">Per Scan segment (DynamoDB): the cursor after the last page written, or <see cref="Rebuilder.SegmentDone"/>.</param>
+public sealed record RebuildState(Dictionary<string, GenerationPair> Targets, DateTimeOffset StartedAt, long StartPosition, long Cursor, long Done,
+    Dictionary<int, string>? Segments = null);

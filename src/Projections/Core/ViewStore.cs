@@ -28,7 +28,28 @@ public interface IViewStore
     /// <summary>Deletes every row whose partition starts with <paramref name="partitionPrefix"/>; returns how many.</summary>
     Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct);
 
+    /// <summary>Deletes one row if present (dead letters once retried; never read-model rows, which a rebuild replaces).</summary>
+    Task DeleteAsync(ViewKey key, CancellationToken ct);
+
+    /// <summary>Distinct partitions starting with <paramref name="partitionPrefix"/>. Offline use only (verify): a Scan on DynamoDB.</summary>
+    Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct);
+
     Task<string?> GetValueAsync(string name, CancellationToken ct);
 
     Task SetValueAsync(string name, string value, CancellationToken ct);
+}
+
+/// <summary>
+/// Optional: many conditional writes at once (the rebuild's write-behind flush). All succeed or the call throws
+/// <see cref="ViewWriteConflictException"/>; stores without it get one <see cref="IViewStore.TryWriteAsync"/> per row.
+/// </summary>
+public interface IBatchViewStore
+{
+    Task WriteBatchAsync(IReadOnlyList<(ViewRow Row, long ExpectedRevision)> rows, CancellationToken ct);
+}
+
+public sealed class ViewWriteConflictException(ViewKey key)
+    : Exception($"Row {key.Partition}/{key.Sort} was changed by another writer during a batch write.")
+{
+    public ViewKey Key { get; } = key;
 }

@@ -11,7 +11,7 @@ namespace EventBot.Projections.DynamoDb;
 /// body, its per-stream applied versions (a map) and a revision that every write checks. Named values
 /// (checkpoints, generation pointers, dead letters) live under their own partition.
 /// </summary>
-public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptions options) : IViewStore
+public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptions options) : IViewStore, IBatchViewStore
 {
     private const string ValuesPartition = "meta#values";
     private const string Body = "body";
@@ -109,6 +109,41 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         while (start is not null);
         return deleted;
     }
+
+    public async Task DeleteAsync(ViewKey key, CancellationToken ct) =>
+        await client.DeleteItemAsync(new DeleteItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort) }, ct);
+
+    public async Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct)
+    {
+        var partitions = new SortedSet<string>(StringComparer.Ordinal);
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await client.ScanAsync(new ScanRequest
+            {
+                TableName = _table,
+                FilterExpression = "begins_with(#pk, :prefix)",
+                ProjectionExpression = "#pk",
+                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
+                ExpressionAttributeValues = new() { [":prefix"] = new() { S = partitionPrefix } },
+                ExclusiveStartKey = start,
+            }, ct);
+            foreach (var item in page.Items ?? []) partitions.Add(item[EventBotTables.Pk].S);
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return [.. partitions];
+    }
+
+    /// <summary>
+    /// BatchWriteItem cannot carry conditions, so the batch is conditional puts sent concurrently (16 at a time):
+    /// the per-row revision check still holds, and a rebuild's flush is not one round trip per row in sequence.
+    /// </summary>
+    public async Task WriteBatchAsync(IReadOnlyList<(ViewRow Row, long ExpectedRevision)> rows, CancellationToken ct) =>
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (r, token) =>
+        {
+            if (!await TryWriteAsync(r.Row, r.ExpectedRevision, token)) throw new ViewWriteConflictException(r.Row.Key);
+        });
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace EventBot.Projections.Sqlite;
 
 /// <summary>Read models in the embedded database: one table of rows, one of named values.</summary>
-public sealed class SqliteViewStore : IViewStore
+public sealed class SqliteViewStore : IViewStore, IBatchViewStore
 {
     private readonly SqliteDatabase _database;
 
@@ -78,6 +78,56 @@ public sealed class SqliteViewStore : IViewStore
         command.Parameters.AddWithValue("$from", partitionPrefix);
         command.Parameters.AddWithValue("$to", partitionPrefix + '\uffff');
         return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task DeleteAsync(ViewKey key, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM views WHERE partition = $p AND sort = $s";
+        command.Parameters.AddWithValue("$p", key.Partition);
+        command.Parameters.AddWithValue("$s", key.Sort);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT partition FROM views WHERE partition >= $from AND partition < $to ORDER BY partition";
+        command.Parameters.AddWithValue("$from", partitionPrefix);
+        command.Parameters.AddWithValue("$to", partitionPrefix + '\uffff');
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var partitions = new List<string>();
+        while (await reader.ReadAsync(ct)) partitions.Add(reader.GetString(0));
+        return partitions;
+    }
+
+    /// <summary>One transaction for the whole batch: a rebuild writes thousands of rows per flush, not one commit each.</summary>
+    public async Task WriteBatchAsync(IReadOnlyList<(ViewRow Row, long ExpectedRevision)> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var connection = _database.Open();
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        using var insert = connection.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO views (partition, sort, body, applied, revision) VALUES ($p, $s, $b, $a, $r) ON CONFLICT DO NOTHING";
+        using var update = connection.CreateCommand();
+        update.Transaction = tx;
+        update.CommandText = "UPDATE views SET body = $b, applied = $a, revision = $r WHERE partition = $p AND sort = $s AND revision = $expected";
+        foreach (var (row, expected) in rows)
+        {
+            var command = expected == 0 ? insert : update;
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$p", row.Key.Partition);
+            command.Parameters.AddWithValue("$s", row.Key.Sort);
+            command.Parameters.AddWithValue("$b", row.Body);
+            command.Parameters.AddWithValue("$a", JsonSerializer.Serialize(row.Applied, EventCodec.Json));
+            command.Parameters.AddWithValue("$r", row.Revision);
+            if (expected != 0) command.Parameters.AddWithValue("$expected", expected);
+            if (await command.ExecuteNonQueryAsync(ct) != 1) throw new ViewWriteConflictException(row.Key);
+        }
+        await tx.CommitAsync(ct);
     }
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)

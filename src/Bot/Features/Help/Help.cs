@@ -17,6 +17,8 @@ public static class Help
         ("forget <key>", "forget a value"),
         ("remember search [text]", "list this server's keys, best matches first"),
         ("remember history [key] [page N]", "who changed what and when, newest first"),
+        ("remember <key> as of <time>", "the value a key had then (`2026-11-20`, `2026-11-20T14:30Z`, `3d ago`, `2h ago`, `15m ago`)"),
+        ("remember restore <key> <version>", "bring back the value of an earlier version (as a new change)"),
         ("sparkle @user [for <reason>]", "thank someone with a sparkle (reason optional, up to 100 characters)"),
         ("show sparkles [@user]", "sparkles received, rank in this server and the latest reasons"),
         ("play rps <rock|paper|scissors>", "rock, paper, scissors against the bot"),

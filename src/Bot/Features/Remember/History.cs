@@ -63,14 +63,17 @@ public static class History
         {
             var who = $"v{e.Version} · {Md.When(e.RecordedAt)} · {e.ActorName}";
             var key = showKey && @event is not null ? $"{Md.Code(@event.Key)} " : "";
-            return @event switch
-            {
-                RememberEvent.ValueRemembered { PreviousValue: null } r => $"{who} · {key}set to “{Md.Shorten(r.Value, 80)}”",
-                RememberEvent.ValueRemembered r => $"{who} · {key}changed “{Md.Shorten(r.PreviousValue, 80)}” → “{Md.Shorten(r.Value, 80)}”",
-                RememberEvent.ValueForgotten f => $"{who} · {key}forgot (was “{Md.Shorten(f.PreviousValue, 80)}”)",
-                RememberEvent.ValueRestored s => $"{who} · {key}restored from v{s.FromVersion}: “{Md.Shorten(s.PreviousValue ?? "nothing", 80)}” → “{Md.Shorten(s.Value, 80)}”",
-                _ => $"{who} · {e.Type}",
-            };
+            return $"{who} · {key}{Change(@event, e.Type)}";
         }
     }
+
+    /// <summary>What one event did, in words (shared by chat history and the <c>history</c> CLI verb).</summary>
+    public static string Change(RememberEvent? @event, string type) => @event switch
+    {
+        RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{Md.Shorten(r.Value, 80)}”",
+        RememberEvent.ValueRemembered r => $"changed “{Md.Shorten(r.PreviousValue, 80)}” → “{Md.Shorten(r.Value, 80)}”",
+        RememberEvent.ValueForgotten f => $"forgot (was “{Md.Shorten(f.PreviousValue, 80)}”)",
+        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{Md.Shorten(s.PreviousValue ?? "nothing", 80)}” → “{Md.Shorten(s.Value, 80)}”",
+        _ => type,
+    };
 }

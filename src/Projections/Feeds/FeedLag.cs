@@ -1,0 +1,136 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using EventBot.EventStore;
+using EventBot.EventStore.Sqlite;
+using EventBot.Projections.Core;
+using EventBot.Projections.Feeds.Streams;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EventBot.Projections.Feeds;
+
+/// <summary>
+/// How far one feed is behind the store. <see cref="LagSeconds"/> is the age of the oldest event not yet applied
+/// (0 when caught up); <see cref="LagEvents"/> is known where the store has a global position (SQLite).
+/// </summary>
+public sealed record FeedLag(string Feed, string Checkpoint, DateTimeOffset? NewestEventTime, double? LagSeconds, long? LagEvents, DateTimeOffset MeasuredAt);
+
+public interface IFeedLagSource
+{
+    string Feed { get; }
+
+    Task<FeedLag> MeasureAsync(CancellationToken ct);
+}
+
+/// <summary>SQLite tail: last position − checkpoint, and the age of the first event after the checkpoint.</summary>
+public sealed class SqliteTailLag(SqliteEventStore store, IViewStore views, TimeProvider time) : IFeedLagSource
+{
+    public string Feed => "sqlite-tail";
+
+    public async Task<FeedLag> MeasureAsync(CancellationToken ct)
+    {
+        var checkpoint = await views.GetValueAsync(SqliteTail.CheckpointName, ct) is { } s ? long.Parse(s, CultureInfo.InvariantCulture) : 0;
+        var last = await store.LastPositionAsync(ct);
+        var seen = checkpoint > 0 ? await FirstAfterAsync(checkpoint - 1, ct) : null;
+        var oldestPending = await FirstAfterAsync(checkpoint, ct);
+        var now = time.GetUtcNow();
+        var lagSeconds = oldestPending is null ? 0 : Math.Max(0, (now - oldestPending.RecordedAt).TotalSeconds);
+        return new FeedLag(Feed, checkpoint.ToString(CultureInfo.InvariantCulture), seen?.RecordedAt, lagSeconds, last - checkpoint, now);
+    }
+
+    private async Task<EventEnvelope?> FirstAfterAsync(long position, CancellationToken ct) =>
+        await store.ReadAfterPositionAsync(position, 1, ct) is [var first, ..] ? first : null;
+}
+
+/// <summary>DynamoDB Streams poller: its own lag (newest record time, time behind); events behind are not knowable.</summary>
+public sealed class StreamsPollerLag(StreamsPoller poller, TimeProvider time) : IFeedLagSource
+{
+    public string Feed => "dynamodb-streams";
+
+    public Task<FeedLag> MeasureAsync(CancellationToken ct)
+    {
+        var lag = poller.Lag;
+        return Task.FromResult(new FeedLag(Feed, $"{lag.ShardsBehind} shard(s) behind", lag.NewestRecordTime, lag.Behind?.TotalSeconds, null, time.GetUtcNow()));
+    }
+}
+
+/// <summary>
+/// Measures every feed of this process on a period: a metric (<c>eventbot.projector.lag</c>, seconds and events),
+/// a log line, and a named value <c>status/{feed}</c> that <c>projections status</c> reads from another process.
+/// </summary>
+public sealed partial class LagReporter : BackgroundService
+{
+    public const string MeterName = "EventBot.Projections";
+    private readonly IReadOnlyList<IFeedLagSource> _sources;
+    private readonly IViewStore _views;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LagReporter> _logger;
+    private readonly Dictionary<string, FeedLag> _latest = new(StringComparer.Ordinal);
+
+    public LagReporter(IEnumerable<IFeedLagSource> sources, IViewStore views, TimeProvider time, ILogger<LagReporter> logger, IMeterFactory? meters = null)
+    {
+        _sources = [.. sources];
+        _views = views;
+        _time = time;
+        _logger = logger;
+        var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        meter.CreateObservableGauge("eventbot.projector.lag", () => Snapshot().Where(l => l.LagSeconds is not null)
+            .Select(l => new Measurement<double>(l.LagSeconds!.Value, new KeyValuePair<string, object?>("feed", l.Feed))), "s", "Age of the oldest event not yet projected");
+        meter.CreateObservableGauge("eventbot.projector.lag_events", () => Snapshot().Where(l => l.LagEvents is not null)
+            .Select(l => new Measurement<long>(l.LagEvents!.Value, new KeyValuePair<string, object?>("feed", l.Feed))), "{event}", "Events not yet projected");
+    }
+
+    public static string StatusName(string feed) => $"status/{feed}";
+
+    public TimeSpan Period { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task ReportOnceAsync(CancellationToken ct)
+    {
+        foreach (var source in _sources)
+        {
+            var lag = await source.MeasureAsync(ct);
+            lock (_latest) _latest[source.Feed] = lag;
+            Log.Lag(_logger, lag.Feed, lag.Checkpoint, lag.LagSeconds ?? -1, lag.LagEvents ?? -1);
+            await _views.SetValueAsync(StatusName(lag.Feed), JsonSerializer.Serialize(lag, EventCodec.Json), ct);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_sources.Count == 0) return;
+        using var timer = new PeriodicTimer(Period, _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await ReportOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.Failed(_logger, ex); // measuring lag must never stop the bot
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private List<FeedLag> Snapshot()
+    {
+        lock (_latest) return [.. _latest.Values];
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Projector lag: {Feed} at {Checkpoint}, {LagSeconds:0.#} s and {LagEvents} events behind (-1: unknown)")]
+        public static partial void Lag(ILogger logger, string feed, string checkpoint, double lagSeconds, long lagEvents);
+
+        [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Measuring projector lag failed")]
+        public static partial void Failed(ILogger logger, Exception ex);
+    }
+}
