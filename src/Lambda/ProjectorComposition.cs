@@ -3,6 +3,7 @@ using EventBot.EventStore;
 using EventBot.EventStore.DynamoDb;
 using EventBot.Projections;
 using EventBot.Projections.Core;
+using EventBot.Projections.DeadLetters;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,10 @@ public sealed class ProjectorComposition
 
     public ILoggerFactory Loggers { get; }
 
+    /// <summary><c>DeadLetterAttempts</c> → <c>EVENTBOT_DEAD_LETTER_ATTEMPTS</c>.</summary>
+    public static string EnvironmentName(string setting) =>
+        "EVENTBOT_" + string.Concat(setting.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+
     /// <param name="client">The DynamoDB client; owned by the caller (a container keeps it for its lifetime).</param>
     /// <param name="tablePrefix">Prefix of the events and views tables, as <c>EVENTBOT_TABLE_PREFIX</c>.</param>
     public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null)
@@ -44,8 +49,14 @@ public sealed class ProjectorComposition
         var store = new DynamoDbEventStore(client, options, time ?? TimeProvider.System);
         var views = new DynamoDbViewStore(client, options);
         var generations = new Generations(views);
-        var core = new ProjectorCore(ProjectionCatalog.All(), views, store, EventCodec.Default, generations, new ProjectionSignals(),
-            loggers.CreateLogger<ProjectorCore>());
+        var projections = ProjectionCatalog.All();
+        // The same dead-letter rules as the bot and the poller, from the same EVENTBOT_DEAD_LETTERS* variables.
+        var core = new ProjectorCore(projections, views, store, EventCodec.Default, generations, new ProjectionSignals(),
+            loggers.CreateLogger<ProjectorCore>())
+        {
+            DeadLetters = new DeadLetterStore(views, time ?? TimeProvider.System),
+            DeadLetterPolicy = DeadLetterPolicy.From(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), projections.Select(p => p.Name)),
+        };
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
         return new ProjectorComposition(core, handler, counters, generations, loggers);

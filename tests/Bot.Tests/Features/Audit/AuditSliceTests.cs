@@ -7,7 +7,7 @@ public sealed class AuditSliceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _h = new BotHarness();
+        _h = await BotHarness.StartAsync();
         await _h.SayAsync(".remember Meeting is monday");     // 09:30
         _h.Time.Advance(TimeSpan.FromHours(1));
         await _h.SayAsync(".remember meeting is tuesday");    // 10:30

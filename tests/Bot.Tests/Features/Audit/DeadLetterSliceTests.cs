@@ -13,7 +13,7 @@ public sealed class DeadLetterSliceTests
     [Fact]
     public async Task An_unknown_type_in_the_store_becomes_a_skipped_dead_letter_and_the_bot_keeps_projecting()
     {
-        await using var h = new BotHarness(new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1" });
+        await using var h = await BotHarness.StartAsync(new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1" });
         var store = h.Host.Services.GetRequiredService<IEventStore>();
         await h.SayAsync(".remember meeting is monday");
         // Written by a newer build into its own stream (the decider of a stream holding it could not load it either).
@@ -32,7 +32,7 @@ public sealed class DeadLetterSliceTests
     [Fact]
     public async Task With_the_stop_policy_the_tail_stalls_on_the_dead_letter_and_says_so()
     {
-        await using var h = new BotHarness(new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1", ["EVENTBOT_DEAD_LETTERS"] = "stop", ["EVENTBOT_READ_YOUR_WRITES_MS"] = "0" });
+        await using var h = await BotHarness.StartAsync(new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1", ["EVENTBOT_DEAD_LETTERS"] = "stop", ["EVENTBOT_READ_YOUR_WRITES_MS"] = "0" });
         var store = h.Host.Services.GetRequiredService<IEventStore>();
         var stream = new StreamName(RememberStream.For(BotHarness.Guild, MemoryKey.Parse("meeting")));
         await store.AppendAsync(stream, 0, [new EventData("ValueTeleported", 1, "{}")], new AppendContext(BotHarness.Guild.ToString(), "1", "x", "raw:1"), default);

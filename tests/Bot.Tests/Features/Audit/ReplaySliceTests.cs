@@ -12,11 +12,7 @@ public sealed class ReplaySliceTests : IAsyncLifetime
 {
     private BotHarness _h = null!;
 
-    public Task InitializeAsync()
-    {
-        _h = new BotHarness();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _h = await BotHarness.StartAsync();
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
