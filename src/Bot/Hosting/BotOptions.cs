@@ -28,6 +28,10 @@ public sealed class BotOptions
     [Required, RegularExpression("^[A-Za-z0-9_.-]{0,200}$", ErrorMessage = "EVENTBOT_TABLE_PREFIX may hold letters, digits, '_', '-' and '.' only")]
     public string TablePrefix { get; set; } = EventStore.DynamoDb.EventBotTables.DefaultPrefix;
 
+    /// <summary>Parallel Scan segments when replay reads the DynamoDB events table (<c>EVENTBOT_SCAN_SEGMENTS</c>). Default 8.</summary>
+    [Range(1, 64)]
+    public int ScanSegments { get; set; } = 8;
+
     /// <summary>Create the DynamoDB tables at start when missing (<c>EVENTBOT_CREATE_TABLES</c>). Meant for local endpoints. Default false.</summary>
     public bool CreateTables { get; set; }
 

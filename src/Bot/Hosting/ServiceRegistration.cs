@@ -128,7 +128,11 @@ public static class ServiceRegistration
     /// </summary>
     public static IServiceCollection AddDynamoDb(this IServiceCollection services, bool projectInProcess)
     {
-        services.AddSingleton(sp => new DynamoDbStoreOptions { TablePrefix = sp.GetRequiredService<IOptions<BotOptions>>().Value.TablePrefix });
+        services.AddSingleton(sp =>
+        {
+            var bot = sp.GetRequiredService<IOptions<BotOptions>>().Value;
+            return new DynamoDbStoreOptions { TablePrefix = bot.TablePrefix, ScanSegments = bot.ScanSegments };
+        });
         services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
         services.AddSingleton<DynamoDbEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
