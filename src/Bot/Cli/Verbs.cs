@@ -19,6 +19,7 @@ public static class Verbs
         root.Subcommands.Add(run);
         root.Subcommands.Add(TablesVerb.Create());
         root.Subcommands.Add(ProjectorVerb.Create());
+        root.Subcommands.Add(BenchVerb.Create());
         return root;
     }
 }
