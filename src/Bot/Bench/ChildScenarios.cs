@@ -80,8 +80,16 @@ public static class ChildScenarios
         }
         else
         {
-            // In-process callers (tests) run under the dotnet host: run the Bot assembly with it.
+            // Under the dotnet host (dotnet EventBot.Bot.dll, or in-process from a test host): run the Bot assembly
+            // with the running app's runtimeconfig and deps, so the child resolves what this process resolves
+            // (a test project may take some assemblies from a shared framework the Bot alone does not reference).
             start.FileName = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.Ordinal) ? self : "dotnet";
+            var deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            var runtimeConfig = deps?.Replace(".deps.json", ".runtimeconfig.json", StringComparison.Ordinal);
+            if (deps is not null && File.Exists(deps) && File.Exists(runtimeConfig))
+            {
+                foreach (var arg in new[] { "exec", "--runtimeconfig", runtimeConfig, "--depsfile", deps }) start.ArgumentList.Add(arg);
+            }
             start.ArgumentList.Add(typeof(ChildScenarios).Assembly.Location);
         }
         foreach (var arg in new[] { "bench", "--scenario", scenario, "--data-dir", dataDir, "--count", count.ToString(CultureInfo.InvariantCulture) })
