@@ -37,17 +37,21 @@ public static class DynamoDbScenarios
             var client = host.Services.GetRequiredService<IAmazonDynamoDB>();
             var table = EventBotTables.EventsTableName(prefix);
             var codec = EventCodec.Default;
-            Samples newStore = new(), newRaw = new(), nextStore = new(), nextRaw = new();
+            Samples newStore = new(), newRaw = new(), newTx = new(), nextStore = new(), nextRaw = new(), nextTx = new();
             const int warmUp = 10;
             for (var i = 0; i < warmUp + sizes.DynamoAppendPairs; i++)
             {
                 var (stream, data) = BenchData.Remember(codec, BenchData.Guild, $"append{i}", $"value {i}", null);
                 var (rawStream, _) = BenchData.Remember(codec, BenchData.Guild, $"raw{i}", $"value {i}", null);
+                var (txStream, _) = BenchData.Remember(codec, BenchData.Guild, $"tx{i}", $"value {i}", null);
                 var keep = i >= warmUp;
                 for (var version = 1; version <= 2; version++)
                 {
+                    EventEnvelope Envelope(StreamName name) => new(name.Value, version, Guid.CreateVersion7(), data.Type, data.SchemaVersion, data.Data,
+                        BenchData.Guild.ToString(), BenchData.Author.Id.ToString(), BenchData.Author.DisplayName, BenchData.NewSource(), DateTimeOffset.UtcNow);
                     var storeTicks = 0L;
                     var rawTicks = 0L;
+                    var txTicks = 0L;
                     async Task StoreSide()
                     {
                         var start = Stopwatch.GetTimestamp();
@@ -57,24 +61,30 @@ public static class DynamoDbScenarios
                     }
                     async Task RawSide()
                     {
-                        var context = BenchData.Context(BenchData.Guild, BenchData.NewSource());
-                        var envelope = new EventEnvelope(rawStream.Value, version, Guid.CreateVersion7(), data.Type, data.SchemaVersion, data.Data,
-                            context.GuildId, context.ActorId, context.ActorName, context.Source, DateTimeOffset.UtcNow);
-                        var start = Stopwatch.GetTimestamp();
-                        await client.PutItemAsync(new PutItemRequest
+                        var request = new PutItemRequest
                         {
                             TableName = table,
-                            Item = EventItem.ToItem(envelope),
+                            Item = EventItem.ToItem(Envelope(rawStream)),
                             ConditionExpression = "attribute_not_exists(#s)",
                             ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
-                        }, ct);
+                        };
+                        var start = Stopwatch.GetTimestamp();
+                        await client.PutItemAsync(request, ct);
                         rawTicks = Stopwatch.GetTimestamp() - start;
                     }
-                    if ((i + version) % 2 == 0) { await StoreSide(); await RawSide(); }
-                    else { await RawSide(); await StoreSide(); }
+                    async Task RawTransactionSide()
+                    {
+                        var request = RawTransaction(table, Envelope(txStream));
+                        var start = Stopwatch.GetTimestamp();
+                        await client.TransactWriteItemsAsync(request, ct);
+                        txTicks = Stopwatch.GetTimestamp() - start;
+                    }
+                    Func<Task>[] sides = [StoreSide, RawSide, RawTransactionSide];
+                    for (var s = 0; s < sides.Length; s++) await sides[(i + version + s) % sides.Length]();
                     if (!keep) continue;
                     (version == 1 ? newStore : nextStore).Add(storeTicks);
                     (version == 1 ? newRaw : nextRaw).Add(rawTicks);
+                    (version == 1 ? newTx : nextTx).Add(txTicks);
                 }
             }
             return
@@ -83,6 +93,8 @@ public static class DynamoDbScenarios
                     $"new stream: TransactWriteItems(event put + marker put); mean ratio {newStore.MeanMs() / newRaw.MeanMs():0.00}; {sizes.DynamoAppendPairs} pairs"),
                 new("append_ratio_dynamodb_existing", nextStore.PercentileMs(50), "ms p50", nextRaw.PercentileMs(50), "conditional PutItem p50", "ratio ≤ 1.2", "dynamodb",
                     $"existing stream: TransactWriteItems(condition check v-1 + event put + marker put); mean ratio {nextStore.MeanMs() / nextRaw.MeanMs():0.00}"),
+                new("append_dynamodb_vs_raw_transaction", newStore.PercentileMs(50), "ms p50", newTx.PercentileMs(50), "raw TransactWriteItems, same items, p50", null, "dynamodb",
+                    $"diagnostic: what the store adds beyond the transaction itself (new stream); existing stream {nextStore.PercentileMs(50):0.0} vs {nextTx.PercentileMs(50):0.0} ms"),
             ];
         }
         finally
@@ -134,6 +146,45 @@ public static class DynamoDbScenarios
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The store's transaction built by hand: condition check on v-1 (when v > 1), the event put, the marker put.</summary>
+    private static TransactWriteItemsRequest RawTransaction(string table, EventEnvelope e)
+    {
+        var names = new Dictionary<string, string> { ["#s"] = EventBotTables.StreamId };
+        var items = new List<TransactWriteItem>();
+        if (e.Version > 1)
+        {
+            items.Add(new TransactWriteItem
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = table,
+                    Key = new() { [EventBotTables.StreamId] = new() { S = e.StreamId }, [EventBotTables.Version] = EventItem.N(e.Version - 1) },
+                    ConditionExpression = "attribute_exists(#s)",
+                    ExpressionAttributeNames = names,
+                },
+            });
+        }
+        items.Add(new TransactWriteItem { Put = new Put { TableName = table, Item = EventItem.ToItem(e), ConditionExpression = "attribute_not_exists(#s)", ExpressionAttributeNames = names } });
+        items.Add(new TransactWriteItem
+        {
+            Put = new Put
+            {
+                TableName = table,
+                Item = new()
+                {
+                    [EventBotTables.StreamId] = new() { S = EventItem.MarkerKey(e.Source) },
+                    [EventBotTables.Version] = EventItem.N(0),
+                    [EventItem.MarkerStream] = new() { S = e.StreamId },
+                    [EventItem.MarkerFirst] = EventItem.N(e.Version),
+                    [EventItem.MarkerLast] = EventItem.N(e.Version),
+                },
+                ConditionExpression = "attribute_not_exists(#s)",
+                ExpressionAttributeNames = names,
+            },
+        });
+        return new TransactWriteItemsRequest { TransactItems = items };
     }
 
     private static async Task<long> RawPutGetAsync(IAmazonDynamoDB client, string table, int i, CancellationToken ct)
