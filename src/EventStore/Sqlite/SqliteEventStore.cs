@@ -16,6 +16,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private AppendStatements? _statements;
 
     public SqliteEventStore(SqliteDatabase database, TimeProvider time)
     {
@@ -44,7 +45,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
               stream_id     TEXT    NOT NULL,
               first_version INTEGER NOT NULL,
               last_version  INTEGER NOT NULL
-            );
+            ) WITHOUT ROWID;
             CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
               BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
             CREATE TRIGGER IF NOT EXISTS events_are_kept BEFORE DELETE ON events
@@ -76,7 +77,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
         {
             _writer ??= _database.Open();
             using var tx = _writer.BeginTransaction(deferred: false);
-            using var statements = new AppendStatements(_writer, tx);
+            // Prepared once per writer connection: parsing and planning five statements cost more than running them.
+            var statements = _statements ??= new AppendStatements(_writer);
+            statements.Enlist(tx);
             var now = _time.GetUtcNow();
             for (var i = 0; i < appends.Count; i++)
             {
@@ -192,6 +195,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
 
     public void Dispose()
     {
+        _statements?.Dispose();
         _writer?.Dispose();
         _writeLock.Dispose();
     }
@@ -230,13 +234,13 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
     /// <summary>The prepared statements of an append, reused across the appends of one transaction.</summary>
     private sealed class AppendStatements : IDisposable
     {
-        public AppendStatements(SqliteConnection connection, SqliteTransaction tx)
+        public AppendStatements(SqliteConnection connection)
         {
-            Seen = Command(connection, tx, "SELECT stream_id, first_version, last_version FROM idempotency WHERE source = $source");
+            Seen = Command(connection, null, "SELECT stream_id, first_version, last_version FROM idempotency WHERE source = $source");
             SeenSource = Seen.Parameters.Add("$source", SqliteType.Text);
-            Last = Command(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $stream");
+            Last = Command(connection, null, "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $stream");
             LastStream = Last.Parameters.Add("$stream", SqliteType.Text);
-            Insert = Command(connection, tx, """
+            Insert = Command(connection, null, """
                 INSERT INTO events (stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at)
                 VALUES ($stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at)
                 RETURNING position
@@ -253,7 +257,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
             InsertActorName = Insert.Parameters.Add("$actorName", SqliteType.Text);
             InsertSource = Insert.Parameters.Add("$source", SqliteType.Text);
             InsertAt = Insert.Parameters.Add("$at", SqliteType.Text);
-            Mark = Command(connection, tx, "INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)");
+            Mark = Command(connection, null, "INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)");
             MarkSource = Mark.Parameters.Add("$source", SqliteType.Text);
             MarkStream = Mark.Parameters.Add("$stream", SqliteType.Text);
             MarkFirst = Mark.Parameters.Add("$first", SqliteType.Integer);
@@ -282,6 +286,8 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
         public SqliteParameter MarkStream { get; }
         public SqliteParameter MarkFirst { get; }
         public SqliteParameter MarkLast { get; }
+
+        public void Enlist(SqliteTransaction tx) => Seen.Transaction = Last.Transaction = Insert.Transaction = Mark.Transaction = tx;
 
         public void Dispose()
         {
