@@ -132,14 +132,14 @@ public static class DynamoDbScenarios
                 commands.Add(elapsed);
                 raw.Add(rawElapsed);
             }
-            var lag = await SqliteScenarios.ProjectionLagAsync(host.Services, sizes.LagSamplesStreams, warmUp: 3, pollMs: 5, ct);
+            var lag = await SqliteScenarios.ProjectionLagAsync(host.Services, sizes.LagSamplesStreams, warmUp: 3, pollMs: 5, ct, maxPauseMs: 300);
             var note = $".remember k is v, read-your-writes through the Streams poller (250 ms poll interval){(catchingUp > 0 ? $", {catchingUp} timed out waiting" : "")}";
             return
             [
                 new("command_rtt_dynamodb_p50", commands.PercentileMs(50), "ms", raw.PercentileMs(50), "PutItem + GetItem p50", null, "dynamodb", note),
                 new("command_rtt_dynamodb_p99", commands.PercentileMs(99), "ms", raw.PercentileMs(99), "PutItem + GetItem p99", null, "dynamodb", note),
-                new("projection_lag_streams_p50", lag.PercentileMs(50), "ms", null, null, "≤ 300", "dynamodb", "append committed → row applied, Streams poller in-process"),
-                new("projection_lag_streams_p99", lag.PercentileMs(99), "ms", null, null, "≤ 1,000", "dynamodb", "append committed → row applied, Streams poller in-process"),
+                new("projection_lag_streams_p50", lag.PercentileMs(50), "ms", null, null, "≤ 300", "dynamodb", "append committed → row applied, Streams poller in-process (250 ms idle poll), appends 0-300 ms apart at random"),
+                new("projection_lag_streams_p99", lag.PercentileMs(99), "ms", null, null, "≤ 1,000", "dynamodb", "append committed → row applied, Streams poller in-process (250 ms idle poll), appends 0-300 ms apart at random"),
             ];
         }
         finally

@@ -145,9 +145,14 @@ public static class SqliteScenarios
         return (samples, $".remember k is v, {count} messages after {warmUp} warm-up{(catchingUp > 0 ? $", {catchingUp} replies timed out waiting" : "")}");
     }
 
-    /// <summary>Appends through the store (as a handler would) and times until the remember-values row has applied it.</summary>
-    public static async Task<Samples> ProjectionLagAsync(IServiceProvider services, int count, int warmUp, int pollMs, CancellationToken ct)
+    /// <summary>
+    /// Appends through the store (as a handler would) and times until the remember-values row has applied it.
+    /// <paramref name="maxPauseMs"/> spreads appends over a polling feed's cycle (chat traffic arrives at random
+    /// times): back-to-back appends would always land just after a poll and flatter the figure.
+    /// </summary>
+    public static async Task<Samples> ProjectionLagAsync(IServiceProvider services, int count, int warmUp, int pollMs, CancellationToken ct, int maxPauseMs = 0)
     {
+        var random = new Random(42);
         var writer = services.GetRequiredService<IEventWriter>();
         var readModels = services.GetRequiredService<ReadModels>();
         var signals = services.GetRequiredService<ProjectionSignals>();
@@ -157,6 +162,7 @@ public static class SqliteScenarios
         var run = Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < warmUp + count; i++)
         {
+            if (maxPauseMs > 0) await Task.Delay(random.Next(maxPauseMs), ct);
             var key = $"lag{run}k{i % 50}";
             var (stream, data) = BenchData.Remember(codec, BenchData.Guild, key, $"value {i}", null);
             versions.TryGetValue(stream.Value, out var expected);
