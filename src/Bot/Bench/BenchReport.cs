@@ -68,6 +68,8 @@ public static class BenchReport
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A file for people and scripts, never embedded in HTML: keep "≥" and "+" readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string Markdown(IReadOnlyList<BenchMetric> metrics, BenchEnvironment environment)
