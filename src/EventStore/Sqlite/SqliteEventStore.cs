@@ -77,7 +77,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IDisposable
         {
             _writer ??= _database.Open();
             using var tx = _writer.BeginTransaction(deferred: false);
-            // Prepared once per writer connection: parsing and planning five statements cost more than running them.
+            // Prepared once per writer connection and reused by every append (and every append of a batch).
             var statements = _statements ??= new AppendStatements(_writer);
             statements.Enlist(tx);
             var now = _time.GetUtcNow();
