@@ -5,7 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace EventBot.Bot.Bench;
 
 /// <summary>What <c>bench</c> runs: every scenario in turn, each in a temporary directory (and table prefix) of its own.</summary>
-public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null);
+public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
+{
+    public static readonly string[] Scenarios =
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb"];
+
+    public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
+}
 
 public static class BenchRunner
 {
@@ -20,6 +26,7 @@ public static class BenchRunner
         {
             async Task Step(string name, Func<string, Task<List<BenchMetric>>> scenario)
             {
+                if (!run.Runs(name)) return;
                 var dir = Path.Combine(root, name);
                 Directory.CreateDirectory(dir);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -40,7 +47,7 @@ public static class BenchRunner
             });
             await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
 
-            if (run.DynamoDb)
+            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
             {
                 dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, ct);
                 var prefix = $"bench{Guid.NewGuid():N}"[..17];
