@@ -28,13 +28,24 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
-        // WAL lets the projector and queries read while a command appends; NORMAL is durable in WAL mode
-        // across application crashes (only a power cut can lose the last commits).
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
-        pragma.ExecuteNonQuery();
+        // These settings belong to the physical connection (journal_mode even to the file), and a pooled open hands
+        // back the same one: set them once per handle instead of running four statements on every open.
+        if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+        {
+            // WAL lets the projector and queries read while a command appends; NORMAL is durable in WAL mode
+            // across application crashes (only a power cut can lose the last commits).
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+            pragma.ExecuteNonQuery();
+            Configured.AddOrUpdate(handle, Marker);
+        }
         return connection;
     }
+
+    private static readonly object Marker = new();
+
+    // Weak keys: a handle closed by the pool (or ClearAllPools) is forgotten with it; a new handle is configured anew.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
 
     public void Execute(string sql)
     {

@@ -16,6 +16,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private AppendStatements? _statements;
 
     public SqliteEventStore(SqliteDatabase database, TimeProvider time)
     {
@@ -44,7 +45,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
               stream_id     TEXT    NOT NULL,
               first_version INTEGER NOT NULL,
               last_version  INTEGER NOT NULL
-            );
+            ) WITHOUT ROWID;
             CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
               BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
             CREATE TRIGGER IF NOT EXISTS events_are_kept BEFORE DELETE ON events
@@ -56,81 +57,99 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
 
     public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
     {
-        if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
+        var results = await AppendManyAsync([new PendingAppend(stream, expectedVersion, events, context)], ct);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Several appends in one transaction (bulk seeding, imports): each is checked exactly like
+    /// <see cref="AppendAsync"/> (expected version, idempotency key), in order, so a later append sees the earlier
+    /// ones. An append that fails its check writes nothing and reports why; the others still commit.
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendManyAsync(IReadOnlyList<PendingAppend> appends, CancellationToken ct)
+    {
+        foreach (var append in appends)
+            if (append.Events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(appends));
         await _writeLock.WaitAsync(ct);
-        AppendResult result;
+        var results = new AppendResult[appends.Count];
+        var any = false;
         try
         {
-            _writer ??= _database.Open();
+            _writer ??= OpenWriter();
             using var tx = _writer.BeginTransaction(deferred: false);
-
-            using (var seen = Command(_writer, tx, "SELECT stream_id, first_version, last_version FROM idempotency WHERE source = $source"))
-            {
-                seen.Parameters.AddWithValue("$source", context.Source);
-                using var reader = seen.ExecuteReader();
-                if (reader.Read())
-                    return new AppendResult.AlreadyProcessed(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
-            }
-
-            long actual;
-            using (var last = Command(_writer, tx, "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $stream"))
-            {
-                last.Parameters.AddWithValue("$stream", stream.Value);
-                actual = (long)last.ExecuteScalar()!;
-            }
-            if (actual != expectedVersion) return new AppendResult.WrongExpectedVersion(expectedVersion, actual);
-
+            // Prepared once per writer connection and reused by every append (and every append of a batch).
+            var statements = _statements ??= new AppendStatements(_writer);
+            statements.Enlist(tx);
             var now = _time.GetUtcNow();
-            var stored = new List<EventEnvelope>(events.Count);
-            using var insert = Command(_writer, tx, """
-                INSERT INTO events (stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at)
-                VALUES ($stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at)
-                RETURNING position
-                """);
-            var pVersion = insert.Parameters.Add("$version", SqliteType.Integer);
-            var pId = insert.Parameters.Add("$id", SqliteType.Text);
-            var pType = insert.Parameters.Add("$type", SqliteType.Text);
-            var pSchema = insert.Parameters.Add("$schema", SqliteType.Integer);
-            var pData = insert.Parameters.Add("$data", SqliteType.Text);
-            insert.Parameters.AddWithValue("$stream", stream.Value);
-            insert.Parameters.AddWithValue("$guild", context.GuildId);
-            insert.Parameters.AddWithValue("$category", stream.Category);
-            insert.Parameters.AddWithValue("$actor", context.ActorId);
-            insert.Parameters.AddWithValue("$actorName", context.ActorName);
-            insert.Parameters.AddWithValue("$source", context.Source);
-            insert.Parameters.AddWithValue("$at", now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            var version = expectedVersion;
-            foreach (var e in events)
+            for (var i = 0; i < appends.Count; i++)
             {
-                version++;
-                var id = Guid.CreateVersion7(now);
-                pVersion.Value = version;
-                pId.Value = id.ToString();
-                pType.Value = e.Type;
-                pSchema.Value = e.SchemaVersion;
-                pData.Value = e.Data;
-                var position = (long)insert.ExecuteScalar()!;
-                stored.Add(new EventEnvelope(stream.Value, version, id, e.Type, e.SchemaVersion, e.Data, context.GuildId,
-                    context.ActorId, context.ActorName, context.Source, now, position));
-            }
-
-            using (var mark = Command(_writer, tx, "INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)"))
-            {
-                mark.Parameters.AddWithValue("$source", context.Source);
-                mark.Parameters.AddWithValue("$stream", stream.Value);
-                mark.Parameters.AddWithValue("$first", expectedVersion + 1);
-                mark.Parameters.AddWithValue("$last", version);
-                mark.ExecuteNonQuery();
+                results[i] = AppendOne(statements, appends[i], now);
+                any |= results[i] is AppendResult.Appended;
             }
             tx.Commit();
-            result = new AppendResult.Appended(stored, version);
         }
         finally
         {
             _writeLock.Release();
         }
-        Appended?.Invoke();
-        return result;
+        if (any) Appended?.Invoke();
+        return results;
+    }
+
+    private static AppendResult AppendOne(AppendStatements s, PendingAppend append, DateTimeOffset now)
+    {
+        var (stream, expectedVersion, events, context) = append;
+        s.SeenSource.Value = context.Source;
+        using (var reader = s.Seen.ExecuteReader())
+        {
+            if (reader.Read())
+                return new AppendResult.AlreadyProcessed(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        s.LastStream.Value = stream.Value;
+        var actual = (long)s.Last.ExecuteScalar()!;
+        if (actual != expectedVersion) return new AppendResult.WrongExpectedVersion(expectedVersion, actual);
+
+        var stored = new List<EventEnvelope>(events.Count);
+        s.InsertStream.Value = stream.Value;
+        s.InsertGuild.Value = context.GuildId;
+        s.InsertCategory.Value = stream.Category;
+        s.InsertActor.Value = context.ActorId;
+        s.InsertActorName.Value = context.ActorName;
+        s.InsertSource.Value = context.Source;
+        s.InsertAt.Value = now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var version = expectedVersion;
+        foreach (var e in events)
+        {
+            version++;
+            var id = Guid.CreateVersion7(now);
+            s.InsertVersion.Value = version;
+            s.InsertId.Value = id.ToString();
+            s.InsertType.Value = e.Type;
+            s.InsertSchema.Value = e.SchemaVersion;
+            s.InsertData.Value = e.Data;
+            var position = (long)s.Insert.ExecuteScalar()!;
+            stored.Add(new EventEnvelope(stream.Value, version, id, e.Type, e.SchemaVersion, e.Data, context.GuildId,
+                context.ActorId, context.ActorName, context.Source, now, position));
+        }
+
+        s.MarkSource.Value = context.Source;
+        s.MarkStream.Value = stream.Value;
+        s.MarkFirst.Value = expectedVersion + 1;
+        s.MarkLast.Value = version;
+        s.Mark.ExecuteNonQuery();
+        return new AppendResult.Appended(stored, version);
+    }
+
+    private SqliteConnection OpenWriter()
+    {
+        var writer = _database.Open();
+        // Every append walks three indexes (stream+version, guild, idempotency source); past a few hundred thousand
+        // events their pages no longer fit SQLite's default 2 MB cache and appends start reading from the OS.
+        using var pragma = writer.CreateCommand();
+        pragma.CommandText = "PRAGMA cache_size = -32768"; // KiB: 32 MB, for this one long-lived connection only
+        pragma.ExecuteNonQuery();
+        return writer;
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct)
@@ -190,6 +209,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
 
     public void Dispose()
     {
+        _statements?.Dispose();
         _writer?.Dispose();
         _writeLock.Dispose();
     }
@@ -224,4 +244,74 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         }
         return list;
     }
+
+    /// <summary>The prepared statements of an append, reused across the appends of one transaction.</summary>
+    private sealed class AppendStatements : IDisposable
+    {
+        public AppendStatements(SqliteConnection connection)
+        {
+            Seen = Command(connection, null, "SELECT stream_id, first_version, last_version FROM idempotency WHERE source = $source");
+            SeenSource = Seen.Parameters.Add("$source", SqliteType.Text);
+            Last = Command(connection, null, "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $stream");
+            LastStream = Last.Parameters.Add("$stream", SqliteType.Text);
+            Insert = Command(connection, null, """
+                INSERT INTO events (stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at)
+                VALUES ($stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at)
+                RETURNING position
+                """);
+            InsertStream = Insert.Parameters.Add("$stream", SqliteType.Text);
+            InsertVersion = Insert.Parameters.Add("$version", SqliteType.Integer);
+            InsertId = Insert.Parameters.Add("$id", SqliteType.Text);
+            InsertType = Insert.Parameters.Add("$type", SqliteType.Text);
+            InsertSchema = Insert.Parameters.Add("$schema", SqliteType.Integer);
+            InsertData = Insert.Parameters.Add("$data", SqliteType.Text);
+            InsertGuild = Insert.Parameters.Add("$guild", SqliteType.Text);
+            InsertCategory = Insert.Parameters.Add("$category", SqliteType.Text);
+            InsertActor = Insert.Parameters.Add("$actor", SqliteType.Text);
+            InsertActorName = Insert.Parameters.Add("$actorName", SqliteType.Text);
+            InsertSource = Insert.Parameters.Add("$source", SqliteType.Text);
+            InsertAt = Insert.Parameters.Add("$at", SqliteType.Text);
+            Mark = Command(connection, null, "INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)");
+            MarkSource = Mark.Parameters.Add("$source", SqliteType.Text);
+            MarkStream = Mark.Parameters.Add("$stream", SqliteType.Text);
+            MarkFirst = Mark.Parameters.Add("$first", SqliteType.Integer);
+            MarkLast = Mark.Parameters.Add("$last", SqliteType.Integer);
+        }
+
+        public SqliteCommand Seen { get; }
+        public SqliteParameter SeenSource { get; }
+        public SqliteCommand Last { get; }
+        public SqliteParameter LastStream { get; }
+        public SqliteCommand Insert { get; }
+        public SqliteParameter InsertStream { get; }
+        public SqliteParameter InsertVersion { get; }
+        public SqliteParameter InsertId { get; }
+        public SqliteParameter InsertType { get; }
+        public SqliteParameter InsertSchema { get; }
+        public SqliteParameter InsertData { get; }
+        public SqliteParameter InsertGuild { get; }
+        public SqliteParameter InsertCategory { get; }
+        public SqliteParameter InsertActor { get; }
+        public SqliteParameter InsertActorName { get; }
+        public SqliteParameter InsertSource { get; }
+        public SqliteParameter InsertAt { get; }
+        public SqliteCommand Mark { get; }
+        public SqliteParameter MarkSource { get; }
+        public SqliteParameter MarkStream { get; }
+        public SqliteParameter MarkFirst { get; }
+        public SqliteParameter MarkLast { get; }
+
+        public void Enlist(SqliteTransaction tx) => Seen.Transaction = Last.Transaction = Insert.Transaction = Mark.Transaction = tx;
+
+        public void Dispose()
+        {
+            Seen.Dispose();
+            Last.Dispose();
+            Insert.Dispose();
+            Mark.Dispose();
+        }
+    }
 }
+
+/// <summary>One append of a <see cref="SqliteEventStore.AppendManyAsync"/> batch.</summary>
+public sealed record PendingAppend(StreamName Stream, long ExpectedVersion, IReadOnlyList<EventData> Events, AppendContext Context);

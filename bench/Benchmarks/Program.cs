@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(EventBot.Benchmarks.CodecBenchmarks).Assembly).Run(args);
