@@ -121,8 +121,10 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // C1-only JIT and the serial GC start it about twice as fast on a small, busy machine; tests don't need C2.
         foreach (var arg in new[]
                  {
+                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                      $"-Djava.library.path={Path.Combine(jarDir, "DynamoDBLocal_lib")}", "-jar", jar,
                      "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                  })
