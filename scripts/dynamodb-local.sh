@@ -81,7 +81,8 @@ cmd_start() {
   mkdir -p "$STATE_DIR"
   # DynamoDB Local writes dynamodb-local-metadata.json into its working directory: keep it out of the repo.
   cd "$STATE_DIR"
-  nohup java -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$jar" -inMemory -sharedDb -port "$port" \
+  # C1-only JIT and the serial GC start it about twice as fast on a small, busy machine; tests don't need C2.
+  nohup java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$jar" -inMemory -sharedDb -port "$port" \
     >"$LOG_FILE" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PID_FILE"

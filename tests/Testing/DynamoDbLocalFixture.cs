@@ -30,6 +30,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime, IDisposable
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     Process? _process;
+    string? _workDir;
     readonly StringBuilder _output = new();
     AmazonDynamoDBClient? _client;
 
@@ -99,6 +100,18 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime, IDisposable
             }
             process.Dispose();
         }
+        if (_workDir is { } workDir)
+        {
+            _workDir = null;
+            try
+            {
+                Directory.Delete(workDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
     }
 
     async Task<Uri> StartAsync()
@@ -110,7 +123,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime, IDisposable
         var jarDir = Path.GetDirectoryName(jar)!;
 
         // DynamoDB Local writes dynamodb-local-metadata.json into its working directory: keep it out of the repo.
-        var workDir = Path.Combine(Path.GetTempPath(), "eventbot-dynamodb-local-" + Guid.NewGuid().ToString("N"));
+        var workDir = _workDir = Path.Combine(Path.GetTempPath(), "eventbot-dynamodb-local-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workDir);
 
         var port = FreePort();
@@ -121,8 +134,10 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // C1-only JIT and the serial GC start it about twice as fast on a small, busy machine; tests don't need C2.
         foreach (var arg in new[]
                  {
+                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                      $"-Djava.library.path={Path.Combine(jarDir, "DynamoDBLocal_lib")}", "-jar", jar,
                      "-inMemory", "-sharedDb", "-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                  })

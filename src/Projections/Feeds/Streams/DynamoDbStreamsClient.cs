@@ -46,6 +46,9 @@ public sealed class DynamoDbStreamsClient : IDynamoDbStreamsClient
     const string TargetPrefix = "DynamoDBStreams_20120810.";
     const string ContentType = "application/x-amz-json-1.0";
 
+    // Shared and never disposed, like the SDK's own: the credentials it resolves may refresh through it.
+    static readonly DefaultAWSCredentialsIdentityResolver DefaultChain = new();
+
     readonly HttpClient _http;
     readonly AWSCredentials? _credentials;
     readonly AmazonDynamoDBConfig _signingConfig;
@@ -259,10 +262,7 @@ public sealed class DynamoDbStreamsClient : IDynamoDbStreamsClient
     {
         var credentials = _credentials ?? _resolvedCredentials;
         if (credentials is null)
-        {
-            using var resolver = new DefaultAWSCredentialsIdentityResolver();
-            credentials = _resolvedCredentials = await resolver.ResolveIdentityAsync(_signingConfig, ct);
-        }
+            credentials = _resolvedCredentials = await DefaultChain.ResolveIdentityAsync(_signingConfig, ct);
         // AWSCredentials caches and refreshes temporary credentials itself.
         return await credentials.GetCredentialsAsync();
     }

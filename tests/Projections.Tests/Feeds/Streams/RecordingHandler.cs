@@ -9,6 +9,7 @@ sealed class RecordingHandler : IStreamBatchHandler
     readonly List<StreamRecord> _applied = [];
     readonly List<int> _batchSizes = [];
     Func<StreamRecord, bool>? _failOnce;
+    bool _failOnceResets;
 
     public IReadOnlyList<StreamRecord> Applied => _applied;
 
@@ -19,7 +20,19 @@ sealed class RecordingHandler : IStreamBatchHandler
     public bool ThrowInsteadOfFailing { get; init; }
 
     /// <summary>The next time a record matching <paramref name="when"/> arrives, apply those before it and fail there.</summary>
-    public void FailOnceAt(Func<StreamRecord, bool> when) => _failOnce = when;
+    public void FailOnceAt(Func<StreamRecord, bool> when)
+    {
+        _failOnce = when;
+        _failOnceResets = true;
+    }
+
+    /// <summary>Fails once at each of these sequence numbers.</summary>
+    public void FailOnceAtEach(IEnumerable<string> sequenceNumbers)
+    {
+        var pending = sequenceNumbers.ToHashSet(StringComparer.Ordinal);
+        _failOnce = r => pending.Remove(r.SequenceNumber);
+        _failOnceResets = false;
+    }
 
     public Task<StreamBatchOutcome> HandleAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
     {
@@ -28,7 +41,7 @@ sealed class RecordingHandler : IStreamBatchHandler
         {
             if (_failOnce is { } fail && fail(records[i]))
             {
-                _failOnce = null;
+                if (_failOnceResets) _failOnce = null;
                 Failures++;
                 if (ThrowInsteadOfFailing) throw new InvalidOperationException("handler broke");
                 return Task.FromResult(StreamBatchOutcome.FailedAt(i));
