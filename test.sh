@@ -18,5 +18,7 @@ trap 'scripts/dynamodb-local.sh stop' EXIT
 
 dotnet restore EventBot.sln --nologo -v quiet
 dotnet build EventBot.sln --no-restore --nologo -v quiet -c Release
+# Formatting is part of the contract: a whitespace diff fails the run with the file and line.
+dotnet format whitespace EventBot.sln --verify-no-changes
 # A hung test fails the run after 5 minutes (with a dump) instead of eating the CI budget.
 dotnet test EventBot.sln --no-build --nologo -c Release --logger "console;verbosity=minimal" --blame-hang-timeout 5m "$@"

@@ -42,8 +42,14 @@ public static class HistoryVerb
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
                 {
-                    stream = r.Envelope.StreamId, version = r.Envelope.Version, recordedAt = r.Envelope.RecordedAt, type = r.Envelope.Type,
-                    actorId = r.Envelope.ActorId, actor = r.Envelope.ActorName, key = r.Event?.Key, change = History.Change(r.Event, r.Envelope.Type),
+                    stream = r.Envelope.StreamId,
+                    version = r.Envelope.Version,
+                    recordedAt = r.Envelope.RecordedAt,
+                    type = r.Envelope.Type,
+                    actorId = r.Envelope.ActorId,
+                    actor = r.Envelope.ActorName,
+                    key = r.Event?.Key,
+                    change = History.Change(r.Event, r.Envelope.Type),
                 }), EventCodec.Json));
                 return 0;
             }

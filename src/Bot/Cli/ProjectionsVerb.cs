@@ -36,8 +36,16 @@ public static class ProjectionsVerb
             {
                 Console.WriteLine(JsonSerializer.Serialize(letters.Select(d => new
                 {
-                    id = d.Id, stream = d.StreamId, version = d.Version, type = d.Type, projection = d.Projection, error = d.Error,
-                    attempts = d.Attempts, firstSeen = d.FirstSeen, lastSeen = d.LastSeen, status = d.Status.ToString().ToLowerInvariant(),
+                    id = d.Id,
+                    stream = d.StreamId,
+                    version = d.Version,
+                    type = d.Type,
+                    projection = d.Projection,
+                    error = d.Error,
+                    attempts = d.Attempts,
+                    firstSeen = d.FirstSeen,
+                    lastSeen = d.LastSeen,
+                    status = d.Status.ToString().ToLowerInvariant(),
                 }), EventCodec.Json));
                 return 0;
             }
@@ -131,8 +139,12 @@ public static class ProjectionsVerb
                 {
                     feeds = feeds.Select(f => new
                     {
-                        feed = f.Lag.Feed, checkpoint = f.Lag.Checkpoint, newestEventTime = f.Lag.NewestEventTime,
-                        lagSeconds = f.Lag.LagSeconds, lagEvents = f.Lag.LagEvents, source = f.Source,
+                        feed = f.Lag.Feed,
+                        checkpoint = f.Lag.Checkpoint,
+                        newestEventTime = f.Lag.NewestEventTime,
+                        lagSeconds = f.Lag.LagSeconds,
+                        lagEvents = f.Lag.LagEvents,
+                        source = f.Source,
                     }),
                     projections = projections.Select(p => new { projection = p.Name, activeGeneration = p.Generation, deadLetters = p.DeadLetters, rebuildInProgress = p.Rebuilding }),
                     deadLetters = letters.Count,

@@ -73,7 +73,10 @@ public static class ReplayVerb
                 {
                     Console.WriteLine(JsonSerializer.Serialize(new
                     {
-                        events = rebuilt.Events, elapsedSeconds = rebuilt.Elapsed.TotalSeconds, eventsPerSecond = rebuilt.EventsPerSecond, resumed = rebuilt.Resumed,
+                        events = rebuilt.Events,
+                        elapsedSeconds = rebuilt.Elapsed.TotalSeconds,
+                        eventsPerSecond = rebuilt.EventsPerSecond,
+                        resumed = rebuilt.Resumed,
                         generations = rebuilt.Flips.Select(f => new { projection = f.Projection, old = f.Old, active = f.Next }),
                     }, EventCodec.Json));
                 }
@@ -98,7 +101,9 @@ public static class ReplayVerb
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                events = verified.Events, elapsedSeconds = verified.Elapsed.TotalSeconds, drift = verified.Drift.Count,
+                events = verified.Events,
+                elapsedSeconds = verified.Elapsed.TotalSeconds,
+                drift = verified.Drift.Count,
                 rows = verified.Drift.Select(d => new { projection = d.Projection, partition = d.Partition, sort = d.Sort, kind = d.Kind.ToString().ToLowerInvariant(), live = d.Live, rebuilt = d.Rebuilt }),
             }, EventCodec.Json));
             return;

@@ -13,7 +13,10 @@ public sealed record FakeRestResponse(int Status, string Body, string ContentTyp
             ? new Dictionary<string, string> { ["X-RateLimit-Global"] = "true", ["X-RateLimit-Scope"] = "global", ["Retry-After"] = Math.Ceiling(retryAfterSeconds).ToString(CultureInfo.InvariantCulture) }
             : new Dictionary<string, string>
             {
-                ["X-RateLimit-Limit"] = "5", ["X-RateLimit-Remaining"] = "0", ["X-RateLimit-Bucket"] = bucket, ["X-RateLimit-Scope"] = "user",
+                ["X-RateLimit-Limit"] = "5",
+                ["X-RateLimit-Remaining"] = "0",
+                ["X-RateLimit-Bucket"] = bucket,
+                ["X-RateLimit-Scope"] = "user",
                 ["X-RateLimit-Reset-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture),
                 ["Retry-After"] = Math.Ceiling(retryAfterSeconds).ToString(CultureInfo.InvariantCulture),
             });
@@ -35,7 +38,9 @@ public sealed record FakeRestResponse(int Status, string Body, string ContentTyp
         "{}",
         Headers: new Dictionary<string, string>
         {
-            ["X-RateLimit-Limit"] = "5", ["X-RateLimit-Remaining"] = "0", ["X-RateLimit-Bucket"] = bucket,
+            ["X-RateLimit-Limit"] = "5",
+            ["X-RateLimit-Remaining"] = "0",
+            ["X-RateLimit-Bucket"] = bucket,
             ["X-RateLimit-Reset-After"] = resetAfterSeconds.ToString(CultureInfo.InvariantCulture),
         });
 }

@@ -25,7 +25,8 @@ public sealed class DynamoDbProjectorReliabilityTests(DynamoDbLocalFixture dynam
     private sealed record Setup(string Prefix, IAmazonDynamoDB Client, DynamoDbEventStore Store, DynamoDbViewStore Views, Generations Generations)
     {
         public ProjectorCore Core(long? generation = null) => new([new RememberedValues()], Views, Store, EventCodec.Default, Generations,
-            new ProjectionSignals(), NullLogger<ProjectorCore>.Instance) { TargetGeneration = generation };
+            new ProjectionSignals(), NullLogger<ProjectorCore>.Instance)
+        { TargetGeneration = generation };
     }
 
     private async Task<Setup> CreateAsync(IAmazonDynamoDB? client = null)

@@ -122,7 +122,9 @@ sealed class FakeStreamsServer : HttpMessageHandler
             {
                 ["Streams"] = new JsonArray(new JsonObject
                 {
-                    ["StreamArn"] = StreamArn, ["TableName"] = TableName, ["StreamLabel"] = "2026-11-27T00:00:00.000",
+                    ["StreamArn"] = StreamArn,
+                    ["TableName"] = TableName,
+                    ["StreamLabel"] = "2026-11-27T00:00:00.000",
                 }),
             }),
             "DescribeStream" => DescribeStream(body),
@@ -148,7 +150,10 @@ sealed class FakeStreamsServer : HttpMessageHandler
         }
         var description = new JsonObject
         {
-            ["StreamArn"] = StreamArn, ["StreamStatus"] = "ENABLED", ["StreamViewType"] = "NEW_IMAGE", ["TableName"] = TableName,
+            ["StreamArn"] = StreamArn,
+            ["StreamStatus"] = "ENABLED",
+            ["StreamViewType"] = "NEW_IMAGE",
+            ["TableName"] = TableName,
             ["Shards"] = shards,
         };
         if (from + page.Count < _shards.Count) description["LastEvaluatedShardId"] = page[^1].Id;

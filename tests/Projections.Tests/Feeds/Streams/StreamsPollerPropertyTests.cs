@@ -100,7 +100,9 @@ public sealed class StreamsPollerPropertyTests
             handler, checkpoints,
             Options.Create(new StreamsPollerOptions
             {
-                StreamArn = FakeStreamsServer.StreamArn, BatchLimit = scenario.BatchLimit, MaxPagesPerShardPerRound = scenario.MaxPages,
+                StreamArn = FakeStreamsServer.StreamArn,
+                BatchLimit = scenario.BatchLimit,
+                MaxPagesPerShardPerRound = scenario.MaxPages,
                 InitialBackoff = TimeSpan.Zero,
             }),
             time, NullLogger<StreamsPoller>.Instance);

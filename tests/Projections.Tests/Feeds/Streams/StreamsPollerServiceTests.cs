@@ -19,7 +19,10 @@ public sealed class StreamsPollerServiceTests
     {
         var options = Options.Create(new StreamsPollerOptions
         {
-            TableName = FakeStreamsServer.TableName, PollInterval = TimeSpan.FromSeconds(5), BatchLimit = 2, MaxPagesPerShardPerRound = 1,
+            TableName = FakeStreamsServer.TableName,
+            PollInterval = TimeSpan.FromSeconds(5),
+            BatchLimit = 2,
+            MaxPagesPerShardPerRound = 1,
         });
         var client = new DynamoDbStreamsClient(new HttpClient(_server),
             new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
