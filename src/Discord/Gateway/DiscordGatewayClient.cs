@@ -188,10 +188,11 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         // Not linked to ct: cancelling a ClientWebSocket receive aborts the socket, and on shutdown we first want to
         // send a close frame. ct starts that close; the receive then ends on the server's answer (or after CloseTimeout).
         using var connectionCts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        Task? closing = null;
         using var shutdown = ct.Register(() =>
         {
             // 1000 ends the session at once, so the bot shows offline instead of lingering until it times out.
-            _ = connection.CloseAsync(1000, "shutting down", CancellationToken.None);
+            closing = connection.CloseAsync(1000, "shutting down", CancellationToken.None);
             connectionCts.CancelAfter(_options.CloseTimeout * 2);
         });
         var state = new ConnectionState();
@@ -230,6 +231,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         {
             await connectionCts.CancelAsync();
             await heartbeat;
+            // The close frame must be on the wire before the connection is disposed (which aborts the socket).
+            if (Volatile.Read(ref closing) is { } close) await close;
         }
     }
 
