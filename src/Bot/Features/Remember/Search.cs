@@ -35,13 +35,13 @@ public static class Search
             if (matches.Count == 0)
                 return Reply.Of(text.Length == 0 ? "Nothing remembered in this server yet." : $"No keys match {Md.Code(query.Text!)}.");
 
-            var body = new StringBuilder();
-            body.Append(text.Length == 0 ? "Keys in this server:" : $"Keys matching {Md.Code(query.Text!)}:");
-            foreach (var v in matches.Take(Shown)) body.Append("\n• ").Append(Md.Code(v.Key)).Append(" — ").Append(Md.Shorten(v.Value!, 60));
-            if (matches.Count > Shown) body.Append($"\n…and {matches.Count - Shown} more");
-            var embed = new ReplyEmbed(text.Length == 0 ? "Remembered keys" : $"Keys matching “{query.Text}”",
-                string.Join('\n', matches.Take(Shown).Select(v => $"{Md.Code(v.Key)} — {Md.Shorten(v.Value!, 60)}"))
-                + (matches.Count > Shown ? $"\n…and {matches.Count - Shown} more" : ""), []);
+            // One rendering of the shown keys, used by both the plain text and the embed.
+            var lines = matches.Take(Shown).Select(v => $"{Md.Code(v.Key)} — {Md.Shorten(v.Value!, 60)}").ToList();
+            var more = matches.Count > Shown ? $"\n…and {matches.Count - Shown} more" : "";
+            var body = new StringBuilder(text.Length == 0 ? "Keys in this server:" : $"Keys matching {Md.Code(query.Text!)}:");
+            foreach (var line in lines) body.Append("\n• ").Append(line);
+            body.Append(more);
+            var embed = new ReplyEmbed(text.Length == 0 ? "Remembered keys" : $"Keys matching “{query.Text}”", string.Join('\n', lines) + more, []);
             return new Reply(body.ToString(), embed);
         }
     }
