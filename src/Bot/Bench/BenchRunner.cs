@@ -1,3 +1,4 @@
+using EventBot.DevTools;
 using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -49,7 +50,8 @@ public static class BenchRunner
 
             if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
             {
-                dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, ct);
+                dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, "pass --dynamodb-url, or use --no-dynamodb", ct);
+                UseForAws(dynamo.Url);
                 var prefix = $"bench{Guid.NewGuid():N}"[..17];
                 await Step("append-dynamodb", dir => DynamoDbScenarios.AppendRatioAsync(sizes, dir, prefix + "-a-", ct));
                 await Step("command-dynamodb", dir => DynamoDbScenarios.CommandAndLagAsync(sizes, dir, prefix + "-c-", ct));
@@ -64,5 +66,14 @@ public static class BenchRunner
         }
         var environment = BenchEnvironment.Capture(run.Quick, dynamo?.Version) with { LoadAtStart = loadAtStart, LoadAtEnd = BenchEnvironment.LoadAverage() };
         return (metrics, environment);
+    }
+
+    /// <summary>Points the AWS SDK's standard chain (which the scenarios' clients and the bot read) at DynamoDB Local, with dummy credentials.</summary>
+    private static void UseForAws(Uri url)
+    {
+        System.Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", url.ToString().TrimEnd('/'));
+        System.Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "bench");
+        System.Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
+        System.Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
     }
 }
