@@ -57,14 +57,14 @@ public static class ChildScenarios
         var readRate = SqliteScenarios.Rate(read, Stopwatch.GetTimestamp() - start);
 
         var rebuilder = host.Services.GetRequiredService<Rebuilder>();
-        start = Stopwatch.GetTimestamp();
-        var rebuilt = await rebuilder.RebuildAsync([.. host.Services.GetServices<IProjection>()], null, ct);
-        var rate = SqliteScenarios.Rate(rebuilt, Stopwatch.GetTimestamp() - start);
+        var result = await rebuilder.RunAsync([.. host.Services.GetServices<IProjection>()], null, ct);
+        var rebuilt = result.Events;
+        var rate = result.Events / (result.Elapsed - result.Settled).TotalSeconds;
         var rss = PeakMemory.PeakRssMb();
         return
         [
             new("rebuild_rate_sqlite", rate, "events/s", readRate, "raw ReadAllAsync of the same file", "≥ 100,000", "sqlite",
-                $"{rebuilt:N0} events, all 5 projections, real Rebuilder/ProjectorCore"),
+                $"{rebuilt:N0} events, all 5 projections, real Rebuilder/ProjectorCore; {(result.Elapsed - result.Settled).TotalSeconds:0.0} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted)"),
             new("memory_rebuild_peak_rss", rss, "MB", null, null, "≤ 400", "sqlite", $"VmHWM of a child process rebuilding {rebuilt:N0} events"),
         ];
     }

@@ -20,8 +20,23 @@ public interface IProjection
     string Apply(ViewKey row, string? body, EventEnvelope envelope, object @event);
 }
 
+/// <summary>
+/// A projection with a typed document: the core applies events to the document itself and writes JSON only when the
+/// row is stored, so a row that several events of one batch touch is parsed once and written once.
+/// </summary>
+public interface IDocumentProjection : IProjection
+{
+    /// <summary>The document of a stored body.</summary>
+    object ReadDocument(string body);
+
+    /// <summary>The row's next document. <paramref name="document"/> is null when the row does not exist yet; it is never changed.</summary>
+    object ApplyDocument(ViewKey row, object? document, EventEnvelope envelope, object @event);
+
+    string WriteDocument(object document);
+}
+
 /// <summary>A projection with a typed document; bodies are JSON.</summary>
-public abstract class Projection<TDocument> : IProjection
+public abstract class Projection<TDocument> : IDocumentProjection
     where TDocument : class
 {
     private readonly Dictionary<Type, Func<TDocument?, EventEnvelope, object, TDocument>> _handlers = [];
@@ -33,17 +48,26 @@ public abstract class Projection<TDocument> : IProjection
 
     public abstract IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event);
 
-    public string Apply(ViewKey row, string? body, EventEnvelope envelope, object @event)
-    {
-        var current = body is null ? null : System.Text.Json.JsonSerializer.Deserialize<TDocument>(body, EventCodec.Json);
-        var handler = _handlers[@event.GetType()];
-        return System.Text.Json.JsonSerializer.Serialize(handler(current, envelope, @event), EventCodec.Json);
-    }
+    public string Apply(ViewKey row, string? body, EventEnvelope envelope, object @event) =>
+        WriteDocument(ApplyDocument(row, body is null ? null : ReadDocument(body), envelope, @event));
+
+    public object ReadDocument(string body) =>
+        System.Text.Json.JsonSerializer.Deserialize<TDocument>(body, EventCodec.Json)
+        ?? throw new System.Text.Json.JsonException($"{Name}: a row's body is null.");
+
+    public object ApplyDocument(ViewKey row, object? document, EventEnvelope envelope, object @event) =>
+        _handlers[@event.GetType()]((TDocument?)document, envelope, @event);
+
+    public string WriteDocument(object document) => System.Text.Json.JsonSerializer.Serialize((TDocument)document, EventCodec.Json);
 
     public static TDocument? Read(ViewRow? row) =>
         row is null ? null : System.Text.Json.JsonSerializer.Deserialize<TDocument>(row.Body, EventCodec.Json);
 
-    /// <summary>Registers the pure function for one event type; the wire name comes from its [EventType].</summary>
+    /// <summary>
+    /// Registers the pure function for one event type; the wire name comes from its [EventType]. It returns a new
+    /// document and never changes the one it is given (documents are reused across applies), and every property of
+    /// the document must survive a JSON round trip (a row read back from the store must apply the same).
+    /// </summary>
     protected void On<TEvent>(Func<TDocument?, EventEnvelope, TEvent, TDocument> apply)
     {
         var wire = typeof(TEvent).GetCustomAttributes(typeof(Domain.Common.EventTypeAttribute), false)

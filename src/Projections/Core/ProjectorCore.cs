@@ -49,6 +49,9 @@ public sealed partial class ProjectorCore(
     // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
 
+    // How many entries _failing has: checked for every record, and ConcurrentDictionary.IsEmpty takes all its locks.
+    private int _failingCount;
+
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
     {
         for (var i = 0; i < batch.Count; i++)
@@ -56,8 +59,11 @@ public sealed partial class ProjectorCore(
             try
             {
                 await ProjectOneAsync(batch[i], ct);
-                if (!_failing.IsEmpty && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _) && DeadLetters is { } letters)
-                    await letters.RemoveAsync(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), ct);
+                if (Volatile.Read(ref _failingCount) > 0 && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _))
+                {
+                    Interlocked.Decrement(ref _failingCount);
+                    if (DeadLetters is { } letters) await letters.RemoveAsync(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), ct);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -74,7 +80,7 @@ public sealed partial class ProjectorCore(
                         Log.Skipped(logger, letter.StreamId, letter.Version, letter.Type, letter.Attempts);
                         continue;
                     }
-                    _failing[letter.Id] = 0;
+                    if (_failing.TryAdd(letter.Id, 0)) Interlocked.Increment(ref _failingCount);
                 }
                 if (i > 0) signals.Notify();
                 return new ProjectionBatchResult(i, ex);
@@ -118,7 +124,17 @@ public sealed partial class ProjectorCore(
             var applied = row?.AppliedVersion(envelope.StreamId) ?? 0;
             if (envelope.Version <= applied) return; // duplicate delivery
 
-            var body = row?.Body;
+            // A typed projection works on its document (kept by the row it last wrote, so a buffered rebuild parses
+            // and writes each row once per flush); any other projection on the JSON body.
+            var typed = projection as IDocumentProjection;
+            var document = row is null || typed is null ? null : row.Document ?? typed.ReadDocument(row.Body);
+            var body = typed is null ? row?.Body : null;
+            void Step(EventEnvelope e, object @event)
+            {
+                if (typed is not null) document = typed.ApplyDocument(logical, document, e, @event);
+                else body = projection.Apply(logical, body, e, @event);
+            }
+
             if (envelope.Version > applied + 1)
             {
                 // A gap: this row missed earlier events of the stream (reordering, or a batch lost before us).
@@ -130,8 +146,7 @@ public sealed partial class ProjectorCore(
                     try
                     {
                         var earlierEvent = codec.Decode(earlier);
-                        if (projection.RowsFor(earlier, earlierEvent).Contains(logical))
-                            body = projection.Apply(logical, body, earlier, earlierEvent);
+                        if (projection.RowsFor(earlier, earlierEvent).Contains(logical)) Step(earlier, earlierEvent);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -142,14 +157,17 @@ public sealed partial class ProjectorCore(
                 }
                 Log.GapFilled(logger, envelope.StreamId, applied, envelope.Version, projection.Name);
             }
-            body = projection.Apply(logical, body, envelope, decoded);
+            Step(envelope, decoded);
 
             var appliedMap = row is null
                 ? new Dictionary<string, long>(StringComparer.Ordinal)
                 : new Dictionary<string, long>(row.Applied, StringComparer.Ordinal);
             appliedMap[envelope.StreamId] = envelope.Version;
             var expected = row?.Revision ?? 0;
-            if (await views.TryWriteAsync(new ViewRow(key, body, appliedMap, expected + 1), expected, ct)) return;
+            var next = typed is not null
+                ? new ViewRow(key, typed, document!, appliedMap, expected + 1)
+                : new ViewRow(key, body!, appliedMap, expected + 1);
+            if (await views.TryWriteAsync(next, expected, ct)) return;
             if (attempt >= MaxConflictRetries)
                 throw new InvalidOperationException($"Row {key.Partition}/{key.Sort} kept changing under the projector ({attempt} conflicts).");
         }

@@ -14,7 +14,10 @@ public sealed record GenerationFlip(string Projection, long Old, long Next);
 
 /// <param name="Events">Events replayed in all, including those done before a resume.</param>
 /// <param name="DoneBefore">Events an interrupted earlier run had already replayed (0 unless resumed).</param>
-public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, IReadOnlyList<GenerationFlip> Flips, IReadOnlyList<RowDifference> Drift, long DoneBefore = 0)
+/// <param name="Settled">Of <paramref name="Elapsed"/>, the time spent waiting after the flip for other processes to see
+/// it (<see cref="Rebuilder.FlipSettle"/>): a fixed wait, not work, whatever the size of the history.</param>
+public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, IReadOnlyList<GenerationFlip> Flips, IReadOnlyList<RowDifference> Drift,
+    long DoneBefore = 0, TimeSpan Settled = default)
 {
     /// <summary>The rate of this run: events it replayed itself over its own elapsed time.</summary>
     public double EventsPerSecond => Elapsed.TotalSeconds > 0 ? (Events - DoneBefore) / Elapsed.TotalSeconds : Events - DoneBefore;
@@ -45,7 +48,14 @@ public sealed partial class Rebuilder(
     /// <summary>Clock skew allowed between writers when catching up by recorded-at (DynamoDB).</summary>
     private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
 
-    public int BatchSize { get; init; } = 2_000;
+    /// <summary>
+    /// Events between two flushes of the write-behind buffer; progress is saved at each flush, so this is also how
+    /// much an interrupted rebuild repeats. Rows stay cached across flushes, so a larger value mostly saves writes.
+    /// </summary>
+    public int BatchSize { get; init; } = 50_000;
+
+    /// <summary>Events read per page (SQLite reads the next page while the current one is applied).</summary>
+    public int PageSize { get; init; } = 4_096;
 
     /// <summary>How long to wait after a flip for other processes to see it. Default 2 × the pointer TTL.</summary>
     public TimeSpan? FlipSettle { get; init; }
@@ -61,10 +71,6 @@ public sealed partial class Rebuilder(
 
     public static string ProgressName(IEnumerable<IProjection> projections) =>
         "rebuild/" + string.Join(',', projections.Select(p => p.Name).Order(StringComparer.Ordinal));
-
-    /// <summary>Kept for callers that only want the count of events replayed.</summary>
-    public async Task<long> RebuildAsync(IReadOnlyList<IProjection> projections, IProgress<long>? progress, CancellationToken ct) =>
-        (await RunAsync(projections, progress is null ? null : new Progress<RebuildProgress>(p => progress.Report(p.Done)), ct)).Events;
 
     /// <summary>A full rebuild of <paramref name="projections"/>: resumes a saved one of the same set, else starts the next generation.</summary>
     public async Task<RebuildResult> RunAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
@@ -86,7 +92,7 @@ public sealed partial class Rebuilder(
         foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
         if (!flippedBefore)
         {
-            state = await MainPassAsync(projections, state, total, progress,
+            state = await MainPassAsync(projections, state, targetEmpty: !resumed, total, progress,
                 s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
             state = await CatchUpAsync(projections, state, total, progress, ct);
         }
@@ -100,7 +106,9 @@ public sealed partial class Rebuilder(
         }
         progress?.Report(new RebuildProgress("settling after the flip", state.Done, Math.Max(state.Done, total.Count), total.Exact));
         var settle = FlipSettle ?? (generations.Ttl * 2);
+        var settling = Stopwatch.GetTimestamp();
         if (settle > TimeSpan.Zero) await Task.Delay(settle, Time, ct);
+        var settled = Stopwatch.GetElapsedTime(settling);
         state = await CatchUpAsync(projections, state, total, progress, ct);
 
         foreach (var flip in flips)
@@ -110,7 +118,7 @@ public sealed partial class Rebuilder(
         }
         await views.SetValueAsync(stateName, "", ct); // named values cannot be deleted; empty means no rebuild in progress
         signals.Notify();
-        return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore);
+        return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore, settled);
     }
 
     /// <summary>
@@ -130,7 +138,7 @@ public sealed partial class Rebuilder(
         var total = await EstimateAsync(ct);
         try
         {
-            state = await MainPassAsync(projections, state, total, progress, _ => Task.CompletedTask, ct);
+            state = await MainPassAsync(projections, state, targetEmpty: true, total, progress, _ => Task.CompletedTask, ct);
             state = await CatchUpAsync(projections, state, total, progress, ct);
             var done = state.Done;
             progress?.Report(new RebuildProgress("comparing", done, Math.Max(done, total.Count), total.Exact));
@@ -159,26 +167,40 @@ public sealed partial class Rebuilder(
         return new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
     }
 
-    private async Task<RebuildState> MainPassAsync(IReadOnlyList<IProjection> projections, RebuildState state, EventCountEstimate total,
+    /// <param name="targetEmpty">The target generations were just deleted (not a resume), so rows need no reading.</param>
+    private async Task<RebuildState> MainPassAsync(IReadOnlyList<IProjection> projections, RebuildState state, bool targetEmpty, EventCountEstimate total,
         IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
     {
         var done = state.Done;
-        var buffer = new WriteBehindViewStore(views);
+        var buffer = new WriteBehindViewStore(views) { TargetIsEmpty = targetEmpty };
         var cores = Cores(projections, state, buffer);
         if (store is IPositionedEventReader positioned)
         {
             var cursor = state.Cursor;
+            var pageSize = Math.Min(PageSize, BatchSize);
+            var sinceFlush = 0;
+            // Read ahead: the next page comes off the file while this one is applied.
+            var next = positioned.ReadAfterPositionAsync(cursor, pageSize, ct);
             while (true)
             {
-                var page = await positioned.ReadAfterPositionAsync(cursor, BatchSize, ct);
-                if (page.Count == 0) break;
-                await ApplyAsync(cores, page, ct);
-                await buffer.FlushAsync(ct);
-                cursor = page[^1].Position;
-                done += page.Count;
-                await save(state with { Cursor = cursor, Done = done });
-                progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
-                AfterBatch?.Invoke(done);
+                var page = await next;
+                if (page.Count == pageSize) next = positioned.ReadAfterPositionAsync(page[^1].Position, pageSize, ct);
+                if (page.Count > 0)
+                {
+                    await ApplyAsync(cores, page, ct);
+                    cursor = page[^1].Position;
+                    done += page.Count;
+                    sinceFlush += page.Count;
+                }
+                if (sinceFlush > 0 && (sinceFlush >= BatchSize || page.Count < pageSize))
+                {
+                    await buffer.FlushAsync(ct);
+                    sinceFlush = 0;
+                    await save(state with { Cursor = cursor, Done = done });
+                    AfterBatch?.Invoke(done);
+                }
+                if (page.Count > 0) progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+                if (page.Count < pageSize) break;
             }
             return state with { Cursor = cursor, Done = done };
         }
@@ -188,17 +210,21 @@ public sealed partial class Rebuilder(
         // Neither a position nor segments: a resumed rebuild keeps what earlier attempts wrote and reads everything
         // again; rows that already have an event skip it by the version rule, so only the reads repeat.
         done = 0;
-        var batch = new List<EventEnvelope>(BatchSize);
+        var batch = new List<EventEnvelope>(PageSize);
+        var unflushed = 0;
         await foreach (var e in store.ReadAllAsync(ct))
         {
             batch.Add(e);
-            if (batch.Count < BatchSize) continue;
+            if (batch.Count < PageSize) continue;
             await ApplyAsync(cores, batch, ct);
-            await buffer.FlushAsync(ct);
             done += batch.Count;
+            unflushed += batch.Count;
             batch.Clear();
-            await save(state with { Done = done });
             progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+            if (unflushed < BatchSize) continue;
+            await buffer.FlushAsync(ct);
+            unflushed = 0;
+            await save(state with { Done = done });
             AfterBatch?.Invoke(done);
         }
         await ApplyAsync(cores, batch, ct);
@@ -238,29 +264,31 @@ public sealed partial class Rebuilder(
             .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
 
         var done = state.Done;
-        var pending = new List<(int Segment, SegmentPage Page)>();
-        var events = new List<EventEnvelope>(BatchSize);
-        async Task WriteAsync()
+        var pending = new List<(int Segment, string? Next)>();
+        var sinceFlush = 0;
+        async Task FlushAsync()
         {
-            await ApplyAsync(cores, events, ct);
             await buffer.FlushAsync(ct);
-            foreach (var (segment, page) in pending) cursors[segment] = page.Next ?? SegmentDone;
-            done += events.Count;
+            foreach (var (segment, next) in pending) cursors[segment] = next ?? SegmentDone;
             await save(state with { Done = done, Segments = new Dictionary<int, string>(cursors) });
-            progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
-            if (events.Count > 0) AfterBatch?.Invoke(done);
+            if (sinceFlush > 0) AfterBatch?.Invoke(done);
             pending.Clear();
-            events.Clear();
+            sinceFlush = 0;
         }
         try
         {
-            await foreach (var item in channel.Reader.ReadAllAsync(ct))
+            // Pages are applied as they arrive (a segment's pages in order, so each stream stays in version order);
+            // the buffer is flushed and the cursors saved every BatchSize events.
+            await foreach (var (segment, page) in channel.Reader.ReadAllAsync(ct))
             {
-                pending.Add(item);
-                events.AddRange(item.Page.Events);
-                if (events.Count >= BatchSize) await WriteAsync();
+                await ApplyAsync(cores, page.Events, ct);
+                pending.Add((segment, page.Next));
+                done += page.Events.Count;
+                sinceFlush += page.Events.Count;
+                progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
+                if (sinceFlush >= BatchSize) await FlushAsync();
             }
-            await WriteAsync();
+            await FlushAsync();
         }
         finally
         {

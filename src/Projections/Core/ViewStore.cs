@@ -6,10 +6,65 @@ public readonly record struct ViewKey(string Partition, string Sort);
 /// <summary>
 /// One read-model row: its JSON body and, per stream that feeds it, the last version applied
 /// (the projector's idempotency and ordering rule). <see cref="Revision"/> guards concurrent writers.
+/// A row made from a projection's typed document keeps that document and writes its JSON only when
+/// <see cref="Body"/> is first read (a rebuild's buffer may replace the row many times before writing it once).
 /// </summary>
-public sealed record ViewRow(ViewKey Key, string Body, IReadOnlyDictionary<string, long> Applied, long Revision)
+public sealed record ViewRow
 {
+    private readonly IDocumentProjection? _writer;
+    private readonly object? _document;
+    private string? _body;
+
+    public ViewRow(ViewKey key, string body, IReadOnlyDictionary<string, long> applied, long revision)
+    {
+        Key = key;
+        _body = body;
+        Applied = applied;
+        Revision = revision;
+    }
+
+    public ViewRow(ViewKey key, IDocumentProjection projection, object document, IReadOnlyDictionary<string, long> applied, long revision)
+    {
+        Key = key;
+        _writer = projection;
+        _document = document;
+        Applied = applied;
+        Revision = revision;
+    }
+
+    public ViewKey Key { get; init; }
+
+    public string Body
+    {
+        get => _body ??= _writer!.WriteDocument(_document!);
+        init
+        {
+            // A new body replaces the document too (`row with { Body = … }`).
+            _body = value;
+            _writer = null;
+            _document = null;
+        }
+    }
+
+    /// <summary>The typed document the body is (or will be) written from, when the row was made from one.</summary>
+    public object? Document => _document;
+
+    public IReadOnlyDictionary<string, long> Applied { get; init; }
+
+    public long Revision { get; init; }
+
     public long AppliedVersion(string streamId) => Applied.TryGetValue(streamId, out var v) ? v : 0;
+
+    public bool Equals(ViewRow? other) =>
+        other is not null && Key == other.Key && Revision == other.Revision && Body == other.Body && ReferenceEquals(Applied, other.Applied);
+
+    public override int GetHashCode() => HashCode.Combine(Key, Revision, Body);
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Key = {Key}, Body = {Body}, Revision = {Revision}");
+        return true;
+    }
 }
 
 /// <summary>

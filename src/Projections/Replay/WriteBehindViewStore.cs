@@ -3,20 +3,34 @@ using EventBot.Projections.Core;
 namespace EventBot.Projections.Replay;
 
 /// <summary>
-/// The rebuild's write-behind buffer: the projector core reads and writes rows here for one batch of events, and
-/// <see cref="FlushAsync"/> writes each touched row once (one transaction on SQLite, concurrent conditional puts on
-/// DynamoDB). Memory holds one batch's rows only. Safe because nothing else writes a generation that is being built;
-/// after the flip the rebuilder stops using it and writes directly.
+/// The rebuild's write-behind buffer: the projector core reads and writes rows here, and <see cref="FlushAsync"/>
+/// writes each row changed since the last flush once (one transaction on SQLite, concurrent conditional puts on
+/// DynamoDB). Rows stay cached after a flush (up to <see cref="MaxCachedRows"/>), so a row that many events touch is
+/// read from the store once per rebuild instead of once per batch. Safe because nothing else writes a generation that
+/// is being built; after the flip the rebuilder stops using it and writes directly.
 /// </summary>
 public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
 {
     private readonly Dictionary<ViewKey, (ViewRow? Stored, ViewRow? Current)> _rows = [];
 
+    /// <summary>Past this many cached rows a flush also empties the cache (memory stays bounded on huge histories).</summary>
+    public int MaxCachedRows { get; init; } = 200_000;
+
+    /// <summary>
+    /// The target generation was just emptied (a fresh rebuild, not a resumed one): a row not in the cache does not
+    /// exist, so it is not read. Turned off when the cache is emptied, since evicted rows are in the store.
+    /// </summary>
+    public bool TargetIsEmpty { get; set; }
+
+    /// <summary>Rows changed since the last flush.</summary>
+    public int DirtyRows { get; private set; }
+
     /// <summary>Writes every row changed since the last flush, once each; returns how many.</summary>
     public async Task<int> FlushAsync(CancellationToken ct)
     {
-        var dirty = _rows.Values.Where(r => r.Current is not null && !ReferenceEquals(r.Stored, r.Current))
-            .Select(r => (r.Current!, r.Stored?.Revision ?? 0)).ToList();
+        var dirty = new List<(ViewRow Row, long Expected)>(DirtyRows);
+        foreach (var (stored, current) in _rows.Values)
+            if (current is not null && !ReferenceEquals(stored, current)) dirty.Add((current, stored?.Revision ?? 0));
         if (inner is IBatchViewStore batch)
         {
             await batch.WriteBatchAsync(dirty, ct);
@@ -26,14 +40,23 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
             foreach (var (row, expected) in dirty)
                 if (!await inner.TryWriteAsync(row, expected, ct)) throw new ViewWriteConflictException(row.Key);
         }
-        _rows.Clear();
+        if (_rows.Count > MaxCachedRows)
+        {
+            _rows.Clear();
+            TargetIsEmpty = false;
+        }
+        else
+        {
+            foreach (var (row, _) in dirty) _rows[row.Key] = (row, row);
+        }
+        DirtyRows = 0;
         return dirty.Count;
     }
 
     public async Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
     {
         if (_rows.TryGetValue(key, out var cached)) return cached.Current;
-        var stored = await inner.GetAsync(key, ct);
+        var stored = TargetIsEmpty ? null : await inner.GetAsync(key, ct);
         _rows[key] = (stored, stored);
         return stored;
     }
@@ -42,6 +65,7 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
     {
         _rows.TryGetValue(row.Key, out var cached);
         if ((cached.Current?.Revision ?? 0) != expectedRevision) return Task.FromResult(false);
+        if (ReferenceEquals(cached.Stored, cached.Current)) DirtyRows++;
         _rows[row.Key] = (cached.Stored, row);
         return Task.FromResult(true);
     }

@@ -85,7 +85,7 @@ public sealed class PlayProjectionTests : IDisposable
         await _h.ProjectAllAsync();
         var before = (await _h.PlayBoardAsync(null, BoardWindows.AllTime), await _h.SparkleBoardAsync("2026-W49"), await _h.TotalAsync("bob"));
 
-        await _h.NewRebuilder().RebuildAsync(BoardHarness.Projections, progress: null, default);
+        await _h.NewRebuilder().RunAsync(BoardHarness.Projections, progress: null, default);
 
         Assert.Equal(2, await _h.Generations.ActiveAsync(PlayBoard.ProjectionName, default));
         var after = (await _h.PlayBoardAsync(null, BoardWindows.AllTime), await _h.SparkleBoardAsync("2026-W49"), await _h.TotalAsync("bob"));

@@ -134,7 +134,7 @@ public sealed class SparkleProjectionTests : IDisposable
         var byDay = new SparkleBoard("sparkle-board-by-day", at => [at.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)]);
         Assert.Empty(await _h.SparkleBoardAsync("2026-11-25", byDay.Name));
 
-        var replayed = await _h.NewRebuilder().RebuildAsync([byDay], progress: null, default);
+        var replayed = (await _h.NewRebuilder().RunAsync([byDay], progress: null, default)).Events;
 
         Assert.Equal(5, replayed);
         Assert.Equal([(1, "bob", 2), (2, "carol", 1)], await _h.SparkleBoardAsync("2026-11-25", byDay.Name));
