@@ -67,6 +67,14 @@ public sealed class EventCodec
             throw new EventDecodeException($"'{type}' v{schemaVersion} is newer than this code understands (v{wire.Version}); upgrade the projector.");
         try
         {
+            if (schemaVersion == wire.Version)
+            {
+                // Current schema (nearly every event): straight into the type, no intermediate JSON tree.
+                if (!data.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal))
+                    throw new EventDecodeException($"'{type}' v{schemaVersion} data is not a JSON object.");
+                return JsonSerializer.Deserialize(data, wire.Clr, Json)
+                    ?? throw new EventDecodeException($"'{type}' v{schemaVersion} decoded to nothing.");
+            }
             var node = JsonNode.Parse(data) as JsonObject
                 ?? throw new EventDecodeException($"'{type}' v{schemaVersion} data is not a JSON object.");
             for (var version = schemaVersion; version < wire.Version; version++)

@@ -33,3 +33,13 @@ public interface ISegmentedEventReader
 
 /// <param name="Next">The cursor after this page; null when the segment is finished.</param>
 public sealed record SegmentPage(IReadOnlyList<EventEnvelope> Events, string? Next);
+
+/// <summary>
+/// A store without a global order that can still select recent events on its side (DynamoDB: a parallel Scan with a
+/// filter on recorded_at), for a rebuild's catch-up.
+/// </summary>
+public interface IRecentEventReader
+{
+    /// <summary>Events recorded at or after <paramref name="since"/>, each stream in version order.</summary>
+    IAsyncEnumerable<EventEnvelope> ReadRecordedSinceAsync(DateTimeOffset since, CancellationToken ct);
+}

@@ -11,7 +11,7 @@ namespace EventBot.EventStore.DynamoDb;
 /// version is the stream's last, and the idempotency marker of the source message. A failed condition comes back
 /// as a value, never an exception.
 /// </summary>
-public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore, IEventCountEstimator, ISegmentedEventReader
+public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
@@ -139,12 +139,20 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
     }
 
     /// <summary>Every event via a parallel Scan; each stream lives in one segment, read in order, so per-stream order holds.</summary>
-    public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct) => ScanAsync(null, ct);
+
+    /// <summary>
+    /// A parallel Scan whose filter on recorded_at (fixed-width UTC text, so text order is time order) runs on the
+    /// server: only recent events cross the wire. DynamoDB still reads, and on AWS bills, the whole table.
+    /// </summary>
+    public IAsyncEnumerable<EventEnvelope> ReadRecordedSinceAsync(DateTimeOffset since, CancellationToken ct) => ScanAsync(since, ct);
+
+    private async IAsyncEnumerable<EventEnvelope> ScanAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {
         var segments = Math.Max(1, options.ScanSegments);
         var channel = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(4096) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producers = Task.WhenAll(Enumerable.Range(0, segments).Select(segment => ScanSegmentAsync(segment, segments, channel.Writer, stop.Token)))
+        var producers = Task.WhenAll(Enumerable.Range(0, segments).Select(segment => ScanSegmentAsync(segment, segments, since, channel.Writer, stop.Token)))
             .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
         try
         {
@@ -187,19 +195,26 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     private sealed record SegmentCursor(string Stream, long Version);
 
-    private async Task ScanSegmentAsync(int segment, int total, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
+    private async Task ScanSegmentAsync(int segment, int total, DateTimeOffset? since, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await client.ScanAsync(new ScanRequest
+            var request = new ScanRequest
             {
                 TableName = _table,
                 Segment = segment,
                 TotalSegments = total,
                 ConsistentRead = true,
                 ExclusiveStartKey = start,
-            }, ct);
+            };
+            if (since is { } from)
+            {
+                request.FilterExpression = "#at >= :since";
+                request.ExpressionAttributeNames = new() { ["#at"] = EventBotTables.RecordedAt };
+                request.ExpressionAttributeValues = new() { [":since"] = new AttributeValue { S = EventItem.FormatTime(from) } };
+            }
+            var page = await client.ScanAsync(request, ct);
             foreach (var item in page.Items ?? [])
                 if (EventItem.IsEvent(item)) await writer.WriteAsync(EventItem.FromItem(item), ct);
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;

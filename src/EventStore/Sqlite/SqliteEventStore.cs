@@ -222,12 +222,21 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         return command;
     }
 
+    // Written with the round-trip format ("O"); the exact parse is several times faster than the general one, which
+    // stays as the fallback for anything else.
+    private static DateTimeOffset ParseRecordedAt(string text) =>
+        DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
     private static async Task<IReadOnlyList<EventEnvelope>> ReadAll(SqliteCommand command, CancellationToken ct)
     {
         var list = new List<EventEnvelope>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        // Microsoft.Data.Sqlite's async reads complete synchronously; the synchronous calls skip a task per row.
+        await using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
+            if ((list.Count & 1023) == 0) ct.ThrowIfCancellationRequested();
             list.Add(new EventEnvelope(
                 StreamId: reader.GetString(1),
                 Version: reader.GetInt64(2),
@@ -239,7 +248,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
                 ActorId: reader.GetString(8),
                 ActorName: reader.GetString(9),
                 Source: reader.GetString(10),
-                RecordedAt: DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+                RecordedAt: ParseRecordedAt(reader.GetString(11)),
                 Position: reader.GetInt64(0)));
         }
         return list;

@@ -52,13 +52,15 @@ public sealed partial class ProjectorCore(
     // How many entries _failing has: checked for every record, and ConcurrentDictionary.IsEmpty takes all its locks.
     private int _failingCount;
 
-    public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
+    /// <param name="decoded">Optional: the batch's events already decoded (same order; null where not), e.g. by a
+    /// rebuild's reader thread, so several cores on one batch decode it once.</param>
+    public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct, IReadOnlyList<object?>? decoded = null)
     {
         for (var i = 0; i < batch.Count; i++)
         {
             try
             {
-                await ProjectOneAsync(batch[i], ct);
+                await ProjectOneAsync(batch[i], ct, decoded?[i]);
                 if (Volatile.Read(ref _failingCount) > 0 && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _))
                 {
                     Interlocked.Decrement(ref _failingCount);
@@ -90,13 +92,12 @@ public sealed partial class ProjectorCore(
         return ProjectionBatchResult.Success;
     }
 
-    public async Task ProjectOneAsync(EventEnvelope envelope, CancellationToken ct)
+    public async Task ProjectOneAsync(EventEnvelope envelope, CancellationToken ct, object? decoded = null)
     {
         if (FaultInjector?.Invoke(envelope) is { } fault) throw fault;
         // An unknown type may be an event of newer code that some read model needs: never silently ignore it.
         if (!codec.IsKnown(envelope.Type))
             throw new EventDecodeException($"Unknown event type '{envelope.Type}' (schema v{envelope.SchemaVersion}).");
-        object? decoded = null;
         foreach (var projection in projections)
         {
             if (!projection.Handles(envelope.Type)) continue;

@@ -52,7 +52,7 @@ public sealed partial class Rebuilder(
     /// Events between two flushes of the write-behind buffer; progress is saved at each flush, so this is also how
     /// much an interrupted rebuild repeats. Rows stay cached across flushes, so a larger value mostly saves writes.
     /// </summary>
-    public int BatchSize { get; init; } = 50_000;
+    public int BatchSize { get; init; } = 200_000;
 
     /// <summary>Events read per page (SQLite reads the next page while the current one is applied).</summary>
     public int PageSize { get; init; } = 4_096;
@@ -90,12 +90,16 @@ public sealed partial class Rebuilder(
         // the catch-up after the flip below finishes the job.
         var flippedBefore = false;
         foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
+        // The rows built stay cached through the catch-ups, which then touch the store only for rows that change.
+        var workers = new Workers(this, projections, state, targetEmpty: !resumed && !flippedBefore);
         if (!flippedBefore)
         {
-            state = await MainPassAsync(projections, state, targetEmpty: !resumed, total, progress,
+            state = await MainPassAsync(workers, state, total, progress,
                 s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
-            state = await CatchUpAsync(projections, state, total, progress, ct);
+            state = await CatchUpAsync(workers, state, total, progress, ct);
         }
+        // From the flip on the live feeds write the new generation too: every write checks the row's revision.
+        workers.WriteThrough();
 
         var flips = new List<GenerationFlip>();
         foreach (var p in projections)
@@ -109,7 +113,7 @@ public sealed partial class Rebuilder(
         var settling = Stopwatch.GetTimestamp();
         if (settle > TimeSpan.Zero) await Task.Delay(settle, Time, ct);
         var settled = Stopwatch.GetElapsedTime(settling);
-        state = await CatchUpAsync(projections, state, total, progress, ct);
+        state = await CatchUpAsync(workers, state, total, progress, ct);
 
         foreach (var flip in flips)
         {
@@ -138,8 +142,9 @@ public sealed partial class Rebuilder(
         var total = await EstimateAsync(ct);
         try
         {
-            state = await MainPassAsync(projections, state, targetEmpty: true, total, progress, _ => Task.CompletedTask, ct);
-            state = await CatchUpAsync(projections, state, total, progress, ct);
+            var workers = new Workers(this, projections, state, targetEmpty: true);
+            state = await MainPassAsync(workers, state, total, progress, _ => Task.CompletedTask, ct);
+            state = await CatchUpAsync(workers, state, total, progress, ct);
             var done = state.Done;
             progress?.Report(new RebuildProgress("comparing", done, Math.Max(done, total.Count), total.Exact));
             var drift = new List<RowDifference>();
@@ -167,34 +172,37 @@ public sealed partial class Rebuilder(
         return new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
     }
 
-    /// <param name="targetEmpty">The target generations were just deleted (not a resume), so rows need no reading.</param>
-    private async Task<RebuildState> MainPassAsync(IReadOnlyList<IProjection> projections, RebuildState state, bool targetEmpty, EventCountEstimate total,
+    private async Task<RebuildState> MainPassAsync(Workers workers, RebuildState state, EventCountEstimate total,
         IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
     {
         var done = state.Done;
-        var buffer = new WriteBehindViewStore(views) { TargetIsEmpty = targetEmpty };
-        var cores = Cores(projections, state, buffer);
         if (store is IPositionedEventReader positioned)
         {
             var cursor = state.Cursor;
             var pageSize = Math.Min(PageSize, BatchSize);
             var sinceFlush = 0;
-            // Read ahead: the next page comes off the file while this one is applied.
-            var next = positioned.ReadAfterPositionAsync(cursor, pageSize, ct);
+            // Read and decode ahead on another thread (SQLite's async reads run synchronously): the next page comes
+            // off the file while this one is applied.
+            Task<(IReadOnlyList<EventEnvelope> Page, object?[] Decoded)> ReadAhead(long after) => Task.Run(async () =>
+            {
+                var page = await positioned.ReadAfterPositionAsync(after, pageSize, ct);
+                return (page, Decode(page));
+            }, ct);
+            var next = ReadAhead(cursor);
             while (true)
             {
-                var page = await next;
-                if (page.Count == pageSize) next = positioned.ReadAfterPositionAsync(page[^1].Position, pageSize, ct);
+                var (page, decoded) = await next;
+                if (page.Count == pageSize) next = ReadAhead(page[^1].Position);
                 if (page.Count > 0)
                 {
-                    await ApplyAsync(cores, page, ct);
+                    await workers.ApplyAsync(this, page, decoded, ct);
                     cursor = page[^1].Position;
                     done += page.Count;
                     sinceFlush += page.Count;
                 }
                 if (sinceFlush > 0 && (sinceFlush >= BatchSize || page.Count < pageSize))
                 {
-                    await buffer.FlushAsync(ct);
+                    await workers.FlushAsync(ct);
                     sinceFlush = 0;
                     await save(state with { Cursor = cursor, Done = done });
                     AfterBatch?.Invoke(done);
@@ -205,7 +213,7 @@ public sealed partial class Rebuilder(
             return state with { Cursor = cursor, Done = done };
         }
 
-        if (store is ISegmentedEventReader segmented) return await SegmentedPassAsync(segmented, cores, buffer, state, total, progress, save, ct);
+        if (store is ISegmentedEventReader segmented) return await SegmentedPassAsync(segmented, workers, state, total, progress, save, ct);
 
         // Neither a position nor segments: a resumed rebuild keeps what earlier attempts wrote and reads everything
         // again; rows that already have an event skip it by the version rule, so only the reads repeat.
@@ -216,19 +224,19 @@ public sealed partial class Rebuilder(
         {
             batch.Add(e);
             if (batch.Count < PageSize) continue;
-            await ApplyAsync(cores, batch, ct);
+            await workers.ApplyAsync(this, batch, Decode(batch), ct);
             done += batch.Count;
             unflushed += batch.Count;
             batch.Clear();
             progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
             if (unflushed < BatchSize) continue;
-            await buffer.FlushAsync(ct);
+            await workers.FlushAsync(ct);
             unflushed = 0;
             await save(state with { Done = done });
             AfterBatch?.Invoke(done);
         }
-        await ApplyAsync(cores, batch, ct);
-        await buffer.FlushAsync(ct);
+        await workers.ApplyAsync(this, batch, Decode(batch), ct);
+        await workers.FlushAsync(ct);
         done += batch.Count;
         progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
         return state with { Done = done };
@@ -241,11 +249,11 @@ public sealed partial class Rebuilder(
     /// whole pages, flushes, and then saves each segment's cursor after its last written page. A page is written
     /// before its cursor is saved, so a resume never skips events (it may re-apply a page: harmless).
     /// </summary>
-    private async Task<RebuildState> SegmentedPassAsync(ISegmentedEventReader segmented, List<ProjectorCore> cores, WriteBehindViewStore buffer,
+    private async Task<RebuildState> SegmentedPassAsync(ISegmentedEventReader segmented, Workers workers,
         RebuildState state, EventCountEstimate total, IProgress<RebuildProgress>? progress, Func<RebuildState, Task> save, CancellationToken ct)
     {
         var cursors = new Dictionary<int, string>(state.Segments ?? []);
-        var channel = System.Threading.Channels.Channel.CreateBounded<(int Segment, SegmentPage Page)>(
+        var channel = System.Threading.Channels.Channel.CreateBounded<(int Segment, SegmentPage Page, object?[] Decoded)>(
             new System.Threading.Channels.BoundedChannelOptions(Math.Max(4, segmented.Segments)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producers = Task.WhenAll(Enumerable.Range(0, segmented.Segments)
@@ -256,7 +264,7 @@ public sealed partial class Rebuilder(
                 do
                 {
                     var page = await segmented.ReadSegmentPageAsync(segment, cursor, stop.Token);
-                    await channel.Writer.WriteAsync((segment, page), stop.Token);
+                    await channel.Writer.WriteAsync((segment, page, Decode(page.Events)), stop.Token);
                     cursor = page.Next;
                 }
                 while (cursor is not null);
@@ -268,7 +276,7 @@ public sealed partial class Rebuilder(
         var sinceFlush = 0;
         async Task FlushAsync()
         {
-            await buffer.FlushAsync(ct);
+            await workers.FlushAsync(ct);
             foreach (var (segment, next) in pending) cursors[segment] = next ?? SegmentDone;
             await save(state with { Done = done, Segments = new Dictionary<int, string>(cursors) });
             if (sinceFlush > 0) AfterBatch?.Invoke(done);
@@ -279,9 +287,9 @@ public sealed partial class Rebuilder(
         {
             // Pages are applied as they arrive (a segment's pages in order, so each stream stays in version order);
             // the buffer is flushed and the cursors saved every BatchSize events.
-            await foreach (var (segment, page) in channel.Reader.ReadAllAsync(ct))
+            await foreach (var (segment, page, decoded) in channel.Reader.ReadAllAsync(ct))
             {
-                await ApplyAsync(cores, page.Events, ct);
+                await workers.ApplyAsync(this, page.Events, decoded, ct);
                 pending.Add((segment, page.Next));
                 done += page.Events.Count;
                 sinceFlush += page.Events.Count;
@@ -298,11 +306,13 @@ public sealed partial class Rebuilder(
         return state with { Done = done, Segments = cursors };
     }
 
-    /// <summary>Applies events recorded since the rebuild began, writing directly (the live feed may write the same rows after a flip).</summary>
-    private async Task<RebuildState> CatchUpAsync(IReadOnlyList<IProjection> projections, RebuildState state, EventCountEstimate total,
+    /// <summary>
+    /// Applies events appended since the rebuild began, through the workers' cached rows (so events the main pass
+    /// already applied cost no I/O). Before the flip the buffers are flushed at the end; after it they write through.
+    /// </summary>
+    private async Task<RebuildState> CatchUpAsync(Workers workers, RebuildState state, EventCountEstimate total,
         IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
-        var cores = Cores(projections, state, views);
         long added = 0;
         if (store is IPositionedEventReader positioned)
         {
@@ -310,9 +320,9 @@ public sealed partial class Rebuilder(
             var cursor = state.Cursor;
             while (true)
             {
-                var page = await positioned.ReadAfterPositionAsync(cursor, BatchSize, ct);
+                var page = await positioned.ReadAfterPositionAsync(cursor, PageSize, ct);
                 if (page.Count == 0) break;
-                await ApplyAsync(cores, page, ct);
+                await workers.ApplyAsync(this, page, Decode(page), ct);
                 cursor = page[^1].Position;
                 added += page.Count;
             }
@@ -320,48 +330,164 @@ public sealed partial class Rebuilder(
         }
         else
         {
+            // No global order: events recorded since the start (less the allowed clock skew); the version rule skips
+            // what the main pass already applied. DynamoDB filters on the server instead of returning every event.
             var since = state.StartedAt - Skew;
-            var batch = new List<EventEnvelope>(BatchSize);
-            await foreach (var e in store.ReadAllAsync(ct))
+            var recent = store is IRecentEventReader reader ? reader.ReadRecordedSinceAsync(since, ct) : store.ReadAllAsync(ct);
+            var batch = new List<EventEnvelope>(PageSize);
+            await foreach (var e in recent)
             {
                 if (e.RecordedAt < since) continue;
                 batch.Add(e);
-                if (batch.Count < BatchSize) continue;
-                await ApplyAsync(cores, batch, ct);
+                if (batch.Count < PageSize) continue;
+                await workers.ApplyAsync(this, batch, Decode(batch), ct);
                 batch.Clear();
             }
-            await ApplyAsync(cores, batch, ct);
+            await workers.ApplyAsync(this, batch, Decode(batch), ct);
         }
+        await workers.FlushAsync(ct);
         if (added > 0) progress?.Report(new RebuildProgress("catching up", state.Done + added, Math.Max(state.Done + added, total.Count), total.Exact));
         return state with { Done = state.Done + added };
     }
 
     private List<ProjectorCore> Cores(IReadOnlyList<IProjection> projections, RebuildState state, IViewStore target) =>
-        [.. projections.GroupBy(p => state.Targets[p.Name].Next).Select(g =>
-            new ProjectorCore([.. g], target, store, codec, generations, signals, loggers.CreateLogger<ProjectorCore>())
-            {
-                TargetGeneration = g.Key,
-                DeadLetters = DeadLetters,
-                DeadLetterPolicy = DeadLetterPolicy,
-            })];
+        [.. projections.GroupBy(p => state.Targets[p.Name].Next).Select(g => Core([.. g], g.Key, target))];
 
-    /// <summary>Applies a batch; a record that fails is retried until the dead-letter policy skips it, or the rebuild stops.</summary>
-    private async Task ApplyAsync(List<ProjectorCore> cores, IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
-    {
-        if (batch.Count == 0) return;
-        foreach (var core in cores)
+    private IViewStore Views => views;
+
+    private EventCodec Codec => codec;
+
+    private ProjectorCore Core(IReadOnlyList<IProjection> projections, long generation, IViewStore target) =>
+        new(projections, target, store, codec, generations, signals, loggers.CreateLogger<ProjectorCore>())
         {
-            var from = 0;
-            for (var attempt = 1; from < batch.Count; attempt++)
+            TargetGeneration = generation,
+            DeadLetters = DeadLetters,
+            DeadLetterPolicy = DeadLetterPolicy,
+        };
+
+    /// <summary>Decodes a page ahead of the cores (null where it fails: the core then decodes it itself and reports why).</summary>
+    private object?[] Decode(IReadOnlyList<EventEnvelope> page)
+    {
+        var decoded = new object?[page.Count];
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (!codec.IsKnown(page[i].Type)) continue;
+            try
             {
-                var rest = from == 0 ? batch : batch.Skip(from).ToList();
-                var result = await core.ProjectAsync(rest, ct);
-                if (result.FirstFailedIndex is not { } failed) break;
-                var at = rest[failed];
-                if (DeadLetters is null || attempt > DeadLetterPolicy.MaxAttempts)
-                    throw new InvalidOperationException($"Rebuild stopped at {at.StreamId} v{at.Version} ({at.Type}): {result.Error?.GetBaseException().Message}", result.Error);
-                from += failed;
+                decoded[i] = codec.Decode(page[i]);
             }
+            catch (EventDecodeException)
+            {
+                // left null: the core meets the same error and handles it by the dead-letter policy
+            }
+        }
+        return decoded;
+    }
+
+    /// <summary>
+    /// The main pass's workers: the projections split into at most one group per processor core, projections fed by
+    /// the same event types in the same group; each group has its own core and write-behind buffer (a buffer serves
+    /// one core) and sees only the events its projections handle, and the groups apply a page in parallel.
+    /// </summary>
+    private sealed class Workers
+    {
+        private readonly List<(ProjectorCore Core, HashSet<string> Types, WriteBehindViewStore Buffer)> _groups = [];
+        private readonly EventCodec _codec;
+
+        public Workers(Rebuilder rebuilder, IReadOnlyList<IProjection> projections, RebuildState state, bool targetEmpty)
+        {
+            _codec = rebuilder.Codec;
+            var families = new List<(List<IProjection> Members, HashSet<string> Types)>();
+            foreach (var projection in projections)
+            {
+                var types = rebuilder.Codec.KnownTypes.Where(projection.Handles).ToHashSet(StringComparer.Ordinal);
+                var family = families.FirstOrDefault(f => f.Types.Overlaps(types) && f.Members.All(m => state.Targets[m.Name].Next == state.Targets[projection.Name].Next));
+                if (family.Members is null) families.Add((new List<IProjection> { projection }, types));
+                else
+                {
+                    family.Members.Add(projection);
+                    family.Types.UnionWith(types);
+                }
+            }
+            // At most one group per processor core: fold the extra families into the first groups, round robin,
+            // keeping one target generation per group.
+            var groups = new List<(List<IProjection> Members, HashSet<string> Types)>();
+            foreach (var family in families)
+            {
+                var generation = state.Targets[family.Members[0].Name].Next;
+                var same = groups.Where(g => state.Targets[g.Members[0].Name].Next == generation).ToList();
+                if (groups.Count < Environment.ProcessorCount || same.Count == 0) groups.Add(family);
+                else
+                {
+                    var into = same[families.IndexOf(family) % same.Count];
+                    into.Members.AddRange(family.Members);
+                    into.Types.UnionWith(family.Types);
+                }
+            }
+            foreach (var (members, types) in groups)
+            {
+                var buffer = new WriteBehindViewStore(rebuilder.Views) { TargetIsEmpty = targetEmpty };
+                _groups.Add((rebuilder.Core(members, state.Targets[members[0].Name].Next, buffer), types, buffer));
+            }
+        }
+
+        public async Task ApplyAsync(Rebuilder rebuilder, IReadOnlyList<EventEnvelope> page, object?[] decoded, CancellationToken ct)
+        {
+            if (page.Count == 0) return;
+            if (_groups.Count == 1)
+            {
+                await rebuilder.ApplyAsync(_groups[0].Core, page, decoded, ct);
+                return;
+            }
+            await Parallel.ForEachAsync(Enumerable.Range(0, _groups.Count), new ParallelOptions { MaxDegreeOfParallelism = _groups.Count, CancellationToken = ct },
+                async (g, token) =>
+                {
+                    var (core, types, _) = _groups[g];
+                    var events = new List<EventEnvelope>(page.Count);
+                    var decodedEvents = new List<object?>(page.Count);
+                    for (var i = 0; i < page.Count; i++)
+                    {
+                        // An unknown type fails in the first group only, so its dead letter counts one attempt per try.
+                        if (types.Contains(page[i].Type) || (g == 0 && !_codec.IsKnown(page[i].Type)))
+                        {
+                            events.Add(page[i]);
+                            decodedEvents.Add(decoded[i]);
+                        }
+                    }
+                    await rebuilder.ApplyAsync(core, events, [.. decodedEvents], token);
+                });
+        }
+
+        public async Task FlushAsync(CancellationToken ct)
+        {
+            foreach (var (_, _, buffer) in _groups) await buffer.FlushAsync(ct);
+        }
+
+        /// <summary>After the flip: others write the generation too, so every write goes straight to the store, checked.</summary>
+        public void WriteThrough()
+        {
+            foreach (var (_, _, buffer) in _groups) buffer.WriteThrough = true;
+        }
+    }
+
+    /// <summary>Applies a batch to every core; a record that fails is retried until the dead-letter policy skips it, or the rebuild stops.</summary>
+    private async Task ApplyAsync(List<ProjectorCore> cores, IReadOnlyList<EventEnvelope> batch, object?[]? decoded, CancellationToken ct)
+    {
+        foreach (var core in cores) await ApplyAsync(core, batch, decoded, ct);
+    }
+
+    private async Task ApplyAsync(ProjectorCore core, IReadOnlyList<EventEnvelope> batch, object?[]? decoded, CancellationToken ct)
+    {
+        var from = 0;
+        for (var attempt = 1; from < batch.Count; attempt++)
+        {
+            var rest = from == 0 ? batch : batch.Skip(from).ToList();
+            var result = await core.ProjectAsync(rest, ct, decoded is null ? null : from == 0 ? decoded : decoded[from..]);
+            if (result.FirstFailedIndex is not { } failed) break;
+            var at = rest[failed];
+            if (DeadLetters is null || attempt > DeadLetterPolicy.MaxAttempts)
+                throw new InvalidOperationException($"Rebuild stopped at {at.StreamId} v{at.Version} ({at.Type}): {result.Error?.GetBaseException().Message}", result.Error);
+            from += failed;
         }
     }
 

@@ -22,6 +22,25 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
     /// </summary>
     public bool TargetIsEmpty { get; set; }
 
+    /// <summary>
+    /// Once others may write the generation too (after the flip): every write goes to the store at once, checked
+    /// against the revision this cache saw; a conflict evicts the row so the core's retry reads it afresh. Cached rows
+    /// stay a safe shortcut: a row's applied versions only grow, so an event the cached row has is truly applied.
+    /// Set it after a flush (no row may be pending).
+    /// </summary>
+    public bool WriteThrough
+    {
+        get => _writeThrough;
+        set
+        {
+            if (value && DirtyRows > 0) throw new InvalidOperationException("Flush before writing through.");
+            _writeThrough = value;
+            if (value) TargetIsEmpty = false;
+        }
+    }
+
+    private bool _writeThrough;
+
     /// <summary>Rows changed since the last flush.</summary>
     public int DirtyRows { get; private set; }
 
@@ -61,13 +80,28 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
         return stored;
     }
 
-    public Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
+    public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
+    {
+        if (_writeThrough)
+        {
+            if (await inner.TryWriteAsync(row, expectedRevision, ct))
+            {
+                _rows[row.Key] = (row, row);
+                return true;
+            }
+            _rows.Remove(row.Key);
+            return false;
+        }
+        return Buffer(row, expectedRevision);
+    }
+
+    private bool Buffer(ViewRow row, long expectedRevision)
     {
         _rows.TryGetValue(row.Key, out var cached);
-        if ((cached.Current?.Revision ?? 0) != expectedRevision) return Task.FromResult(false);
+        if ((cached.Current?.Revision ?? 0) != expectedRevision) return false;
         if (ReferenceEquals(cached.Stored, cached.Current)) DirtyRows++;
         _rows[row.Key] = (cached.Stored, row);
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) => inner.QueryAsync(partition, ct);

@@ -27,7 +27,12 @@ public sealed class SparkleTotals : Projection<SparkleTotal>
         {
             var at = When(env, e);
             var note = new SparkleNote(e.GiverId, e.GiverName, e.Reason, at);
-            return new SparkleTotal(e.TargetId, e.TargetName, (doc?.Total ?? 0) + 1, at, [note, .. (doc?.Recent ?? []).Take(RecentKept - 1)]);
+            // Newest first, at most RecentKept: built as one array (this runs for every sparkle of a rebuild).
+            var before = doc?.Recent ?? [];
+            var recent = new SparkleNote[Math.Min(before.Count, RecentKept - 1) + 1];
+            recent[0] = note;
+            for (var i = 1; i < recent.Length; i++) recent[i] = before[i - 1];
+            return new SparkleTotal(e.TargetId, e.TargetName, (doc?.Total ?? 0) + 1, at, recent);
         });
 
     public override string Name => ProjectionName;
