@@ -13,6 +13,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
 {
     private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at";
 
+    /// <summary>The writer connection's auto-checkpoint threshold, in pages (SQLite's default is 1,000).</summary>
+    public const int WalAutoCheckpointPages = 10_000;
+
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -142,8 +145,12 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         var writer = _database.Open();
         // Every append walks three indexes (stream+version, guild, idempotency source); past a few hundred thousand
         // events their pages no longer fit SQLite's default 2 MB cache and appends start reading from the OS.
+        // A batch over many streams dirties one leaf of the stream index per stream: ~500 pages a commit at 500
+        // streams. With the default auto-checkpoint (1,000 pages) nearly every other commit then copied those pages
+        // back into the database file and fsynced it twice; at 10,000 pages (about 40 MB of WAL) a checkpoint
+        // comes every ~20 such commits and copies each hot page once for all of them. The WAL file stays that size.
         using var pragma = writer.CreateCommand();
-        pragma.CommandText = "PRAGMA cache_size = -32768"; // KiB: 32 MB, for this one long-lived connection only
+        pragma.CommandText = $"PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = {WalAutoCheckpointPages};"; // cache in KiB: 32 MB
         pragma.ExecuteNonQuery();
         return writer;
     }
