@@ -8,7 +8,10 @@ public static class TextRules
     /// <summary>Trim, collapse runs of white space to one space, NFC.</summary>
     public static string Collapse(string text)
     {
+        // Most keys are plain ASCII with single spaces: already collapsed (and already in Form C).
+        if (IsPlainAscii(text)) return text;
         var builder = new StringBuilder(text.Length);
+        Span<char> utf16 = stackalloc char[2];
         var pendingSpace = false;
         foreach (var rune in text.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
@@ -22,13 +25,37 @@ public static class TextRules
                 builder.Append(' ');
                 pendingSpace = false;
             }
-            builder.Append(rune.ToString());
+            builder.Append(utf16[..rune.EncodeToUtf16(utf16)]);
         }
         return builder.ToString();
     }
 
     /// <summary>The matching form: collapsed and case-folded (invariant, so every machine agrees).</summary>
-    public static string Fold(string text) => Collapse(text).ToUpperInvariant().ToLowerInvariant();
+    public static string Fold(string text)
+    {
+        var collapsed = Collapse(text);
+        // For ASCII the round trip through upper case changes nothing that lower case alone does not.
+        return IsPlainAscii(collapsed) ? collapsed.ToLowerInvariant() : collapsed.ToUpperInvariant().ToLowerInvariant();
+    }
+
+    /// <summary>Printable ASCII, single spaces between words, none at either end: what <see cref="Collapse"/> leaves as is.</summary>
+    private static bool IsPlainAscii(string text)
+    {
+        if (text.Length > 0 && (text[0] == ' ' || text[^1] == ' ')) return false;
+        var space = false;
+        foreach (var c in text)
+        {
+            if (c == ' ')
+            {
+                if (space) return false;
+                space = true;
+                continue;
+            }
+            if (c is < '!' or > '~') return false;
+            space = false;
+        }
+        return true;
+    }
 
     /// <summary>True when the text holds a control character other than a line feed (and CR of a CRLF).</summary>
     public static bool HasForbiddenControl(string text, bool allowNewLines)

@@ -160,10 +160,7 @@ public sealed partial class ProjectorCore(
             }
             Step(envelope, decoded);
 
-            var appliedMap = row is null
-                ? new Dictionary<string, long>(StringComparer.Ordinal)
-                : new Dictionary<string, long>(row.Applied, StringComparer.Ordinal);
-            appliedMap[envelope.StreamId] = envelope.Version;
+            var appliedMap = AppliedVersions.With(row?.Applied, envelope.StreamId, envelope.Version);
             var expected = row?.Revision ?? 0;
             var next = typed is not null
                 ? new ViewRow(key, typed, document!, appliedMap, expected + 1)

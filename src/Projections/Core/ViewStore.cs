@@ -108,3 +108,43 @@ public sealed class ViewWriteConflictException(ViewKey key)
 {
     public ViewKey Key { get; } = key;
 }
+
+/// <summary>
+/// A row's applied versions after one more event. Most rows are fed by one stream: those get a one-entry map
+/// (a fifth of a dictionary's size, and a rebuild makes one per event per row).
+/// </summary>
+public static class AppliedVersions
+{
+    public static IReadOnlyDictionary<string, long> With(IReadOnlyDictionary<string, long>? applied, string stream, long version)
+    {
+        if (applied is null || applied.Count == 0 || (applied.Count == 1 && applied.ContainsKey(stream))) return new One(stream, version);
+        var copy = new Dictionary<string, long>(applied, StringComparer.Ordinal) { [stream] = version };
+        return copy;
+    }
+
+    private sealed class One(string stream, long version) : IReadOnlyDictionary<string, long>
+    {
+        public long this[string key] => key == stream ? version : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => [stream];
+
+        public IEnumerable<long> Values => [version];
+
+        public int Count => 1;
+
+        public bool ContainsKey(string key) => key == stream;
+
+        public bool TryGetValue(string key, out long value)
+        {
+            value = key == stream ? version : 0;
+            return key == stream;
+        }
+
+        public IEnumerator<KeyValuePair<string, long>> GetEnumerator()
+        {
+            yield return new KeyValuePair<string, long>(stream, version);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

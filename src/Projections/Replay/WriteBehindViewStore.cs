@@ -72,27 +72,36 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
         return dirty.Count;
     }
 
-    public async Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
+    private static readonly Task<ViewRow?> Absent = Task.FromResult<ViewRow?>(null);
+
+    // Not async: nearly every call is answered from the cache, and this runs for every row of every event replayed.
+    public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
     {
-        if (_rows.TryGetValue(key, out var cached)) return cached.Current;
-        var stored = TargetIsEmpty ? null : await inner.GetAsync(key, ct);
+        if (_rows.TryGetValue(key, out var cached)) return cached.Current is null ? Absent : Task.FromResult<ViewRow?>(cached.Current);
+        if (!TargetIsEmpty) return ReadAsync(key, ct);
+        _rows[key] = (null, null);
+        return Absent;
+    }
+
+    private async Task<ViewRow?> ReadAsync(ViewKey key, CancellationToken ct)
+    {
+        var stored = await inner.GetAsync(key, ct);
         _rows[key] = (stored, stored);
         return stored;
     }
 
-    public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
+    public Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct) =>
+        _writeThrough ? WriteThroughAsync(row, expectedRevision, ct) : Task.FromResult(Buffer(row, expectedRevision));
+
+    private async Task<bool> WriteThroughAsync(ViewRow row, long expectedRevision, CancellationToken ct)
     {
-        if (_writeThrough)
+        if (await inner.TryWriteAsync(row, expectedRevision, ct))
         {
-            if (await inner.TryWriteAsync(row, expectedRevision, ct))
-            {
-                _rows[row.Key] = (row, row);
-                return true;
-            }
-            _rows.Remove(row.Key);
-            return false;
+            _rows[row.Key] = (row, row);
+            return true;
         }
-        return Buffer(row, expectedRevision);
+        _rows.Remove(row.Key);
+        return false;
     }
 
     private bool Buffer(ViewRow row, long expectedRevision)
