@@ -27,13 +27,16 @@ public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, 
 /// Rebuilds projections from the event store into the next generation while the bot keeps serving the current
 /// one, then flips the active pointer and deletes the old generation.
 /// <list type="number">
-/// <item>Main pass: every event, through a write-behind buffer (each touched row written once per batch). On a store
-/// with a global position (SQLite) progress is saved after every batch, so an interrupted rebuild resumes there.</item>
-/// <item>Catch-up: events appended while the main pass ran. SQLite reads on from the last position; DynamoDB (no
-/// global order) runs the core over a second ReadAll pass restricted to events recorded since the rebuild began.
-/// Re-applying is harmless: the per-row version rule skips what a row already has.</item>
+/// <item>Main pass: every event, through a write-behind buffer that keeps the rows it builds (bounded) and writes
+/// each changed row once per flush (every <see cref="BatchSize"/> events). On a store with a global position
+/// (SQLite) progress is saved at every flush, so an interrupted rebuild resumes there; on DynamoDB, per Scan segment.</item>
+/// <item>Catch-up (SQLite only): events appended while the main pass ran, read on from the last position.</item>
 /// <item>Flip, then wait until every process's cached pointer has expired (2 × <see cref="Generations.Ttl"/>),
-/// then catch up once more: events the live feed wrote into the old generation just before it saw the flip.</item>
+/// then catch up once more: events appended since the start that the rows do not have yet (SQLite: after the last
+/// position read; DynamoDB, with no global order: recorded since the start less a clock-skew allowance, filtered on
+/// the server). The rows built stay cached, so events already applied cost no I/O; writes now go straight to the
+/// store with a revision check, because the live feeds write the new generation too.
+/// Re-applying is harmless: the per-row version rule skips what a row already has.</item>
 /// <item>Delete the old generation and the saved progress.</item>
 /// </list>
 /// </summary>
@@ -96,7 +99,9 @@ public sealed partial class Rebuilder(
         {
             state = await MainPassAsync(workers, state, total, progress,
                 s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
-            state = await CatchUpAsync(workers, state, total, progress, ct);
+            // With positions the catch-up before the flip is cheap and leaves the one after it little to do; without
+            // (DynamoDB) both would read every event recorded since the start, so only the one after the flip runs.
+            if (store is IPositionedEventReader) state = await CatchUpAsync(workers, state, total, progress, ct);
         }
         // From the flip on the live feeds write the new generation too: every write checks the row's revision.
         workers.WriteThrough();

@@ -101,6 +101,13 @@ public interface IViewStore
 public interface IBatchViewStore
 {
     Task WriteBatchAsync(IReadOnlyList<(ViewRow Row, long ExpectedRevision)> rows, CancellationToken ct);
+
+    /// <summary>
+    /// Rows that do not exist yet, in partitions no one else writes (a generation being rebuilt, before its flip):
+    /// a store may skip the per-row check (DynamoDB: BatchWriteItem, 25 rows a request, instead of a conditional
+    /// PutItem per row). By default, the checked batch.
+    /// </summary>
+    Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) => WriteBatchAsync([.. rows.Select(r => (r, 0L))], ct);
 }
 
 public sealed class ViewWriteConflictException(ViewKey key)

@@ -52,7 +52,10 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
             if (current is not null && !ReferenceEquals(stored, current)) dirty.Add((current, stored?.Revision ?? 0));
         if (inner is IBatchViewStore batch)
         {
-            await batch.WriteBatchAsync(dirty, ct);
+            // Before the flip this buffer is the generation's only writer: new rows need no per-row check.
+            var fresh = dirty.Where(d => d.Expected == 0).Select(d => d.Row).ToList();
+            await batch.WriteNewRowsAsync(fresh, ct);
+            if (fresh.Count < dirty.Count) await batch.WriteBatchAsync([.. dirty.Where(d => d.Expected != 0)], ct);
         }
         else
         {
