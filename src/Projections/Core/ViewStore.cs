@@ -110,6 +110,13 @@ public interface IBatchViewStore
     Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) => WriteBatchAsync([.. rows.Select(r => (r, 0L))], ct);
 }
 
+/// <summary>A view store that may hold rows in memory: a synchronous look there first (the rebuild's buffer).</summary>
+public interface IRowCache
+{
+    /// <summary>True with the row (null: known absent) when the answer is in memory; false when the store must be read.</summary>
+    bool TryGetCached(ViewKey key, out ViewRow? row);
+}
+
 public sealed class ViewWriteConflictException(ViewKey key)
     : Exception($"Row {key.Partition}/{key.Sort} was changed by another writer during a batch write.")
 {

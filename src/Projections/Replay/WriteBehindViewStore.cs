@@ -9,7 +9,7 @@ namespace EventBot.Projections.Replay;
 /// read from the store once per rebuild instead of once per batch. Safe because nothing else writes a generation that
 /// is being built; after the flip the rebuilder stops using it and writes directly.
 /// </summary>
-public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
+public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCache
 {
     private readonly Dictionary<ViewKey, (ViewRow? Stored, ViewRow? Current)> _rows = [];
 
@@ -76,6 +76,19 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore
     }
 
     private static readonly Task<ViewRow?> Absent = Task.FromResult<ViewRow?>(null);
+
+    public bool TryGetCached(ViewKey key, out ViewRow? row)
+    {
+        if (_rows.TryGetValue(key, out var cached))
+        {
+            row = cached.Current;
+            return true;
+        }
+        row = null;
+        if (!TargetIsEmpty) return false;
+        _rows[key] = (null, null);
+        return true;
+    }
 
     // Not async: nearly every call is answered from the cache, and this runs for every row of every event replayed.
     public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
