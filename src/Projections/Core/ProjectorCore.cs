@@ -52,6 +52,17 @@ public sealed partial class ProjectorCore(
     // How many entries _failing has: checked for every record, and ConcurrentDictionary.IsEmpty takes all its locks.
     private int _failingCount;
 
+    // Physical partition names, built once instead of once per row per event (a rebuild applies millions). Few
+    // distinct ones (projections × generations × logical partitions); emptied if it ever grows past the bound.
+    private readonly ConcurrentDictionary<(string Projection, long Generation, string Logical), string> _partitions = new();
+
+    private string Physical(string projection, long generation, string logical)
+    {
+        if (_partitions.TryGetValue((projection, generation, logical), out var physical)) return physical;
+        if (_partitions.Count > 50_000) _partitions.Clear();
+        return _partitions[(projection, generation, logical)] = Generations.PhysicalPartition(projection, generation, logical);
+    }
+
     /// <param name="decoded">Optional: the batch's events already decoded (same order; null where not), e.g. by a
     /// rebuild's reader thread, so several cores on one batch decode it once.</param>
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct, IReadOnlyList<object?>? decoded = null)
@@ -118,7 +129,7 @@ public sealed partial class ProjectorCore(
 
     private async Task ApplyToRowAsync(IProjection projection, long generation, ViewKey logical, EventEnvelope envelope, object decoded, CancellationToken ct)
     {
-        var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
+        var key = new ViewKey(Physical(projection.Name, generation, logical.Partition), logical.Sort);
         for (var attempt = 0; ; attempt++)
         {
             // A rebuild's buffer answers from memory without a task per read (millions of reads in a rebuild).
