@@ -4,10 +4,11 @@ namespace EventBot.Projections.Replay;
 
 /// <summary>
 /// The rebuild's write-behind buffer: the projector core reads and writes rows here, and <see cref="FlushAsync"/>
-/// writes each row changed since the last flush once (one transaction on SQLite, concurrent conditional puts on
-/// DynamoDB). Rows stay cached after a flush (up to <see cref="MaxCachedRows"/>), so a row that many events touch is
-/// read from the store once per rebuild instead of once per batch. Safe because nothing else writes a generation that
-/// is being built; after the flip the rebuilder stops using it and writes directly.
+/// writes each row changed since the last flush once (one transaction on SQLite; on DynamoDB BatchWriteItem for new
+/// rows and conditional puts for changed ones). Rows stay cached after a flush (up to <see cref="MaxCachedRows"/>), so
+/// a row that many events touch is read from the store once per rebuild instead of once per batch. Buffering is safe
+/// because nothing else writes a generation that is being built; after the flip the rebuilder switches the buffer to
+/// <see cref="WriteThrough"/>, keeping the cache as a shortcut for events the rows already have.
 /// </summary>
 public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCache
 {
