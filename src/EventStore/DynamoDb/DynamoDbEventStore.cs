@@ -149,10 +149,9 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     private async IAsyncEnumerable<EventEnvelope> ScanAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken ct)
     {
-        var segments = Math.Max(1, options.ScanSegments);
         var channel = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(4096) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producers = Task.WhenAll(Enumerable.Range(0, segments).Select(segment => ScanSegmentAsync(segment, segments, since, channel.Writer, stop.Token)))
+        var producers = Task.WhenAll(Enumerable.Range(0, Segments).Select(segment => ScanSegmentAsync(segment, since, channel.Writer, stop.Token)))
             .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
         try
         {
@@ -195,7 +194,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     private sealed record SegmentCursor(string Stream, long Version);
 
-    private async Task ScanSegmentAsync(int segment, int total, DateTimeOffset? since, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
+    private async Task ScanSegmentAsync(int segment, DateTimeOffset? since, ChannelWriter<EventEnvelope> writer, CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
         do
@@ -204,7 +203,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             {
                 TableName = _table,
                 Segment = segment,
-                TotalSegments = total,
+                TotalSegments = Segments,
                 ConsistentRead = true,
                 ExclusiveStartKey = start,
             };

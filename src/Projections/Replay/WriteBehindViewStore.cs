@@ -92,13 +92,8 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
     }
 
     // Not async: nearly every call is answered from the cache, and this runs for every row of every event replayed.
-    public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
-    {
-        if (_rows.TryGetValue(key, out var cached)) return cached.Current is null ? Absent : Task.FromResult<ViewRow?>(cached.Current);
-        if (!TargetIsEmpty) return ReadAsync(key, ct);
-        _rows[key] = (null, null);
-        return Absent;
-    }
+    public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct) =>
+        !TryGetCached(key, out var row) ? ReadAsync(key, ct) : row is null ? Absent : Task.FromResult<ViewRow?>(row);
 
     private async Task<ViewRow?> ReadAsync(ViewKey key, CancellationToken ct)
     {
