@@ -90,14 +90,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
             }, ct);
             foreach (var chunk in (page.Items ?? []).Chunk(25))
             {
-                var writes = chunk.Select(i => new WriteRequest(new DeleteRequest(i))).ToList();
-                var pending = new Dictionary<string, List<WriteRequest>> { [_table] = writes };
-                for (var attempt = 0; pending.Count > 0 && pending.Values.Sum(v => v.Count) > 0; attempt++)
-                {
-                    if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), ct);
-                    var result = await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
-                    pending = result.UnprocessedItems ?? [];
-                }
+                await BatchWriteAsync([.. chunk.Select(i => new WriteRequest(new DeleteRequest(i)))], ct);
                 deleted += chunk.Length;
             }
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
@@ -144,14 +137,18 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     /// <summary>BatchWriteItem, 25 rows a request, 8 requests at a time, unprocessed items retried with backoff.</summary>
     public async Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) =>
         await Parallel.ForEachAsync(rows.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
+            await BatchWriteAsync([.. chunk.Select(r => new WriteRequest(new PutRequest(ToItem(r))))], token));
+
+    /// <summary>One BatchWriteItem of at most 25 writes, unprocessed items retried with exponential backoff (capped at 2 s).</summary>
+    private async Task BatchWriteAsync(List<WriteRequest> writes, CancellationToken ct)
+    {
+        var pending = new Dictionary<string, List<WriteRequest>> { [_table] = writes };
+        for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)
         {
-            var pending = new Dictionary<string, List<WriteRequest>> { [_table] = [.. chunk.Select(r => new WriteRequest(new PutRequest(ToItem(r))))] };
-            for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)
-            {
-                if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), token);
-                pending = (await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, token)).UnprocessedItems ?? [];
-            }
-        });
+            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), ct);
+            pending = (await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct)).UnprocessedItems ?? [];
+        }
+    }
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {
