@@ -184,7 +184,7 @@ public sealed partial class ProjectorCore(
     }
 
     private async Task<bool> IsSkippedAsync(EventEnvelope envelope, CancellationToken ct) =>
-        DeadLetters is { } letters && await letters.GetAsync(envelope.StreamId, envelope.Version, ct) is { Status: DeadLetterStatus.Skipped };
+        DeadLetters is { } letters && await letters.IsSkippedAsync(envelope.StreamId, envelope.Version, ct);
 
     private static partial class Log
     {

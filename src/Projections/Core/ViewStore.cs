@@ -129,6 +129,10 @@ public sealed class ViewWriteConflictException(ViewKey key)
 /// </summary>
 public static class AppliedVersions
 {
+    /// <summary>The same streams at the same versions.</summary>
+    public static bool Equal(IReadOnlyDictionary<string, long> a, IReadOnlyDictionary<string, long> b) =>
+        a.Count == b.Count && a.All(x => b.TryGetValue(x.Key, out var v) && v == x.Value);
+
     public static IReadOnlyDictionary<string, long> With(IReadOnlyDictionary<string, long>? applied, string stream, long version)
     {
         if (applied is null || applied.Count == 0 || (applied.Count == 1 && applied.ContainsKey(stream))) return new One(stream, version);

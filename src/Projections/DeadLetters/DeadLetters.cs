@@ -45,8 +45,11 @@ public sealed class DeadLetterStore(IViewStore views, TimeProvider time)
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(CancellationToken ct) =>
         [.. (await views.QueryAsync(Partition, ct)).Select(Read).OrderBy(d => d.FirstSeen).ThenBy(d => d.Id, StringComparer.Ordinal)];
 
-    public async Task<DeadLetter?> GetAsync(string streamId, long version, CancellationToken ct) =>
-        await views.GetAsync(new ViewKey(Partition, DeadLetter.IdOf(streamId, version)), ct) is { } row ? Read(row) : null;
+    public Task<DeadLetter?> GetAsync(string streamId, long version, CancellationToken ct) => GetAsync(DeadLetter.IdOf(streamId, version), ct);
+
+    /// <summary>Whether this event was given up on and skipped (gap fills step over it).</summary>
+    public async Task<bool> IsSkippedAsync(string streamId, long version, CancellationToken ct) =>
+        await GetAsync(streamId, version, ct) is { Status: DeadLetterStatus.Skipped };
 
     public async Task<DeadLetter?> GetAsync(string id, CancellationToken ct) =>
         await views.GetAsync(new ViewKey(Partition, id), ct) is { } row ? Read(row) : null;

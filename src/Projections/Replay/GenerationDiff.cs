@@ -45,7 +45,7 @@ public static class GenerationDiff
     }
 
     private static bool Same(ViewRow a, ViewRow b) =>
-        a.Body == b.Body && a.Applied.Count == b.Applied.Count && a.Applied.All(x => b.AppliedVersion(x.Key) == x.Value);
+        a.Body == b.Body && AppliedVersions.Equal(a.Applied, b.Applied);
 
     private static string Describe(ViewRow row) =>
         $"{row.Body} applied {{{string.Join(", ", row.Applied.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}: v{a.Value}"))}}}";

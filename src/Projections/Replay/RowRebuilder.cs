@@ -96,7 +96,7 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
                 {
                     // A skipped dead letter stays skipped here too (as in the live feed); anything else is a real failure.
                     if (DeadLetter.IdOf(e.StreamId, e.Version) != retrying && DeadLetters is { } letters
-                        && await letters.GetAsync(e.StreamId, e.Version, ct) is { Status: DeadLetterStatus.Skipped }) continue;
+                        && await letters.IsSkippedAsync(e.StreamId, e.Version, ct)) continue;
                     throw;
                 }
             }
@@ -107,7 +107,7 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
                 await views.DeleteAsync(key, ct); // nothing in the events makes this row
                 return true;
             }
-            if (live is not null && live.Body == body && live.Applied.Count == applied.Count && applied.All(a => live.AppliedVersion(a.Key) == a.Value))
+            if (live is not null && live.Body == body && AppliedVersions.Equal(live.Applied, applied))
                 return false;
             var expected = live?.Revision ?? 0;
             if (await views.TryWriteAsync(new ViewRow(key, body, applied, expected + 1), expected, ct)) return true;
