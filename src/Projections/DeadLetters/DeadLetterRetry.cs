@@ -24,7 +24,6 @@ public sealed class DeadLetterRetry(IEventReader store, EventCodec codec, IReadO
         }
         try
         {
-            if (!codec.IsKnown(envelope.Type)) throw new EventDecodeException($"Unknown event type '{envelope.Type}' (schema v{envelope.SchemaVersion}).");
             var decoded = codec.Decode(envelope);
             foreach (var projection in projections.Where(p => p.Handles(envelope.Type)))
                 foreach (var row in projection.RowsFor(envelope, decoded))
