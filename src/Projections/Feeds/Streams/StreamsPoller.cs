@@ -303,12 +303,12 @@ public sealed partial class StreamsPoller : IDisposable
             await _checkpoints.SaveAsync(_streamArn!, state.Shard.ShardId, last.SequenceNumber, false, ct);
             state.Checkpoint = last.SequenceNumber;
             Metrics.Delivered(applied);
-            foreach (var record in records.Take(applied))
+            // Once per batch, not per record: the newest creation time among the applied records (null if none has one).
+            if (records.Take(applied).Max(r => r.ApproximateCreationDateTime) is { } newest)
             {
-                if (record.ApproximateCreationDateTime is not { } created) continue;
                 lock (_lagLock)
                 {
-                    if (_newestRecordTime is null || created > _newestRecordTime) _newestRecordTime = created;
+                    if (_newestRecordTime is null || newest > _newestRecordTime) _newestRecordTime = newest;
                 }
             }
         }
