@@ -56,17 +56,33 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
     public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
     {
         await using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = expectedRevision == 0
+        using var command = WriteCommand(connection, null, insert: expectedRevision == 0);
+        Bind(command, row, expectedRevision);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    // A row is written only if it is new (insert) or still at the revision the writer read (update).
+    private static SqliteCommand WriteCommand(SqliteConnection connection, SqliteTransaction? tx, bool insert)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = insert
             ? "INSERT INTO views (partition, sort, body, applied, revision) VALUES ($p, $s, $b, $a, $r) ON CONFLICT DO NOTHING"
             : "UPDATE views SET body = $b, applied = $a, revision = $r WHERE partition = $p AND sort = $s AND revision = $expected";
-        command.Parameters.AddWithValue("$p", row.Key.Partition);
-        command.Parameters.AddWithValue("$s", row.Key.Sort);
-        command.Parameters.AddWithValue("$b", row.Body);
-        command.Parameters.AddWithValue("$a", JsonSerializer.Serialize(row.Applied, EventCodec.Json));
-        command.Parameters.AddWithValue("$r", row.Revision);
-        command.Parameters.AddWithValue("$expected", expectedRevision);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        foreach (var name in new[] { "$p", "$s", "$b", "$a", "$r" }) command.Parameters.Add(new SqliteParameter(name, null));
+        if (!insert) command.Parameters.Add(new SqliteParameter("$expected", null));
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, ViewRow row, long expectedRevision)
+    {
+        var p = command.Parameters;
+        p["$p"].Value = row.Key.Partition;
+        p["$s"].Value = row.Key.Sort;
+        p["$b"].Value = row.Body;
+        p["$a"].Value = JsonSerializer.Serialize(row.Applied, EventCodec.Json);
+        p["$r"].Value = row.Revision;
+        if (expectedRevision != 0) p["$expected"].Value = expectedRevision;
     }
 
     public async Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct)
@@ -109,22 +125,12 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
         if (rows.Count == 0) return;
         await using var connection = _database.Open();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        using var insert = connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO views (partition, sort, body, applied, revision) VALUES ($p, $s, $b, $a, $r) ON CONFLICT DO NOTHING";
-        using var update = connection.CreateCommand();
-        update.Transaction = tx;
-        update.CommandText = "UPDATE views SET body = $b, applied = $a, revision = $r WHERE partition = $p AND sort = $s AND revision = $expected";
+        using var insert = WriteCommand(connection, tx, insert: true);
+        using var update = WriteCommand(connection, tx, insert: false);
         foreach (var (row, expected) in rows)
         {
             var command = expected == 0 ? insert : update;
-            command.Parameters.Clear();
-            command.Parameters.AddWithValue("$p", row.Key.Partition);
-            command.Parameters.AddWithValue("$s", row.Key.Sort);
-            command.Parameters.AddWithValue("$b", row.Body);
-            command.Parameters.AddWithValue("$a", JsonSerializer.Serialize(row.Applied, EventCodec.Json));
-            command.Parameters.AddWithValue("$r", row.Revision);
-            if (expected != 0) command.Parameters.AddWithValue("$expected", expected);
+            Bind(command, row, expected);
             if (await command.ExecuteNonQueryAsync(ct) != 1) throw new ViewWriteConflictException(row.Key);
         }
         await tx.CommitAsync(ct);
