@@ -78,7 +78,8 @@ public sealed partial class DiscordRestClient : IDiscordRest
 
             if (i == parts.Count - 1 && hasEmbeds)
                 body["embeds"] = new JsonArray(embeds!.Select(EmbedJson).ToArray<JsonNode?>());
-            await SendAsync(route, body, ct);
+            // The reply's echoed message is not needed, but its pooled buffers are returned only on dispose.
+            using (await SendAsync(route, body, ct)) { }
         }
     }
 
