@@ -74,7 +74,8 @@ public static class DynamoDbScenarios
                     }
                     async Task RawTransactionSide()
                     {
-                        var request = RawTransaction(table, Envelope(txStream));
+                        var envelope = Envelope(txStream);
+                        var request = DynamoDbEventStore.BuildAppendRequest(table, [envelope], envelope.Version - 1, envelope.Source, envelope.RecordedAt);
                         var start = Stopwatch.GetTimestamp();
                         await client.TransactWriteItemsAsync(request, ct);
                         txTicks = Stopwatch.GetTimestamp() - start;
@@ -146,45 +147,6 @@ public static class DynamoDbScenarios
         {
             await host.StopAsync(CancellationToken.None);
         }
-    }
-
-    /// <summary>The store's transaction built by hand: condition check on v-1 (when v > 1), the event put, the marker put.</summary>
-    private static TransactWriteItemsRequest RawTransaction(string table, EventEnvelope e)
-    {
-        var names = new Dictionary<string, string> { ["#s"] = EventBotTables.StreamId };
-        var items = new List<TransactWriteItem>();
-        if (e.Version > 1)
-        {
-            items.Add(new TransactWriteItem
-            {
-                ConditionCheck = new ConditionCheck
-                {
-                    TableName = table,
-                    Key = new() { [EventBotTables.StreamId] = new() { S = e.StreamId }, [EventBotTables.Version] = EventItem.N(e.Version - 1) },
-                    ConditionExpression = "attribute_exists(#s)",
-                    ExpressionAttributeNames = names,
-                },
-            });
-        }
-        items.Add(new TransactWriteItem { Put = new Put { TableName = table, Item = EventItem.ToItem(e), ConditionExpression = "attribute_not_exists(#s)", ExpressionAttributeNames = names } });
-        items.Add(new TransactWriteItem
-        {
-            Put = new Put
-            {
-                TableName = table,
-                Item = new()
-                {
-                    [EventBotTables.StreamId] = new() { S = EventItem.MarkerKey(e.Source) },
-                    [EventBotTables.Version] = EventItem.N(0),
-                    [EventItem.MarkerStream] = new() { S = e.StreamId },
-                    [EventItem.MarkerFirst] = EventItem.N(e.Version),
-                    [EventItem.MarkerLast] = EventItem.N(e.Version),
-                },
-                ConditionExpression = "attribute_not_exists(#s)",
-                ExpressionAttributeNames = names,
-            },
-        });
-        return new TransactWriteItemsRequest { TransactItems = items };
     }
 
     private static async Task<long> RawPutGetAsync(IAmazonDynamoDB client, string table, int i, CancellationToken ct)

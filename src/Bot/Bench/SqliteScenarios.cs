@@ -154,8 +154,12 @@ public static class SqliteScenarios
     {
         var random = new Random(42);
         var writer = services.GetRequiredService<IEventWriter>();
-        var readModels = services.GetRequiredService<ReadModels>();
-        var signals = services.GetRequiredService<ProjectionSignals>();
+        var readYourWrites = new ReadYourWrites(services.GetRequiredService<IViewStore>(), services.GetRequiredService<Generations>(),
+            services.GetRequiredService<ProjectionSignals>(), TimeProvider.System)
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+            PollPeriod = TimeSpan.FromMilliseconds(pollMs),
+        };
         var codec = services.GetRequiredService<EventCodec>();
         var samples = new Samples();
         var versions = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -171,15 +175,8 @@ public static class SqliteScenarios
             if (result is not AppendResult.Appended appended) throw new InvalidOperationException($"append failed: {result}");
             versions[stream.Value] = appended.NextExpectedVersion;
             var row = RememberedValues.RowFor(BenchData.Guild.ToString(), TextRules.Fold(key));
-            var deadline = start + (Stopwatch.Frequency * 30);
-            while (true)
-            {
-                var pulse = signals.NextAsync();
-                var current = await readModels.GetAsync(RememberedValues.ProjectionName, row, ct);
-                if (current is not null && current.AppliedVersion(stream.Value) >= appended.NextExpectedVersion) break;
-                if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"read model did not apply {stream} v{appended.NextExpectedVersion} within 30 s");
-                await Task.WhenAny(pulse, Task.Delay(pollMs, ct));
-            }
+            if (!await readYourWrites.WaitAsync(RememberedValues.ProjectionName, row, stream.Value, appended.NextExpectedVersion, ct))
+                throw new TimeoutException($"read model did not apply {stream} v{appended.NextExpectedVersion} within 30 s");
             if (i >= warmUp) samples.Add(Stopwatch.GetTimestamp() - start);
         }
         return samples;

@@ -13,11 +13,19 @@ public static class Md
     public static string Shorten(string text, int max)
     {
         var oneLine = text.Replace("\n", " ⏎ ", StringComparison.Ordinal);
-        if (oneLine.Length <= max) return oneLine;
-        var cut = max - 1;
-        if (char.IsHighSurrogate(oneLine[cut - 1])) cut--;
-        return oneLine[..cut] + "…";
+        return Clip(oneLine, max);
     }
+
+    /// <summary>At most <paramref name="max"/> characters, ending in "…" when cut; never splits a surrogate pair.</summary>
+    public static string Clip(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var cut = max - 1;
+        if (char.IsHighSurrogate(text[cut - 1])) cut--;
+        return text[..cut] + "…";
+    }
+
+    public static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -110,10 +110,11 @@ public static class ProjectionsVerb
             var services = host.Services;
             var views = services.GetRequiredService<IViewStore>();
             var feeds = new List<(FeedLag Lag, string Source)>();
-            if (services.GetService<SqliteEventStore>() is { } sqlite)
+            if (services.GetService<SqliteEventStore>() is not null)
             {
                 // The tail's checkpoint is in the same file: measure it now rather than trust the last report.
-                feeds.Add((await new SqliteTailLag(sqlite, views, services.GetRequiredService<TimeProvider>()).MeasureAsync(ct), "measured now"));
+                // SQLite mode registers exactly one lag source, the tail's (SqliteTailLag).
+                feeds.Add((await services.GetRequiredService<IFeedLagSource>().MeasureAsync(ct), "measured now"));
             }
             else if (await views.GetValueAsync(LagReporter.StatusName("dynamodb-streams"), ct) is { Length: > 0 } reported)
             {

@@ -32,7 +32,7 @@ public sealed partial class CommandParser
         var keyword = word.ToLowerInvariant() is "for" or "because";
         if (keyword && afterWord.Length == 0) return Invalid($"Say why after `{word}`, or leave the reason out. {SparkleUsage}");
         var reason = SparkleReason.Create(keyword ? afterWord : rest);
-        if (!reason.IsValid) return Invalid($"⚠️ {Capitalise(reason.Error!)}. {SparkleUsage}");
+        if (!reason.IsValid) return Invalid($"⚠️ {Md.Capitalise(reason.Error!)}. {SparkleUsage}");
         return Request(new GiveSparkle.Command(message, ((MentionLookup.Found)target).User, reason.Value));
     }
 
@@ -66,7 +66,7 @@ public sealed partial class CommandParser
         var request = GameRequest.Parse(args);
         return request.IsValid
             ? Request(new PlayGame.Command(message, request.Value))
-            : Invalid($"⚠️ {Capitalise(request.Error!)}. {PlayUsage}");
+            : Invalid($"⚠️ {Md.Capitalise(request.Error!)}. {PlayUsage}");
     }
 
     private ParseResult ParseLeaderboard(ChatMessage message, string args)
@@ -126,8 +126,6 @@ public sealed partial class CommandParser
         }
         return new MentionLookup.NotAMention();
     }
-
-    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private abstract record MentionLookup
     {

@@ -27,7 +27,33 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             e.SchemaVersion, e.Data, context.GuildId, context.ActorId, context.ActorName, context.Source, now)).ToList();
         var lastVersion = expectedVersion + events.Count;
 
-        var items = new List<TransactWriteItem>(events.Count + 2);
+        var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now);
+
+        try
+        {
+            await client.TransactWriteItemsAsync(request, ct);
+            return new AppendResult.Appended(envelopes, lastVersion);
+        }
+        catch (TransactionCanceledException ex)
+        {
+            var reasons = ex.CancellationReasons ?? [];
+            var markerFailed = reasons.Count == request.TransactItems.Count && reasons[^1].Code == "ConditionalCheckFailed";
+            if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
+            if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
+                return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
+            throw; // TransactionConflict, throttling after SDK retries, …: the caller sees a real failure.
+        }
+    }
+
+    /// <summary>
+    /// The transaction an append writes: a condition check on <paramref name="expectedVersion"/> (when above 0), one
+    /// conditional put per envelope, and the idempotency marker put for <paramref name="source"/>. Public so the
+    /// benchmark's baseline sends exactly the items the store sends.
+    /// </summary>
+    public static TransactWriteItemsRequest BuildAppendRequest(string table, IReadOnlyList<EventEnvelope> envelopes, long expectedVersion, string source, DateTimeOffset now)
+    {
+        var streamId = envelopes[0].StreamId;
+        var items = new List<TransactWriteItem>(envelopes.Count + 2);
         if (expectedVersion > 0)
         {
             // attribute_not_exists on the new versions alone would accept a caller that skipped versions.
@@ -35,8 +61,8 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             {
                 ConditionCheck = new ConditionCheck
                 {
-                    TableName = _table,
-                    Key = Key(stream.Value, expectedVersion),
+                    TableName = table,
+                    Key = Key(streamId, expectedVersion),
                     ConditionExpression = "attribute_exists(#s)",
                     ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
                 },
@@ -46,7 +72,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         {
             Put = new Put
             {
-                TableName = _table,
+                TableName = table,
                 Item = EventItem.ToItem(e),
                 ConditionExpression = "attribute_not_exists(#s)",
                 ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
@@ -56,35 +82,21 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         {
             Put = new Put
             {
-                TableName = _table,
+                TableName = table,
                 Item = new()
                 {
-                    [EventBotTables.StreamId] = new() { S = EventItem.MarkerKey(context.Source) },
+                    [EventBotTables.StreamId] = new() { S = EventItem.MarkerKey(source) },
                     [EventBotTables.Version] = EventItem.N(0),
-                    [EventItem.MarkerStream] = new() { S = stream.Value },
+                    [EventItem.MarkerStream] = new() { S = streamId },
                     [EventItem.MarkerFirst] = EventItem.N(expectedVersion + 1),
-                    [EventItem.MarkerLast] = EventItem.N(lastVersion),
+                    [EventItem.MarkerLast] = EventItem.N(expectedVersion + envelopes.Count),
                     [EventBotTables.RecordedAt] = new() { S = EventItem.FormatTime(now) },
                 },
                 ConditionExpression = "attribute_not_exists(#s)",
                 ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
             },
         });
-
-        try
-        {
-            await client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, ct);
-            return new AppendResult.Appended(envelopes, lastVersion);
-        }
-        catch (TransactionCanceledException ex)
-        {
-            var reasons = ex.CancellationReasons ?? [];
-            var markerFailed = reasons.Count == items.Count && reasons[^1].Code == "ConditionalCheckFailed";
-            if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
-            if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
-                return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
-            throw; // TransactionConflict, throttling after SDK retries, …: the caller sees a real failure.
-        }
+        return new TransactWriteItemsRequest { TransactItems = items };
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct)

@@ -53,8 +53,8 @@ public sealed partial class DiscordChat(
         var embeds = reply.Embed is { } e
             ? new[]
             {
-                new DiscordEmbed(Md.Shorten(e.Title, 256), e.Description is null ? null : Clip(e.Description, 4096),
-                    [.. e.Fields.Take(25).Select(f => new DiscordEmbedField(Md.Shorten(f.Name, 256), Clip(f.Value, 1024), f.Inline))]),
+                new DiscordEmbed(Md.Shorten(e.Title, 256), e.Description is null ? null : Md.Clip(e.Description, 4096),
+                    [.. e.Fields.Take(25).Select(f => new DiscordEmbedField(Md.Shorten(f.Name, 256), Md.Clip(f.Value, 1024), f.Inline))]),
             }
             : null;
         await rest.SendReplyAsync(message.ChannelId, message.Id, embeds is null ? reply.Text : "", embeds, ct);
@@ -87,14 +87,6 @@ public sealed partial class DiscordChat(
             content,
             mentions,
             Platform: "discord");
-    }
-
-    private static string Clip(string text, int max)
-    {
-        if (text.Length <= max) return text;
-        var cut = max - 1;
-        if (char.IsHighSurrogate(text[cut - 1])) cut--;
-        return text[..cut] + "…";
     }
 
     private static UserId ParseUser(string id) => UserId.Parse(id);

@@ -28,11 +28,9 @@ public static class Forget
                 CommandOutcome<Memory, RememberEvent>.Appended { Events: [RememberEvent.ValueForgotten e] } a =>
                     await consistency.AfterWriteAsync(guild, key, a.Version, $"Forgot {Md.Code(e.Key)} (was: {e.PreviousValue})", cancellationToken),
                 CommandOutcome<Memory, RememberEvent>.AlreadyHandled => Reply.Of("Already forgotten (this message was handled before)."),
-                CommandOutcome<Memory, RememberEvent>.Rejected r => Reply.Of(Capitalise(r.Reason)),
+                CommandOutcome<Memory, RememberEvent>.Rejected r => Reply.Of(Md.Capitalise(r.Reason)),
                 _ => throw new InvalidOperationException($"Unexpected outcome {outcome}"),
             };
         }
-
-        private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
     }
 }
