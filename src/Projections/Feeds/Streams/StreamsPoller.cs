@@ -83,6 +83,9 @@ public sealed partial class StreamsPoller : IDisposable
     /// <summary>The stream being read, once known.</summary>
     public string? StreamArn => _streamArn;
 
+    /// <summary>A shard closed in the last round: the next round looks for its children first.</summary>
+    public bool RediscoveryDue => _rediscoverSoon;
+
     /// <summary>How far behind the stream the handler is (see <see cref="StreamsLag"/>).</summary>
     public StreamsLag Lag
     {
@@ -176,6 +179,7 @@ public sealed partial class StreamsPoller : IDisposable
             }
         }
 
+        var first = _lastDiscovery is null;
         var added = 0;
         foreach (var shard in shards)
         {
@@ -185,12 +189,28 @@ public sealed partial class StreamsPoller : IDisposable
                 continue;
             }
             var checkpoint = await _checkpoints.GetAsync(arn, shard.ShardId, ct);
-            _shards[shard.ShardId] = new ShardState(shard)
+            var fromLatest = first && _options.StartAtLatest && checkpoint is null;
+            var state = new ShardState(shard)
             {
                 Checkpoint = checkpoint?.SequenceNumber is { Length: > 0 } sequence ? sequence : null,
-                Finished = checkpoint?.ShardFinished ?? false,
+                // Following from now: a shard closed before the start holds nothing newer.
+                Finished = checkpoint?.ShardFinished ?? (fromLatest && shard.IsClosed),
             };
+            _shards[shard.ShardId] = state;
             added++;
+            // LATEST is taken here, at the start, or never: taken later it would skip what came in between. A shard
+            // whose LATEST iterator cannot be had now is read from TRIM_HORIZON instead (more records, none missed).
+            if (fromLatest && !shard.IsClosed)
+            {
+                try
+                {
+                    state.Iterator = await GetIteratorAsync(state, ShardIteratorType.Latest, null, ct);
+                }
+                catch (Exception e) when (IsTransient(e, ct))
+                {
+                    Log.RoundGaveUp(_logger, "LATEST iterator of " + shard.ShardId, Reason(e), e);
+                }
+            }
         }
         _lastDiscovery = _time.GetUtcNow();
         _rediscoverSoon = false;

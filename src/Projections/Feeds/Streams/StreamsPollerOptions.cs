@@ -34,6 +34,15 @@ public sealed class StreamsPollerOptions
 
     /// <summary>Retries of one throttled or failing call before the round gives up (the next round starts over). Default 8.</summary>
     public int MaxRetries { get; set; } = 8;
+
+    /// <summary>
+    /// Follow the stream from the first discovery on instead of reading its 24 h history: shards open then get a
+    /// LATEST iterator at once and shards already closed are skipped; shards found later are read from their start
+    /// (they were created after it). LATEST is never taken again: a shard without a checkpoint whose iterator is lost,
+    /// or could not be had at the start, re-reads from TRIM_HORIZON, so nothing after the start is skipped.
+    /// Default false (the projector reads everything).
+    /// </summary>
+    public bool StartAtLatest { get; set; }
 }
 
 /// <summary>Checks <see cref="StreamsPollerOptions"/> at start (<c>ValidateOnStart</c>).</summary>
