@@ -58,6 +58,7 @@ public static class ServiceRegistration
             DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Time = sp.GetRequiredService<TimeProvider>(),
+            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
         });
         services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
@@ -146,6 +147,9 @@ public static class ServiceRegistration
         services.AddSingleton<IShardCheckpointStore, ViewStoreShardCheckpoints>();
         services.AddOptions<StreamsPollerOptions>().PostConfigure<IOptions<BotOptions>>((poller, bot) =>
             poller.TableName ??= EventBotTables.EventsTableName(bot.Value.TablePrefix));
+        // A rebuild catches up from the table's stream (its own reader, started with the rebuild), not a second Scan.
+        services.AddDynamoDbStreamsClient();
+        services.AddSingleton<IRebuildCatchUpFeed, StreamsRebuildFeed>();
         if (projectInProcess)
         {
             services.AddDynamoDbStreamsPoller();

@@ -30,12 +30,14 @@ public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, 
 /// <item>Main pass: every event, through a write-behind buffer that keeps the rows it builds (bounded) and writes
 /// each changed row once per flush (every <see cref="BatchSize"/> events). On a store with a global position
 /// (SQLite) progress is saved at every flush, so an interrupted rebuild resumes there; on DynamoDB, per Scan segment.</item>
-/// <item>Catch-up (SQLite only): events appended while the main pass ran, read on from the last position.</item>
+/// <item>Catch-up: events appended while the main pass ran. SQLite reads on from the last position; DynamoDB takes
+/// them from the table's stream, followed from before the main pass began (<see cref="CatchUpFeed"/>).</item>
 /// <item>Flip, then wait until every process's cached pointer has expired (2 × <see cref="Generations.Ttl"/>),
 /// then catch up once more: events appended since the start that the rows do not have yet (SQLite: after the last
-/// position read; DynamoDB, with no global order: recorded since the start less a clock-skew allowance, filtered on
-/// the server). The rows built stay cached, so events already applied cost no I/O; writes now go straight to the
-/// store with a revision check, because the live feeds write the new generation too.
+/// position read; DynamoDB: from the stream; without a stream, for a resumed rebuild, or when the stream could not
+/// keep up: recorded since the start less a clock-skew allowance, by a Scan filtered on the server). The rows built
+/// stay cached, so events already applied cost no I/O; writes now go straight to the store with a revision check,
+/// because the live feeds write the new generation too.
 /// Re-applying is harmless: the per-row version rule skips what a row already has.</item>
 /// <item>Delete the old generation and the saved progress.</item>
 /// </list>
@@ -69,6 +71,12 @@ public sealed partial class Rebuilder(
 
     public DeadLetterPolicy DeadLetterPolicy { get; init; } = DeadLetterPolicy.Standard;
 
+    /// <summary>
+    /// A change feed to catch up from, for a store without positions (DynamoDB: the table's stream). Without one, or
+    /// when it gives up, or for a resumed rebuild (whose start the feed cannot go back to), the catch-up scans.
+    /// </summary>
+    public IRebuildCatchUpFeed? CatchUpFeed { get; init; }
+
     /// <summary>Test hook: called after each main-pass batch is flushed and saved (to interrupt a rebuild halfway).</summary>
     public Action<long>? AfterBatch { get; init; }
 
@@ -83,6 +91,9 @@ public sealed partial class Rebuilder(
         var stateName = ProgressName(projections);
         var saved = await views.GetValueAsync(stateName, ct) is { Length: > 0 } json ? JsonSerializer.Deserialize<RebuildState>(json, EventCodec.Json) : null;
         var resumed = saved is not null;
+        // The feed is followed from before the main pass reads anything, so every event that pass may miss is on it
+        // (set up while the generations are prepared).
+        await using var appended = new Appended(resumed ? null : FollowAsync(ct));
         var state = saved ?? await StartAsync(projections, ct);
         var doneBefore = state.Done;
         if (!resumed) await views.SetValueAsync(stateName, JsonSerializer.Serialize(state, EventCodec.Json), ct);
@@ -95,13 +106,14 @@ public sealed partial class Rebuilder(
         foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
         // The rows built stay cached through the catch-ups, which then touch the store only for rows that change.
         var workers = new Workers(this, projections, state, targetEmpty: !resumed && !flippedBefore);
+        var following = await appended.FollowingAsync();
         if (!flippedBefore)
         {
             state = await MainPassAsync(workers, state, total, progress,
                 s => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct), ct);
-            // With positions the catch-up before the flip is cheap and leaves the one after it little to do; without
-            // (DynamoDB) both would read every event recorded since the start, so only the one after the flip runs.
-            if (store is IPositionedEventReader) state = await CatchUpAsync(workers, state, total, progress, ct);
+            // With positions or a feed the catch-up before the flip is cheap and leaves the one after it little to do;
+            // a Scan would read the whole table twice, so then only the one after the flip runs.
+            if (store is IPositionedEventReader || following) state = await CatchUpAsync(workers, state, total, progress, appended, ct);
         }
         // From the flip on the live feeds write the new generation too: every write checks the row's revision.
         workers.WriteThrough();
@@ -118,13 +130,10 @@ public sealed partial class Rebuilder(
         var settling = Stopwatch.GetTimestamp();
         if (settle > TimeSpan.Zero) await Task.Delay(settle, Time, ct);
         var settled = Stopwatch.GetElapsedTime(settling);
-        state = await CatchUpAsync(workers, state, total, progress, ct);
+        state = await CatchUpAsync(workers, state, total, progress, appended, ct);
 
-        foreach (var flip in flips)
-        {
-            var removed = await views.DeletePartitionsAsync(Generations.GenerationPrefix(flip.Projection, flip.Old), ct);
-            Log.Flipped(logger, flip.Projection, flip.Old, flip.Next, removed);
-        }
+        var removed = await views.DeletePartitionsAsync([.. flips.Select(f => Generations.GenerationPrefix(f.Projection, f.Old))], ct);
+        for (var i = 0; i < flips.Count; i++) Log.Flipped(logger, flips[i].Projection, flips[i].Old, flips[i].Next, removed[i]);
         await views.SetValueAsync(stateName, "", ct); // named values cannot be deleted; empty means no rebuild in progress
         signals.Notify();
         return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore, settled);
@@ -138,18 +147,18 @@ public sealed partial class Rebuilder(
     {
         var clock = Stopwatch.StartNew();
         var targets = new Dictionary<string, GenerationPair>(StringComparer.Ordinal);
-        foreach (var p in projections)
-        {
-            targets[p.Name] = new GenerationPair(await generations.ActiveAsync(p.Name, ct), Generations.Scratch);
-            await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, Generations.Scratch), ct);
-        }
+        foreach (var p in projections) targets[p.Name] = new GenerationPair(await generations.ActiveAsync(p.Name, ct), Generations.Scratch);
+        string[] scratch = [.. projections.Select(p => Generations.GenerationPrefix(p.Name, Generations.Scratch))];
+        await using var appended = new Appended(FollowAsync(ct));
+        await views.DeletePartitionsAsync(scratch, ct);
+        await appended.FollowingAsync();
         var state = new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
         var total = await EstimateAsync(ct);
         try
         {
             var workers = new Workers(this, projections, state, targetEmpty: true);
             state = await MainPassAsync(workers, state, total, progress, _ => Task.CompletedTask, ct);
-            state = await CatchUpAsync(workers, state, total, progress, ct);
+            state = await CatchUpAsync(workers, state, total, progress, appended, ct);
             var done = state.Done;
             progress?.Report(new RebuildProgress("comparing", done, Math.Max(done, total.Count), total.Exact));
             var drift = new List<RowDifference>();
@@ -159,8 +168,7 @@ public sealed partial class Rebuilder(
         }
         finally
         {
-            foreach (var p in projections)
-                await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, Generations.Scratch), CancellationToken.None);
+            await views.DeletePartitionsAsync(scratch, CancellationToken.None);
         }
     }
 
@@ -171,9 +179,9 @@ public sealed partial class Rebuilder(
         {
             var active = await generations.ActiveAsync(p.Name, ct);
             targets[p.Name] = new GenerationPair(active, active + 1);
-            // A crashed earlier attempt of another scope may have left rows in the next generation: start it clean.
-            await views.DeletePartitionsAsync(Generations.GenerationPrefix(p.Name, active + 1), ct);
         }
+        // A crashed earlier attempt of another scope may have left rows in the next generations: start them clean.
+        await views.DeletePartitionsAsync([.. targets.Select(t => Generations.GenerationPrefix(t.Key, t.Value.Next))], ct);
         return new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
     }
 
@@ -316,7 +324,7 @@ public sealed partial class Rebuilder(
     /// already applied cost no I/O). Before the flip the buffers are flushed at the end; after it they write through.
     /// </summary>
     private async Task<RebuildState> CatchUpAsync(Workers workers, RebuildState state, EventCountEstimate total,
-        IProgress<RebuildProgress>? progress, CancellationToken ct)
+        IProgress<RebuildProgress>? progress, Appended appended, CancellationToken ct)
     {
         long added = 0;
         if (store is IPositionedEventReader positioned)
@@ -332,6 +340,15 @@ public sealed partial class Rebuilder(
                 added += page.Count;
             }
             state = state with { Cursor = cursor };
+        }
+        else if (await appended.ReadNewAsync(ct) is { } followed)
+        {
+            // From the feed: what was appended since the rebuild began (or since the last catch-up), in stream order.
+            for (var from = 0; from < followed.Count; from += PageSize)
+            {
+                var page = followed.Skip(from).Take(PageSize).ToList();
+                await workers.ApplyAsync(this, page, Decode(page), ct);
+            }
         }
         else
         {
@@ -428,6 +445,53 @@ public sealed partial class Rebuilder(
             if (DeadLetters is null || attempt > DeadLetterPolicy.MaxAttempts)
                 throw new InvalidOperationException($"Rebuild stopped at {at.StreamId} v{at.Version} ({at.Type}): {result.Error?.GetBaseException().Message}", result.Error);
             from += failed;
+        }
+    }
+
+    /// <summary>Starts following the catch-up feed, where the store has no positions and a feed is configured.</summary>
+    private async Task<IRebuildCatchUp?> FollowAsync(CancellationToken ct) =>
+        store is IPositionedEventReader || CatchUpFeed is null ? null : await CatchUpFeed.FollowAsync(ct);
+
+    /// <summary>The feed a rebuild follows (once it is set up), until it gives up: then every later catch-up scans.</summary>
+    private sealed class Appended(Task<IRebuildCatchUp?>? starting) : IAsyncDisposable
+    {
+        private Task<IRebuildCatchUp?>? _starting = starting;
+        private IRebuildCatchUp? _feed;
+
+        /// <summary>Waits until the feed is followed; false when there is none.</summary>
+        public async Task<bool> FollowingAsync() => await FeedAsync() is not null;
+
+        public async Task<IReadOnlyList<EventEnvelope>?> ReadNewAsync(CancellationToken ct)
+        {
+            if (await FeedAsync() is not { } feed) return null;
+            if (await feed.ReadNewAsync(ct) is { } events) return events;
+            await DisposeAsync();
+            return null;
+        }
+
+        private async Task<IRebuildCatchUp?> FeedAsync()
+        {
+            if (_starting is { } starting)
+            {
+                _starting = null;
+                _feed = await starting;
+            }
+            return _feed;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            IRebuildCatchUp? feed;
+            try
+            {
+                feed = await FeedAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                return; // cancelled before it was set up: nothing runs
+            }
+            _feed = null;
+            if (feed is not null) await feed.DisposeAsync();
         }
     }
 

@@ -80,8 +80,11 @@ public interface IViewStore
     /// <summary>Writes <paramref name="row"/> if the stored revision is <paramref name="expectedRevision"/> (0: absent). False on conflict.</summary>
     Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct);
 
-    /// <summary>Deletes every row whose partition starts with <paramref name="partitionPrefix"/>; returns how many.</summary>
-    Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct);
+    /// <summary>
+    /// Deletes every row whose partition starts with one of <paramref name="partitionPrefixes"/> (a rebuild's old
+    /// generations, all projections at once: one pass over the table); returns how many per prefix, in order.
+    /// </summary>
+    Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct);
 
     /// <summary>Deletes one row if present (dead letters once retried; never read-model rows, which a rebuild replaces).</summary>
     Task DeleteAsync(ViewKey key, CancellationToken ct);

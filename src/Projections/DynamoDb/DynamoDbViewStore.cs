@@ -73,29 +73,49 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     /// Generation clean-up. Partitions cannot be listed by prefix without a Scan; this runs only after a rebuild
     /// flip, in the background, never on a query path.
     /// </summary>
-    public async Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct)
+    /// <remarks>One parallel Scan (<see cref="DynamoDbStoreOptions.ScanSegments"/> segments) filtered on every prefix
+    /// at once; each page's keys are deleted by BatchWriteItem, 25 a request, as the page arrives.</remarks>
+    public async Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct)
     {
-        long deleted = 0;
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var deleted = new long[partitionPrefixes.Count];
+        if (partitionPrefixes.Count == 0) return deleted;
+        var values = new Dictionary<string, AttributeValue>();
+        for (var i = 0; i < partitionPrefixes.Count; i++) values[$":p{i}"] = new() { S = partitionPrefixes[i] };
+        var filter = string.Join(" OR ", values.Keys.Select(v => $"begins_with(#pk, {v})"));
+        var segments = Math.Max(1, options.ScanSegments);
+        await Parallel.ForEachAsync(Enumerable.Range(0, segments), new ParallelOptions { MaxDegreeOfParallelism = segments, CancellationToken = ct }, async (segment, token) =>
         {
-            var page = await client.ScanAsync(new ScanRequest
+            Dictionary<string, AttributeValue>? start = null;
+            do
             {
-                TableName = _table,
-                FilterExpression = "begins_with(#pk, :prefix)",
-                ProjectionExpression = "#pk, #sk",
-                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#sk"] = EventBotTables.Sk },
-                ExpressionAttributeValues = new() { [":prefix"] = new() { S = partitionPrefix } },
-                ExclusiveStartKey = start,
-            }, ct);
-            foreach (var chunk in (page.Items ?? []).Chunk(25))
-            {
-                await BatchWriteAsync([.. chunk.Select(i => new WriteRequest(new DeleteRequest(i)))], ct);
-                deleted += chunk.Length;
+                var page = await client.ScanAsync(new ScanRequest
+                {
+                    TableName = _table,
+                    Segment = segment,
+                    TotalSegments = segments,
+                    FilterExpression = filter,
+                    ProjectionExpression = "#pk, #sk",
+                    ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#sk"] = EventBotTables.Sk },
+                    ExpressionAttributeValues = values,
+                    ExclusiveStartKey = start,
+                }, token);
+                var items = page.Items ?? [];
+                await Parallel.ForEachAsync(items.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (chunk, t) =>
+                    await BatchWriteAsync([.. chunk.Select(i => new WriteRequest(new DeleteRequest(i)))], t));
+                foreach (var item in items)
+                {
+                    var pk = item[EventBotTables.Pk].S;
+                    for (var i = 0; i < partitionPrefixes.Count; i++)
+                    {
+                        if (!pk.StartsWith(partitionPrefixes[i], StringComparison.Ordinal)) continue;
+                        Interlocked.Increment(ref deleted[i]);
+                        break;
+                    }
+                }
+                start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
             }
-            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
+            while (start is not null);
+        });
         return deleted;
     }
 

@@ -127,7 +127,8 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
 
     public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) => inner.QueryAsync(partition, ct);
 
-    public Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct) => inner.DeletePartitionsAsync(partitionPrefix, ct);
+    public Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct) =>
+        inner.DeletePartitionsAsync(partitionPrefixes, ct);
 
     public Task DeleteAsync(ViewKey key, CancellationToken ct) => inner.DeleteAsync(key, ct);
 

@@ -85,15 +85,22 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
         if (expectedRevision != 0) p["$expected"].Value = expectedRevision;
     }
 
-    public async Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct)
     {
         await using var connection = _database.Open();
         using var command = connection.CreateCommand();
         // Range on the primary key instead of LIKE, so '%' or '_' in a prefix mean nothing special.
         command.CommandText = "DELETE FROM views WHERE partition >= $from AND partition < $to";
-        command.Parameters.AddWithValue("$from", partitionPrefix);
-        command.Parameters.AddWithValue("$to", partitionPrefix + '\uffff');
-        return await command.ExecuteNonQueryAsync(ct);
+        var from = command.Parameters.Add("$from", SqliteType.Text);
+        var to = command.Parameters.Add("$to", SqliteType.Text);
+        var deleted = new long[partitionPrefixes.Count];
+        for (var i = 0; i < deleted.Length; i++)
+        {
+            from.Value = partitionPrefixes[i];
+            to.Value = partitionPrefixes[i] + '\uffff';
+            deleted[i] = await command.ExecuteNonQueryAsync(ct);
+        }
+        return deleted;
     }
 
     public async Task DeleteAsync(ViewKey key, CancellationToken ct)

@@ -120,7 +120,8 @@ public sealed class WriteBehindViewStoreTests : IDisposable
 
         public Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct) => inner.TryWriteAsync(row, expectedRevision, ct);
 
-        public Task<long> DeletePartitionsAsync(string partitionPrefix, CancellationToken ct) => inner.DeletePartitionsAsync(partitionPrefix, ct);
+        public Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct) =>
+            inner.DeletePartitionsAsync(partitionPrefixes, ct);
 
         public Task DeleteAsync(ViewKey key, CancellationToken ct) => inner.DeleteAsync(key, ct);
 

@@ -18,7 +18,21 @@ public static class StreamsPollerServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDynamoDbStreamsPoller(this IServiceCollection services)
     {
-        services.AddOptions<StreamsPollerOptions>().BindConfiguration(StreamsPollerOptions.Section).ValidateOnStart();
+        services.AddDynamoDbStreamsClient();
+        services.AddOptions<StreamsPollerOptions>().ValidateOnStart();
+        services.TryAddSingleton<StreamsPoller>();
+        services.AddHostedService<StreamsPollerService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The DynamoDB Streams client and the poller's options (validated when first used), without the hosted poller:
+    /// for readers of the stream other than the projector, such as a rebuild's catch-up.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbStreamsClient(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IDynamoDbStreamsClient))) return services; // bound once
+        services.AddOptions<StreamsPollerOptions>().BindConfiguration(StreamsPollerOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StreamsPollerOptions>, StreamsPollerOptionsValidator>());
         services.AddOptions<DynamoDbStreamsClientOptions>().BindConfiguration(ClientSection);
         services.TryAddSingleton(TimeProvider.System);
@@ -27,8 +41,6 @@ public static class StreamsPollerServiceCollectionExtensions
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(30) },
             sp.GetRequiredService<IOptions<DynamoDbStreamsClientOptions>>().Value,
             sp.GetService<AWSCredentials>()));
-        services.TryAddSingleton<StreamsPoller>();
-        services.AddHostedService<StreamsPollerService>();
         return services;
     }
 }

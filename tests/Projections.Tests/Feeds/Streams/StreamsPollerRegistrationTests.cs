@@ -51,4 +51,24 @@ public sealed class StreamsPollerRegistrationTests
         Assert.Contains("BatchLimit must be 1–1000", error.Message, StringComparison.Ordinal);
         Assert.Contains("Set TableName", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_client_alone_binds_the_same_settings_without_a_poller_and_twice_binds_once()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Projections:StreamsPoller:TableName"] = "events",
+            ["Projections:StreamsClient:ServiceUrl"] = "http://127.0.0.1:8000",
+            ["Projections:StreamsClient:Region"] = "eu-west-1",
+        });
+        builder.Services.AddDynamoDbStreamsClient();
+        builder.Services.AddDynamoDbStreamsClient();
+        using var host = builder.Build();
+
+        Assert.Equal("events", host.Services.GetRequiredService<IOptions<StreamsPollerOptions>>().Value.TableName);
+        Assert.Equal(new Uri("http://127.0.0.1:8000"), Assert.IsType<DynamoDbStreamsClient>(host.Services.GetRequiredService<IDynamoDbStreamsClient>()).Endpoint);
+        Assert.Single(builder.Services, d => d.ServiceType == typeof(IDynamoDbStreamsClient));
+        Assert.Empty(host.Services.GetServices<IHostedService>().OfType<StreamsPollerService>());
+    }
 }
