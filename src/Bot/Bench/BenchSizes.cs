@@ -22,7 +22,7 @@ public sealed record BenchSizes(
     public static readonly BenchSizes Full = new(
         SqliteSingleAppends: 10_000, SqliteBatchedAppends: 200_000, SqliteBatchSize: 500,
         CommandsSqlite: 2_000, LagSamplesSqlite: 2_000, RebuildEvents: 1_000_000, SteadyCommands: 5_000,
-        DynamoAppendPairs: 500, CommandsDynamo: 150, LagSamplesStreams: 150, DynamoRebuildEvents: 5_000);
+        DynamoAppendPairs: 500, CommandsDynamo: 150, LagSamplesStreams: 150, DynamoRebuildEvents: 50_000);
 
     public static BenchSizes For(bool quick) => quick ? Quick : Full;
 }

@@ -178,7 +178,11 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     public int Segments => Math.Max(1, options.ScanSegments);
 
+    /// <summary>Items per page of a replay's Scan: small enough for a smooth progress bar and frequent resume points.</summary>
+    public const int ScanPageLimit = 1000;
+
     /// <summary>One Scan page of one segment; the cursor is the page's LastEvaluatedKey (stream id and version) as JSON.</summary>
+
     public async Task<SegmentPage> ReadSegmentPageAsync(int segment, string? cursor, CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
@@ -194,7 +198,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             TotalSegments = Segments,
             ConsistentRead = true,
             ExclusiveStartKey = start,
-            Limit = 1000, // pages small enough for a smooth progress bar and frequent resume points
+            Limit = ScanPageLimit,
         }, ct);
         var events = (page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem).ToList();
         string? next = page.LastEvaluatedKey is { Count: > 0 } last
