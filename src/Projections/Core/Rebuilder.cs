@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using EventBot.EventStore;
 using EventBot.Projections.DeadLetters;
@@ -39,7 +40,8 @@ public sealed record RebuildResult(long Events, TimeSpan Elapsed, bool Resumed, 
 /// stay cached, so events already applied cost no I/O; writes now go straight to the store with a revision check,
 /// because the live feeds write the new generation too.
 /// Re-applying is harmless: the per-row version rule skips what a row already has.</item>
-/// <item>Delete the old generation and the saved progress.</item>
+/// <item>Delete the old generation, the saved progress and the marker of the generation written
+/// (<see cref="BuildingName"/>).</item>
 /// </list>
 /// </summary>
 public sealed partial class Rebuilder(
@@ -79,6 +81,12 @@ public sealed partial class Rebuilder(
 
     /// <summary>Test hook: called after each main-pass batch is flushed and saved (to interrupt a rebuild halfway).</summary>
     public Action<long>? AfterBatch { get; init; }
+
+    /// <summary>
+    /// Named value per projection: the generation a rebuild writes, set before its first row and emptied once that
+    /// generation is live and the old one deleted, so that a later rebuild clears only a crashed attempt's rows.
+    /// </summary>
+    public static string BuildingName(string projection) => "rebuild-target/" + projection;
 
     public static string ProgressName(IEnumerable<IProjection> projections) =>
         "rebuild/" + string.Join(',', projections.Select(p => p.Name).Order(StringComparer.Ordinal));
@@ -134,7 +142,9 @@ public sealed partial class Rebuilder(
 
         var removed = await views.DeletePartitionsAsync([.. flips.Select(f => Generations.GenerationPrefix(f.Projection, f.Old))], ct);
         for (var i = 0; i < flips.Count; i++) Log.Flipped(logger, flips[i].Projection, flips[i].Old, flips[i].Next, removed[i]);
-        await views.SetValueAsync(stateName, "", ct); // named values cannot be deleted; empty means no rebuild in progress
+        // Named values cannot be deleted; empty means no rebuild in progress, and no generation being written.
+        foreach (var flip in flips) await views.SetValueAsync(BuildingName(flip.Projection), "", ct);
+        await views.SetValueAsync(stateName, "", ct);
         signals.Notify();
         return new RebuildResult(state.Done, clock.Elapsed, resumed, flips, [], doneBefore, settled);
     }
@@ -175,13 +185,22 @@ public sealed partial class Rebuilder(
     private async Task<RebuildState> StartAsync(IReadOnlyList<IProjection> projections, CancellationToken ct)
     {
         var targets = new Dictionary<string, GenerationPair>(StringComparer.Ordinal);
+        var leftovers = new List<string>();
         foreach (var p in projections)
         {
             var active = await generations.ActiveAsync(p.Name, ct);
             targets[p.Name] = new GenerationPair(active, active + 1);
+            // A crashed earlier attempt (of this or another scope) may have left rows in the generation it was writing,
+            // which its marker names; the live generation is never cleared. No marker at all: a store from before
+            // markers, so the next generation is cleared as it always was.
+            var marked = await views.GetValueAsync(BuildingName(p.Name), ct);
+            if (marked is null) leftovers.Add(Generations.GenerationPrefix(p.Name, active + 1));
+            else if (long.TryParse(marked, NumberStyles.None, CultureInfo.InvariantCulture, out var building) && building != active)
+                leftovers.Add(Generations.GenerationPrefix(p.Name, building));
         }
-        // A crashed earlier attempt of another scope may have left rows in the next generations: start them clean.
-        await views.DeletePartitionsAsync([.. targets.Select(t => Generations.GenerationPrefix(t.Key, t.Value.Next))], ct);
+        // On DynamoDB clearing is a Scan of the views table, so it runs only when something may need clearing.
+        if (leftovers.Count > 0) await views.DeletePartitionsAsync(leftovers, ct);
+        foreach (var (name, pair) in targets) await views.SetValueAsync(BuildingName(name), pair.Next.ToString(CultureInfo.InvariantCulture), ct);
         return new RebuildState(targets, Time.GetUtcNow(), await LastPositionAsync(ct), 0, 0);
     }
 

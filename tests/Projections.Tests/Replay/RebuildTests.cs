@@ -29,6 +29,54 @@ public sealed class RebuildTests : IDisposable
     }
 
     [Fact]
+    public async Task A_crashed_attempts_rows_are_cleared_by_the_next_rebuild_through_its_marker_and_the_live_generation_never()
+    {
+        await ReplaySeed.SeedAsync(_h, 1_000);
+        await ProjectLiveAsync();
+        var expected = await _h.DumpAsync(1);
+        using var stop = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ReplaySeed.Rebuilder(_h, afterBatch: _ => stop.Cancel()).RunAsync([new RememberedValues()], null, stop.Token));
+        Assert.Equal("2", await _h.Views.GetValueAsync(Rebuilder.BuildingName(RememberedValues.ProjectionName), default));
+        // The attempt is abandoned (as another scope's would be) and left a row no rebuild writes.
+        await _h.Views.SetValueAsync(Rebuilder.ProgressName([new RememberedValues()]), "", default);
+        await PlantAsync(2, "stray");
+
+        var result = await ReplaySeed.Rebuilder(_h).RunAsync([new RememberedValues()], null, default);
+
+        Assert.False(result.Resumed);
+        Assert.Equal(expected, await _h.DumpAsync(2)); // the stray row went with the attempt's generation
+        Assert.Equal("", await _h.Views.GetValueAsync(Rebuilder.BuildingName(RememberedValues.ProjectionName), default));
+
+        // Once a rebuild finished, nothing is being written: the next one clears nothing, the live generation above all.
+        await _h.Views.SetValueAsync(Rebuilder.BuildingName(RememberedValues.ProjectionName), "2", default); // as if it crashed after the flip
+        IReadOnlyList<(string, string, long)>? liveDuringRebuild = null;
+        await ReplaySeed.Rebuilder(_h, afterBatch: _ => liveDuringRebuild ??= _h.DumpAsync(2).GetAwaiter().GetResult())
+            .RunAsync([new RememberedValues()], null, default);
+        Assert.Equal(expected, liveDuringRebuild);
+        Assert.Equal(expected, await _h.DumpAsync(3));
+    }
+
+    [Fact]
+    public async Task Without_any_marker_a_store_from_before_markers_has_its_next_generation_cleared()
+    {
+        await ReplaySeed.SeedAsync(_h, 500);
+        await ProjectLiveAsync();
+        var expected = await _h.DumpAsync(1);
+        await PlantAsync(2, "stray");
+
+        await ReplaySeed.Rebuilder(_h).RunAsync([new RememberedValues()], null, default);
+
+        Assert.Equal(expected, await _h.DumpAsync(2));
+    }
+
+    /// <summary>A row in <paramref name="generation"/> that no event makes.</summary>
+    private async Task PlantAsync(long generation, string sort) =>
+        Assert.True(await _h.Views.TryWriteAsync(new ViewRow(new ViewKey(
+            Generations.PhysicalPartition(RememberedValues.ProjectionName, generation, ProjectorHarness.Guild.ToString()), sort),
+            "{}", new Dictionary<string, long> { ["stray"] = 1 }, 1), 0, default));
+
+    [Fact]
     public async Task A_rebuild_interrupted_halfway_resumes_where_it_stopped_and_equals_an_uninterrupted_one()
     {
         await ReplaySeed.SeedAsync(_h, 2_000);
@@ -60,7 +108,7 @@ public sealed class RebuildTests : IDisposable
         await ProjectLiveAsync();
         var staleFeed = _h.NewCore(targetGeneration: 1); // a live feed that has not seen the flip yet
         var appended = false;
-        var progress = new Inline(p =>
+        var progress = new InlineProgress(p =>
         {
             // Right after the flip, before other processes can have seen it: the race the rebuild must cover.
             if (p.Phase != "settling after the flip" || appended) return;
@@ -85,7 +133,7 @@ public sealed class RebuildTests : IDisposable
         await ReplaySeed.SeedAsync(_h, 800);
         await ProjectLiveAsync();
         var expected = await _h.DumpAsync(1);
-        var crash = new Inline(p => { if (p.Phase == "settling after the flip") throw new IOException("power cut"); });
+        var crash = new InlineProgress(p => { if (p.Phase == "settling after the flip") throw new IOException("power cut"); });
         await Assert.ThrowsAsync<IOException>(() => ReplaySeed.Rebuilder(_h).RunAsync([new RememberedValues()], crash, default));
         Assert.Equal(2, await _h.Generations.ActiveAsync(RememberedValues.ProjectionName, default));
         await _h.AppendAsync("late", new ValueRemembered("late", "after the crash", null));
@@ -162,9 +210,4 @@ public sealed class RebuildTests : IDisposable
     }
 
     public void Dispose() => _h.Dispose();
-
-    private sealed class Inline(Action<RebuildProgress> report) : IProgress<RebuildProgress>
-    {
-        public void Report(RebuildProgress value) => report(value);
-    }
 }
