@@ -107,7 +107,7 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
-    public async Task Events_appended_during_a_rebuild_reach_the_new_generation_through_the_stream()
+    public async Task Events_appended_during_a_rebuild_and_after_its_flip_reach_the_new_generation_through_the_stream()
     {
         var t = await CreateAsync();
         for (var i = 0; i < 300; i++) await RememberAsync(t, i % 40);
@@ -115,10 +115,14 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
         var rebuilt = await RebuildAsync(t, feed, after: async () =>
         {
             for (var i = 0; i < 30; i++) await RememberAsync(t, 35 + i % 10); // existing keys and new ones
+        }, afterFlip: async () =>
+        {
+            // No live feed runs here: only the catch-up after the flip can bring these into generation 2.
+            for (var i = 0; i < 5; i++) await RememberAsync(t, 50 + i);
         });
 
-        Assert.Equal(330, t.Appended);
-        Assert.True(feed.Returned >= 30, $"the feed returned {feed.Returned} events");
+        Assert.Equal(335, t.Appended);
+        Assert.True(feed.Returned >= 35, $"the feed returned {feed.Returned} events");
         Assert.False(feed.GaveUp);
         Assert.Equal(await ExpectedAsync(t), rebuilt);
     }
@@ -138,8 +142,11 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
         Assert.Equal(await ExpectedAsync(t), rebuilt);
     }
 
-    /// <summary>Rebuilds RememberedValues into generation 2, running <paramref name="after"/> once, halfway through the main pass.</summary>
-    private static async Task<List<(string, string)>> RebuildAsync(Tables t, IRebuildCatchUpFeed feed, Func<Task> after)
+    /// <summary>
+    /// Rebuilds RememberedValues into generation 2, running <paramref name="after"/> once, halfway through the main pass,
+    /// and <paramref name="afterFlip"/> right after the flip.
+    /// </summary>
+    private static async Task<List<(string, string)>> RebuildAsync(Tables t, IRebuildCatchUpFeed feed, Func<Task> after, Func<Task>? afterFlip = null)
     {
         var generations = new Generations(t.Views);
         var ran = false;
@@ -155,8 +162,16 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
                 after().GetAwaiter().GetResult();
             },
         };
-        var result = await rebuilder.RunAsync([new RememberedValues()], null, default);
+        var flipped = false;
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Phase != "settling after the flip" || flipped) return;
+            flipped = true;
+            afterFlip?.Invoke().GetAwaiter().GetResult();
+        });
+        var result = await rebuilder.RunAsync([new RememberedValues()], progress, default);
         Assert.True(ran);
+        Assert.True(flipped);
         Assert.Equal(2, Assert.Single(result.Flips).Next);
         return await DumpAsync(t.Views, 2);
     }
@@ -179,6 +194,7 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
     private static async Task<List<(string, string)>> DumpAsync(DynamoDbViewStore views, long generation) =>
         [.. (await views.QueryAsync(Generations.PhysicalPartition(RememberedValues.ProjectionName, generation, Guild), default))
             .Select(r => (r.Key.Sort, r.Body))];
+
 
     /// <summary>Counts what the real feed hands over; <see cref="GiveUp"/> makes every read answer null, as a feed that fell behind does.</summary>
     private sealed class CountingFeed(IRebuildCatchUpFeed inner) : IRebuildCatchUpFeed

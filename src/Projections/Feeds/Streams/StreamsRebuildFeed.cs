@@ -162,7 +162,9 @@ public sealed partial class StreamsRebuildFeed(
         {
             try
             {
-                await DrainAsync(ct);
+                // A round in the background may give up on a shard for a while (retries exhausted): nothing is lost,
+                // it is read again. Here, though, every shard must be read to its end.
+                if (!await DrainAsync(ct)) _held.Fail("a shard could not be read to its end");
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -181,8 +183,9 @@ public sealed partial class StreamsRebuildFeed(
             return events;
         }
 
-        /// <summary>Rounds until every shard is read to its end, children of shards closed meanwhile included.</summary>
-        private async Task DrainAsync(CancellationToken ct)
+        /// <summary>Rounds until every shard is read to its end, children of shards closed meanwhile included; false
+        /// when some shard could not be (its round gave up after retries).</summary>
+        private async Task<bool> DrainAsync(CancellationToken ct)
         {
             await _gate.WaitAsync(ct);
             try
@@ -195,7 +198,7 @@ public sealed partial class StreamsRebuildFeed(
                     if (++rounds > 10_000) throw new InvalidOperationException("the stream did not settle after 10,000 rounds");
                 }
                 while (round.MorePending || _poller.RediscoveryDue);
-                if (_poller.Lag.ShardsBehind > 0) _held.Fail("a shard could not be read to its end");
+                return _poller.Lag.ShardsBehind == 0;
             }
             finally
             {
