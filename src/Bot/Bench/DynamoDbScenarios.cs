@@ -176,9 +176,9 @@ public static class DynamoDbScenarios
     /// <summary>
     /// Seeds a history recorded an hour earlier (see <see cref="SeedAsync"/>), then times the real
     /// <see cref="Rebuilder"/> (all projections, views table, catch-up from the table's stream) against a raw parallel
-    /// Scan of the same events table with the same segment count, scanned before and after each rebuild. Rebuilt twice:
-    /// the first rebuild in the process pays for JIT compilation and first connections (reported as
-    /// <c>rebuild_ratio_dynamodb_cold</c>), the second is the throughput the target is about.
+    /// Scan of the same events table with the same segment count, scanned before and after the rebuild. An unmeasured
+    /// rebuild runs first: it pays for JIT compilation and first connections, and leaves what a running bot has, a full
+    /// generation of read models, for the measured rebuild to replace and delete.
     /// </summary>
     public static async Task<List<BenchMetric>> RebuildRatioAsync(BenchSizes sizes, string dir, string prefix, CancellationToken ct)
     {
@@ -202,26 +202,18 @@ public static class DynamoDbScenarios
 
             var rebuilder = host.Services.GetRequiredService<Rebuilder>();
             IProjection[] projections = [.. host.Services.GetServices<IProjection>()];
-            var scans = new List<double> { await RawScanAsync(client, table, segments, ct) };
-            var results = new List<RebuildResult>();
-            for (var run = 0; run < 2; run++)
-            {
-                results.Add(await rebuilder.RunAsync(projections, null, ct));
-                scans.Add(await RawScanAsync(client, table, segments, ct));
-            }
-            BenchMetric Metric(string name, int run, string? target, string what)
-            {
-                var result = results[run];
-                var work = result.Elapsed - result.Settled;
-                return new(name, result.Events / work.TotalSeconds, "events/s", (scans[run] + scans[run + 1]) / 2,
-                    $"raw parallel Scan, {segments} segments", target, "dynamodb",
-                    $"{result.Events:N0} events (history recorded 1 h before), {what}; all {projections.Length} projections into the views table; " +
-                    $"{work.TotalSeconds:0.00} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted)");
-            }
+            await rebuilder.RunAsync(projections, null, ct); // warm-up, and the generation the measured rebuild replaces
+            var scan1 = await RawScanAsync(client, table, segments, ct);
+            var result = await rebuilder.RunAsync(projections, null, ct);
+            var scan2 = await RawScanAsync(client, table, segments, ct);
+            var work = result.Elapsed - result.Settled;
             return
             [
-                Metric("rebuild_ratio_dynamodb", 1, "ratio ≥ 0.8", "the second rebuild in the process"),
-                Metric("rebuild_ratio_dynamodb_cold", 0, null, "the first rebuild in the process: JIT compilation and first connections included"),
+                new("rebuild_ratio_dynamodb", result.Events / work.TotalSeconds, "events/s", (scan1 + scan2) / 2,
+                    $"raw parallel Scan, {segments} segments", "ratio ≥ 0.8", "dynamodb",
+                    $"{result.Events:N0} events (history recorded 1 h before), all {projections.Length} projections into the views table, " +
+                    $"replacing a full generation (deleted after the flip); {work.TotalSeconds:0.00} s of work, plus the fixed " +
+                    $"{result.Settled.TotalSeconds:0.0} s wait after the flip (not counted)"),
             ];
         }
         finally

@@ -20,7 +20,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "append_ratio_dynamodb", "append_ratio_dynamodb_existing",
         "command_rtt_dynamodb_p50", "command_rtt_dynamodb_p99",
         "projection_lag_streams_p50", "projection_lag_streams_p99",
-        "rebuild_ratio_dynamodb", "rebuild_ratio_dynamodb_cold", "append_dynamodb_vs_raw_transaction",
+        "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
     ];
 
     [Fact]
