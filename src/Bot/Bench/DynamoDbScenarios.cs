@@ -247,14 +247,7 @@ public static class DynamoDbScenarios
             }
         }
         await Parallel.ForEachAsync(items.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
-        {
-            var pending = new Dictionary<string, List<WriteRequest>> { [table] = [.. chunk.Select(i => new WriteRequest(new PutRequest(i)))] };
-            for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)
-            {
-                if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), token); // unprocessed: throttled
-                pending = (await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, token)).UnprocessedItems ?? [];
-            }
-        });
+            await client.BatchWriteAllAsync(table, [.. chunk.Select(i => new WriteRequest(new PutRequest(i)))], token));
     }
 
     private static async Task<double> RawScanAsync(IAmazonDynamoDB client, string table, int segments, CancellationToken ct)

@@ -159,16 +159,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         await Parallel.ForEachAsync(rows.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
             await BatchWriteAsync([.. chunk.Select(r => new WriteRequest(new PutRequest(ToItem(r))))], token));
 
-    /// <summary>One BatchWriteItem of at most 25 writes, unprocessed items retried with exponential backoff (capped at 2 s).</summary>
-    private async Task BatchWriteAsync(List<WriteRequest> writes, CancellationToken ct)
-    {
-        var pending = new Dictionary<string, List<WriteRequest>> { [_table] = writes };
-        for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)
-        {
-            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), ct);
-            pending = (await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct)).UnprocessedItems ?? [];
-        }
-    }
+    private Task BatchWriteAsync(List<WriteRequest> writes, CancellationToken ct) => client.BatchWriteAllAsync(_table, writes, ct);
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {

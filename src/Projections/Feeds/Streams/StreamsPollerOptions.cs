@@ -43,6 +43,9 @@ public sealed class StreamsPollerOptions
     /// Default false (the projector reads everything).
     /// </summary>
     public bool StartAtLatest { get; set; }
+
+    /// <summary>A copy, for a reader that starts from these settings and changes some.</summary>
+    public StreamsPollerOptions Copy() => (StreamsPollerOptions)MemberwiseClone();
 }
 
 /// <summary>Checks <see cref="StreamsPollerOptions"/> at start (<c>ValidateOnStart</c>).</summary>

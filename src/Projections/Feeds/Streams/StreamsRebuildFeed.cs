@@ -35,20 +35,8 @@ public sealed partial class StreamsRebuildFeed(
     public async Task<IRebuildCatchUp?> FollowAsync(CancellationToken ct)
     {
         var logger = loggers.CreateLogger<StreamsRebuildFeed>();
-        var configured = options.Value;
-        var following = new StreamsPollerOptions
-        {
-            TableName = configured.TableName,
-            StreamArn = configured.StreamArn,
-            PollInterval = configured.PollInterval,
-            BatchLimit = configured.BatchLimit,
-            RediscoveryPeriod = configured.RediscoveryPeriod,
-            MaxPagesPerShardPerRound = configured.MaxPagesPerShardPerRound,
-            InitialBackoff = configured.InitialBackoff,
-            MaxBackoff = configured.MaxBackoff,
-            MaxRetries = configured.MaxRetries,
-            StartAtLatest = true,
-        };
+        var following = options.Value.Copy();
+        following.StartAtLatest = true;
         var held = new HeldEvents(MaxHeld);
         var poller = new StreamsPoller(streams, held, new InMemoryShardCheckpointStore(), Options.Create(following), time,
             loggers.CreateLogger<StreamsPoller>(), dynamoDb);

@@ -1,0 +1,21 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace EventBot.EventStore.DynamoDb;
+
+public static class BatchWrites
+{
+    /// <summary>
+    /// One BatchWriteItem of at most 25 writes to <paramref name="table"/>; unprocessed items (throttled) are sent again
+    /// with exponential backoff, capped at 2 s, until none is left.
+    /// </summary>
+    public static async Task BatchWriteAllAsync(this IAmazonDynamoDB client, string table, List<WriteRequest> writes, CancellationToken ct)
+    {
+        var pending = new Dictionary<string, List<WriteRequest>> { [table] = writes };
+        for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6))), ct);
+            pending = (await client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct)).UnprocessedItems ?? [];
+        }
+    }
+}
