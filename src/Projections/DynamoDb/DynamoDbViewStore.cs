@@ -70,8 +70,8 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     }
 
     /// <summary>
-    /// Generation clean-up. Partitions cannot be listed by prefix without a Scan; this runs only after a rebuild
-    /// flip, in the background, never on a query path.
+    /// Generation clean-up. Partitions cannot be listed by prefix without a Scan; this runs only in a rebuild (after
+    /// its flip, and at its start when a crashed attempt left a generation), never on a query path.
     /// </summary>
     /// <remarks>One parallel Scan (<see cref="DynamoDbStoreOptions.ScanSegments"/> segments) filtered on every prefix
     /// at once; each page's keys are deleted by BatchWriteItem, 25 a request, as the page arrives.</remarks>

@@ -96,6 +96,31 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task On_a_table_without_a_stream_the_feed_declines_and_the_rebuild_scans_instead()
+    {
+        var prefix = $"t{Guid.NewGuid():N}-";
+        var events = EventBotTables.Events(prefix);
+        events.StreamSpecification = null;
+        await dynamo.Client.CreateTableAsync(events);
+        await dynamo.Client.CreateTableAsync(EventBotTables.Views(prefix));
+        var options = new DynamoDbStoreOptions { TablePrefix = prefix, ScanSegments = 4 };
+        var t = new Tables
+        {
+            Options = options,
+            Store = new DynamoDbEventStore(dynamo.Client, options, TimeProvider.System),
+            Views = new DynamoDbViewStore(dynamo.Client, options),
+        };
+        for (var i = 0; i < 200; i++) await RememberAsync(t, i % 20);
+
+        Assert.Null(await Feed(t).FollowAsync(default));
+        var rebuilt = await RebuildAsync(t, Feed(t), after: async () =>
+        {
+            for (var i = 0; i < 10; i++) await RememberAsync(t, 15 + i);
+        });
+        Assert.Equal(await ExpectedAsync(t), rebuilt);
+    }
+
+    [Fact]
     public async Task The_feed_gives_up_when_more_events_arrive_than_it_may_hold()
     {
         var t = await CreateAsync();

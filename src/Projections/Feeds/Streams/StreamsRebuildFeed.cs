@@ -38,25 +38,27 @@ public sealed partial class StreamsRebuildFeed(
         var following = options.Value.Copy();
         following.StartAtLatest = true;
         var held = new HeldEvents(MaxHeld);
-        var poller = new StreamsPoller(streams, held, new InMemoryShardCheckpointStore(), Options.Create(following), time,
-            loggers.CreateLogger<StreamsPoller>(), dynamoDb);
+        StreamsPoller? poller = null;
         try
         {
+            poller = new StreamsPoller(streams, held, new InMemoryShardCheckpointStore(), Options.Create(following), time,
+                loggers.CreateLogger<StreamsPoller>(), dynamoDb);
             await poller.PollOnceAsync(ct);
+            if (poller.StreamArn is { } arn) return new Following(poller, held, arn, FollowInterval, time, logger);
+            Log.CannotFollow(logger, "the stream could not be described");
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // No stream on the table, invalid poller settings, no access: the rebuild still works, by Scan.
             Log.CannotFollow(logger, e.GetBaseException().Message);
-            poller.Dispose();
-            return null;
         }
-        if (poller.StreamArn is not { } arn)
+        catch (OperationCanceledException)
         {
-            Log.CannotFollow(logger, "the stream could not be described");
-            poller.Dispose();
-            return null;
+            poller?.Dispose();
+            throw;
         }
-        return new Following(poller, held, arn, FollowInterval, time, logger);
+        poller?.Dispose();
+        return null;
     }
 
     /// <summary>The poller's handler: keeps the events of each batch, in shard order, until they are taken.</summary>
