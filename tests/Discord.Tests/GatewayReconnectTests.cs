@@ -179,7 +179,9 @@ public sealed class GatewayReconnectTests
     [Fact]
     public async Task SlowMessageHandler_DoesNotStallHeartbeatAcks()
     {
-        await using var discord = await TestDiscord.StartAsync(s => s.HeartbeatIntervalMs = 10_000);
+        // Discord's usual 41.25 s (412 ms real): a 100 ms interval let a loaded machine miss an ACK, which is a
+        // zombie reconnect and not what this test is about.
+        await using var discord = await TestDiscord.StartAsync(s => s.HeartbeatIntervalMs = 41_250);
         var release = new TaskCompletionSource();
         using var stop = new CancellationTokenSource();
         var run = discord.Gateway.RunAsync(async (_, ct) => await release.Task.WaitAsync(ct), stop.Token);
@@ -187,7 +189,7 @@ public sealed class GatewayReconnectTests
         await connection.DispatchMessageAsync("500000000000000005", "blocks the handler");
 
         // Several heartbeat intervals pass while the handler is stuck; ACKs must still be read.
-        await Wait.UntilAsync(() => connection.HeartbeatTimes.Count >= 4);
+        await Wait.UntilAsync(() => connection.HeartbeatTimes.Count >= 4, TimeSpan.FromSeconds(30), "four heartbeats on the first connection");
         Assert.Single(discord.Server.Connections);
         release.SetResult();
         await stop.CancelAsync();
