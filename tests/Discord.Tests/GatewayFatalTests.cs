@@ -95,7 +95,7 @@ public sealed class GatewayFatalTests
 
         var connection = await discord.Server.WaitForSessionAsync(0);
 
-        Assert.True(connection.OpenedAt - start >= TimeSpan.FromSeconds(7.9), $"identified after only {connection.OpenedAt - start}");
+        Assert.True(connection.OpenedAt - start >= TimeSpan.FromSeconds(7.8), $"identified after only {connection.OpenedAt - start}");
         Assert.Contains(discord.Logs.Entries, e => e.EventId == 1009 && e.Text.Contains("remaining is 0", StringComparison.Ordinal));
     }
 
@@ -112,7 +112,7 @@ public sealed class GatewayFatalTests
 
         // jitter 0.5 gives 75 % of 2, 4, 8 s; identify spacing (5 s) is the floor for the first two.
         var times = discord.Server.Requests.Select(r => r.ReceivedAt).ToArray();
-        Assert.True(times[3] - times[2] >= TimeSpan.FromSeconds(5.9), $"third retry after only {times[3] - times[2]}");
+        Assert.True(times[3] - times[2] >= TimeSpan.FromSeconds(5.8), $"third retry after only {times[3] - times[2]}");
         Assert.Contains(discord.Logs.Entries, e => e.EventId == 1008);
     }
 

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace EventBot.Discord.Tests.Support;
 
-/// <summary>A fake Discord plus clients wired to it, on a clock running 100x so the docs' delays take milliseconds.</summary>
+/// <summary>
+/// A fake Discord plus clients wired to it, on a clock running 100x so the docs' delays take milliseconds. .NET timers
+/// count whole milliseconds and can fire up to one early, which is 100 ms scaled: a test asserting "waited at least X"
+/// allows 0.2 s (scaled) below X.
+/// </summary>
 public sealed class TestDiscord : IAsyncDisposable
 {
     public const double Speed = 100;
