@@ -197,18 +197,11 @@ public static class SqliteScenarios
 
         public RawSqlite(SqliteDatabase database)
         {
-            database.Execute("""
-                CREATE TABLE IF NOT EXISTS events (
-                  position INTEGER PRIMARY KEY, stream_no INTEGER NOT NULL, stream_id TEXT NOT NULL, version INTEGER NOT NULL,
-                  event_id TEXT NOT NULL, type TEXT NOT NULL, schema_version INTEGER NOT NULL, data TEXT NOT NULL, guild_id TEXT NOT NULL,
-                  category TEXT NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, source TEXT NOT NULL, recorded_at TEXT NOT NULL);
-                CREATE UNIQUE INDEX IF NOT EXISTS ux_events_stream ON events (stream_no, version);
-                CREATE INDEX IF NOT EXISTS ix_events_guild ON events (guild_id, category, position);
-                """);
+            database.Execute(SqliteSchema.EventsTable + SqliteSchema.EventsIndexes);
             _connection = database.Open();
             using (var pragma = _connection.CreateCommand())
             {
-                pragma.CommandText = $"PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = {SqliteEventStore.WalAutoCheckpointPages};";
+                pragma.CommandText = SqliteEventStore.WriterPragmas;
                 pragma.ExecuteNonQuery();
             }
             _insert = _connection.CreateCommand();
