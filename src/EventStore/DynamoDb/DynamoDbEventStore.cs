@@ -178,11 +178,21 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     public int Segments => Math.Max(1, options.ScanSegments);
 
-    /// <summary>Items per page of a replay's Scan: small enough for a smooth progress bar and frequent resume points.</summary>
-    public const int ScanPageLimit = 1000;
+    /// <summary>
+    /// A replay's request for one page of one segment: consistent, 1,000 items a page (small enough for a smooth
+    /// progress bar and frequent resume points). Public so the benchmark's raw Scan sends exactly this request.
+    /// </summary>
+    public static ScanRequest BuildSegmentScanRequest(string table, int segment, int segments, Dictionary<string, AttributeValue>? start) => new()
+    {
+        TableName = table,
+        Segment = segment,
+        TotalSegments = segments,
+        ConsistentRead = true,
+        ExclusiveStartKey = start,
+        Limit = 1000,
+    };
 
     /// <summary>One Scan page of one segment; the cursor is the page's LastEvaluatedKey (stream id and version) as JSON.</summary>
-
     public async Task<SegmentPage> ReadSegmentPageAsync(int segment, string? cursor, CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
@@ -191,15 +201,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             var key = System.Text.Json.JsonSerializer.Deserialize<SegmentCursor>(cursor)!;
             start = Key(key.Stream, key.Version);
         }
-        var page = await client.ScanAsync(new ScanRequest
-        {
-            TableName = _table,
-            Segment = segment,
-            TotalSegments = Segments,
-            ConsistentRead = true,
-            ExclusiveStartKey = start,
-            Limit = ScanPageLimit,
-        }, ct);
+        var page = await client.ScanAsync(BuildSegmentScanRequest(_table, segment, Segments, start), ct);
         var events = (page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem).ToList();
         string? next = page.LastEvaluatedKey is { Count: > 0 } last
             ? System.Text.Json.JsonSerializer.Serialize(new SegmentCursor(last[EventBotTables.StreamId].S,
