@@ -1,6 +1,4 @@
-using System.Text.Json;
 using EventBot.EventStore;
-using EventBot.EventStore.DynamoDb;
 using EventBot.Projections.Core;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
@@ -42,30 +40,21 @@ public sealed partial class StreamsProjectionHandler(ProjectorCore core, StreamF
         var recordIndex = new List<int>(records.Count);
         for (var i = 0; i < records.Count; i++)
         {
-            var record = records[i];
-            if (record.EventName == StreamEventName.Remove)
+            switch (StreamRecordEvents.Read(records[i], out var envelope, out var error))
             {
-                counters.AddRemove();
-                continue;
+                case StreamRecordKind.Remove:
+                    counters.AddRemove();
+                    continue;
+                case StreamRecordKind.Foreign:
+                    counters.AddForeign();
+                    continue;
+                case StreamRecordKind.Malformed:
+                    // It looked like an event but is malformed: fail the record, never guess.
+                    Log.Unreadable(logger, error!, records[i].SequenceNumber);
+                    var earlier = await core.ProjectAsync(envelopes, ct);
+                    return earlier.FirstFailedIndex is { } f ? StreamBatchOutcome.FailedAt(recordIndex[f]) : StreamBatchOutcome.FailedAt(i);
             }
-            if (!EventItem.IsEvent(record.NewImage))
-            {
-                counters.AddForeign();
-                continue;
-            }
-            EventEnvelope envelope;
-            try
-            {
-                envelope = EventItem.FromItem(record.NewImage!);
-            }
-            catch (Exception ex) when (ex is FormatException or KeyNotFoundException or OverflowException or JsonException)
-            {
-                // It looked like an event but is malformed: fail the record, never guess.
-                Log.Unreadable(logger, ex, record.SequenceNumber);
-                var earlier = await core.ProjectAsync(envelopes, ct);
-                return earlier.FirstFailedIndex is { } f ? StreamBatchOutcome.FailedAt(recordIndex[f]) : StreamBatchOutcome.FailedAt(i);
-            }
-            envelopes.Add(envelope);
+            envelopes.Add(envelope!);
             recordIndex.Add(i);
         }
 

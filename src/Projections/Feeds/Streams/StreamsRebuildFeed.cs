@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using EventBot.EventStore;
-using EventBot.EventStore.DynamoDb;
 using EventBot.Projections.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,17 +75,12 @@ public sealed partial class StreamsRebuildFeed(
                 if (Broken is not null) return Task.FromResult(StreamBatchOutcome.Success);
                 foreach (var record in records)
                 {
-                    if (record.EventName == StreamEventName.Remove || !EventItem.IsEvent(record.NewImage)) continue;
-                    try
-                    {
-                        _events.Add(EventItem.FromItem(record.NewImage!));
-                    }
-                    catch (Exception e) when (e is FormatException or KeyNotFoundException or OverflowException or JsonException)
-                    {
-                        // The Scan meets the same item and handles it by the dead-letter policy.
-                        Fail($"stream record {record.SequenceNumber} looks like an event but cannot be read");
-                        break;
-                    }
+                    var kind = StreamRecordEvents.Read(record, out var envelope, out _);
+                    if (kind == StreamRecordKind.Event) _events.Add(envelope!);
+                    if (kind != StreamRecordKind.Malformed) continue;
+                    // The Scan meets the same item and handles it by the dead-letter policy.
+                    Fail($"stream record {record.SequenceNumber} looks like an event but cannot be read");
+                    break;
                 }
                 if (_events.Count > max) Fail($"more than {max:N0} events were appended during the rebuild");
             }
