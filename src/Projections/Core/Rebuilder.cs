@@ -227,7 +227,7 @@ public sealed partial class Rebuilder(
                 if (page.Count == pageSize) next = ReadAhead(page[^1].Position);
                 if (page.Count > 0)
                 {
-                    await workers.ApplyAsync(this, page, decoded, ct);
+                    await workers.ApplyAsync(page, ct, decoded);
                     cursor = page[^1].Position;
                     done += page.Count;
                     sinceFlush += page.Count;
@@ -256,7 +256,7 @@ public sealed partial class Rebuilder(
         {
             batch.Add(e);
             if (batch.Count < PageSize) continue;
-            await workers.ApplyAsync(this, batch, Decode(batch), ct);
+            await workers.ApplyAsync(batch, ct);
             done += batch.Count;
             unflushed += batch.Count;
             batch.Clear();
@@ -267,7 +267,7 @@ public sealed partial class Rebuilder(
             await save(state with { Done = done });
             AfterBatch?.Invoke(done);
         }
-        await workers.ApplyAsync(this, batch, Decode(batch), ct);
+        await workers.ApplyAsync(batch, ct);
         await workers.FlushAsync(ct);
         done += batch.Count;
         progress?.Report(new RebuildProgress("rebuilding", done, Math.Max(done, total.Count), total.Exact));
@@ -321,7 +321,7 @@ public sealed partial class Rebuilder(
             // the buffer is flushed and the cursors saved every BatchSize events.
             await foreach (var (segment, page, decoded) in channel.Reader.ReadAllAsync(ct))
             {
-                await workers.ApplyAsync(this, page.Events, decoded, ct);
+                await workers.ApplyAsync(page.Events, ct, decoded);
                 pending.Add((segment, page.Next));
                 done += page.Events.Count;
                 sinceFlush += page.Events.Count;
@@ -354,7 +354,7 @@ public sealed partial class Rebuilder(
             {
                 var page = await positioned.ReadAfterPositionAsync(cursor, PageSize, ct);
                 if (page.Count == 0) break;
-                await workers.ApplyAsync(this, page, Decode(page), ct);
+                await workers.ApplyAsync(page, ct);
                 cursor = page[^1].Position;
                 added += page.Count;
             }
@@ -366,7 +366,7 @@ public sealed partial class Rebuilder(
             for (var from = 0; from < followed.Count; from += PageSize)
             {
                 var page = followed.Skip(from).Take(PageSize).ToList();
-                await workers.ApplyAsync(this, page, Decode(page), ct);
+                await workers.ApplyAsync(page, ct);
             }
         }
         else
@@ -381,10 +381,10 @@ public sealed partial class Rebuilder(
                 if (e.RecordedAt < since) continue;
                 batch.Add(e);
                 if (batch.Count < PageSize) continue;
-                await workers.ApplyAsync(this, batch, Decode(batch), ct);
+                await workers.ApplyAsync(batch, ct);
                 batch.Clear();
             }
-            await workers.ApplyAsync(this, batch, Decode(batch), ct);
+            await workers.ApplyAsync(batch, ct);
         }
         await workers.FlushAsync(ct);
         if (added > 0) progress?.Report(new RebuildProgress("catching up", state.Done + added, Math.Max(state.Done + added, total.Count), total.Exact));
@@ -430,19 +430,23 @@ public sealed partial class Rebuilder(
     /// </summary>
     private sealed class Workers
     {
+        private readonly Rebuilder _rebuilder;
         private readonly WriteBehindViewStore _buffer;
         private readonly List<ProjectorCore> _cores;
 
         public Workers(Rebuilder rebuilder, IReadOnlyList<IProjection> projections, RebuildState state, bool targetEmpty)
         {
+            _rebuilder = rebuilder;
             _buffer = new WriteBehindViewStore(rebuilder.Views) { TargetIsEmpty = targetEmpty };
             _cores = rebuilder.Cores(projections, state, _buffer);
         }
 
-        public async Task ApplyAsync(Rebuilder rebuilder, IReadOnlyList<EventEnvelope> page, object?[] decoded, CancellationToken ct)
+        /// <param name="decoded">The page already decoded (the SQLite reader thread, the Scan producers); null: decoded here.</param>
+        public async Task ApplyAsync(IReadOnlyList<EventEnvelope> page, CancellationToken ct, object?[]? decoded = null)
         {
             if (page.Count == 0) return;
-            foreach (var core in _cores) await rebuilder.ApplyAsync(core, page, decoded, ct);
+            decoded ??= _rebuilder.Decode(page);
+            foreach (var core in _cores) await _rebuilder.ApplyAsync(core, page, decoded, ct);
         }
 
         public Task FlushAsync(CancellationToken ct) => _buffer.FlushAsync(ct);
