@@ -20,17 +20,54 @@ public sealed class AcceleratedTimeProvider(double speed) : TimeProvider
     public override DateTimeOffset GetUtcNow() => _startUtc + (Stopwatch.GetElapsedTime(_startTimestamp) * Speed);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        new ScaledTimer(System.CreateTimer(callback, state, Scale(dueTime), Scale(period)), this);
+        new ScaledTimer(this, callback, state, dueTime, period);
 
     private TimeSpan Scale(TimeSpan value) =>
         value == Timeout.InfiniteTimeSpan || value <= TimeSpan.Zero ? value : TimeSpan.FromTicks(Math.Max(1, (long)(value.Ticks / Speed)));
 
-    private sealed class ScaledTimer(ITimer inner, AcceleratedTimeProvider owner) : ITimer
+    /// <summary>
+    /// A system timer on the scaled durations. System timers run on a coarser clock than <see cref="Stopwatch"/>, so
+    /// one may wake a hair before its due time by this clock; CI saw scaled waits end 2 ms and 140 ms short, and
+    /// "waited at least" assertions failed. A one-shot timer (what <see cref="Task.Delay(TimeSpan, TimeProvider)"/>
+    /// uses) that wakes early sleeps the rest, so a scaled delay never ends before its due time.
+    /// </summary>
+    private sealed class ScaledTimer : ITimer
     {
-        public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(owner.Scale(dueTime), owner.Scale(period));
+        private readonly AcceleratedTimeProvider _owner;
+        private readonly TimerCallback _callback;
+        private readonly object? _state;
+        private readonly ITimer _inner;
+        private long _dueAt = long.MinValue; // a one-shot's due time on this clock; MinValue: not checked
 
-        public void Dispose() => inner.Dispose();
+        public ScaledTimer(AcceleratedTimeProvider owner, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _owner = owner;
+            _callback = callback;
+            _state = state;
+            _inner = System.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Change(dueTime, period);
+        }
 
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
+        private void Fire()
+        {
+            var early = Volatile.Read(ref _dueAt) - _owner.GetTimestamp();
+            if (early > 0)
+            {
+                _inner.Change(_owner.Scale(TimeSpan.FromSeconds(early / (double)_owner.TimestampFrequency)), Timeout.InfiniteTimeSpan);
+                return;
+            }
+            _callback(_state);
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            var oneShot = period == Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan;
+            Volatile.Write(ref _dueAt, oneShot ? _owner.GetTimestamp() + (long)Math.Ceiling(dueTime.TotalSeconds * _owner.TimestampFrequency) : long.MinValue);
+            return _inner.Change(_owner.Scale(dueTime), _owner.Scale(period));
+        }
+
+        public void Dispose() => _inner.Dispose();
+
+        public ValueTask DisposeAsync() => _inner.DisposeAsync();
     }
 }
