@@ -50,7 +50,8 @@ public sealed class AcceleratedTimeProvider(double speed) : TimeProvider
 
         private void Fire()
         {
-            var early = Volatile.Read(ref _dueAt) - _owner.GetTimestamp();
+            var dueAt = Volatile.Read(ref _dueAt);
+            var early = dueAt == long.MinValue ? 0 : dueAt - _owner.GetTimestamp();
             if (early > 0)
             {
                 _inner.Change(_owner.Scale(TimeSpan.FromSeconds(early / (double)_owner.TimestampFrequency)), Timeout.InfiniteTimeSpan);
