@@ -64,11 +64,13 @@ public sealed class GatewayTests
 
         var times = connection.HeartbeatTimes.ToArray();
         var first = times[0] - connection.HelloSentAt!.Value;
-        // .NET timers count whole milliseconds and may fire up to one early; at 100x that is 100 ms scaled (seen: 49.86 s).
-        Assert.InRange(first, TimeSpan.FromSeconds(49), TimeSpan.FromSeconds(80));
-        // Timestamps are taken where the fake receives the beats, so a late first arrival on a loaded machine makes the
-        // gap look shorter by a few real milliseconds (a few hundred scaled ms); a 50 s bug still fails by far.
-        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(98), TimeSpan.FromSeconds(150));
+        // Lower bounds are tight (a beat never comes early); upper bounds sit just short of the bug they catch, because
+        // a loaded CI machine stalls the process for hundreds of real ms (x100 scaled: CI saw a 152 s gap). The floors
+        // allow 1 s scaled: the fake timestamps a beat when it arrives, so a late first arrival shortens the gap.
+        // First beat: jitter 0.5 → 50 s; a beat without jitter would come at 100 s.
+        Assert.InRange(first, TimeSpan.FromSeconds(49), TimeSpan.FromSeconds(95));
+        // Then every interval: 100 s; a jittered delay each time would be 50 s, a skipped beat 200 s.
+        Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(98), TimeSpan.FromSeconds(190));
         var lastBeat = connection.ReceivedOp(Heartbeat).Last().GetProperty("d");
         Assert.Equal(connection.Session!.Sequence, lastBeat.GetInt64());
     }
@@ -83,7 +85,8 @@ public sealed class GatewayTests
         var before = discord.Time.GetUtcNow();
         await connection.SendOpAsync(1, null);
         await Wait.UntilAsync(() => connection.HeartbeatTimes.Count >= 1);
-        Assert.True(connection.HeartbeatTimes[0] - before < TimeSpan.FromSeconds(50), "the heartbeat should answer op 1, not wait for the schedule");
+        // The schedule's own beat is at ~99 s; the bound sits short of it, with room for a stalled CI machine.
+        Assert.True(connection.HeartbeatTimes[0] - before < TimeSpan.FromSeconds(90), "the heartbeat should answer op 1, not wait for the schedule");
     }
 
     [Fact]
