@@ -7,14 +7,7 @@ public readonly record struct ProjectedRow(string Projection, ViewKey Row);
 
 public static class ReadYourWritesExtensions
 {
-    /// <summary>
-    /// Waits until every row has applied <paramref name="version"/> of <paramref name="streamId"/>, in order; stops at
-    /// the first that runs out of time, so the whole wait stays bounded by about one timeout.
-    /// </summary>
-    public static async Task<bool> WaitAllAsync(this ReadYourWrites readYourWrites, IEnumerable<ProjectedRow> rows, string streamId, long version, CancellationToken ct)
-    {
-        foreach (var (projection, row) in rows)
-            if (!await readYourWrites.WaitAsync(projection, row, streamId, version, ct)) return false;
-        return true;
-    }
+    /// <summary>Waits until every row has applied <paramref name="version"/> of <paramref name="streamId"/>, within one timeout in all.</summary>
+    public static Task<bool> WaitAllAsync(this ReadYourWrites readYourWrites, IEnumerable<ProjectedRow> rows, string streamId, long version, CancellationToken ct) =>
+        readYourWrites.WaitAllAsync(rows.Select(r => (r.Projection, r.Row)), streamId, version, ct);
 }

@@ -11,9 +11,23 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     public TimeSpan PollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>True once the row has applied <paramref name="version"/> of <paramref name="streamId"/>; false if the wait ran out.</summary>
-    public async Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct)
+    public Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct) =>
+        WaitUntilAsync(projection, logicalRow, streamId, version, time.GetUtcNow() + Timeout, ct);
+
+    /// <summary>
+    /// True once every row has applied <paramref name="version"/> of <paramref name="streamId"/>; false when one has not
+    /// by the deadline, which is one <see cref="Timeout"/> for all of them (a reply waits one timeout, not one per row).
+    /// </summary>
+    public async Task<bool> WaitAllAsync(IEnumerable<(string Projection, ViewKey Row)> rows, string streamId, long version, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + Timeout;
+        foreach (var (projection, row) in rows)
+            if (!await WaitUntilAsync(projection, row, streamId, version, deadline, ct)) return false;
+        return true;
+    }
+
+    private async Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct)
+    {
         while (true)
         {
             var pulse = signals.NextAsync();
