@@ -57,16 +57,28 @@ public static class ChildScenarios
         var readRate = SqliteScenarios.Rate(read, Stopwatch.GetTimestamp() - start);
 
         var rebuilder = host.Services.GetRequiredService<Rebuilder>();
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         var result = await rebuilder.RunAsync([.. host.Services.GetServices<IProjection>()], null, ct);
+        var collections = string.Join('/', collectionsBefore.Select((before, gen) => GC.CollectionCount(gen) - before));
         var rebuilt = result.Events;
         var rate = result.Events / (result.Elapsed - result.Settled).TotalSeconds;
         var rss = PeakMemory.PeakRssMb();
         return
         [
             new("rebuild_rate_sqlite", rate, "events/s", readRate, "raw ReadAllAsync of the same file", "≥ 100,000", "sqlite",
-                $"{rebuilt:N0} events, all 5 projections, real Rebuilder/ProjectorCore; {(result.Elapsed - result.Settled).TotalSeconds:0.0} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted)"),
+                $"{rebuilt:N0} events, all 5 projections, real Rebuilder/ProjectorCore; {(result.Elapsed - result.Settled).TotalSeconds:0.0} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted); " +
+                $"{collections} gen0/1/2 collections, {GcMode()}"),
             new("memory_rebuild_peak_rss", rss, "MB", null, null, "≤ 400", "sqlite", $"VmHWM of a child process rebuilding {rebuilt:N0} events"),
         ];
+    }
+
+    /// <summary>The GC flavour this process runs with: the rebuild's rate depends on it (see docs/performance.md).</summary>
+    public static string GcMode()
+    {
+        var gc = GC.GetConfigurationVariables();
+        var budget = gc.TryGetValue("GCGen0MaxBudget", out var b) && b is long bytes ? $"{bytes / (1024 * 1024)} MB" : "?";
+        return $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, background GC " +
+            $"{(gc.TryGetValue("ConcurrentGC", out var c) && c is true ? "on" : "off")}, gen0 budget ≤ {budget}";
     }
 
     /// <summary>Runs a scenario in a child process of this executable and reads back its metrics (JSON on standard output).</summary>
