@@ -179,18 +179,13 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
     public int Segments => Math.Max(1, options.ScanSegments);
 
     /// <summary>
-    /// A replay's request for one page of one segment: consistent, 1,000 items a page (small enough for a smooth
-    /// progress bar and frequent resume points). Public so the benchmark's raw Scan sends exactly this request.
+    /// A consistent Scan request for one page of one segment. A replay pages by 1,000 items (small enough for a smooth
+    /// progress bar and frequent resume points); a full read asks for <paramref name="limit"/> null (1 MB pages).
+    /// Public so the benchmark's raw Scan sends exactly the replay's request.
     /// </summary>
-    public static ScanRequest BuildSegmentScanRequest(string table, int segment, int segments, Dictionary<string, AttributeValue>? start) => new()
-    {
-        TableName = table,
-        Segment = segment,
-        TotalSegments = segments,
-        ConsistentRead = true,
-        ExclusiveStartKey = start,
-        Limit = 1000,
-    };
+    public static ScanRequest BuildSegmentScanRequest(string table, int segment, int segments, Dictionary<string, AttributeValue>? start,
+        int? limit = 1000) =>
+        new() { TableName = table, Segment = segment, TotalSegments = segments, ConsistentRead = true, ExclusiveStartKey = start, Limit = limit };
 
     /// <summary>One Scan page of one segment; the cursor is the page's LastEvaluatedKey (stream id and version) as JSON.</summary>
     public async Task<SegmentPage> ReadSegmentPageAsync(int segment, string? cursor, CancellationToken ct)
@@ -217,14 +212,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var request = new ScanRequest
-            {
-                TableName = _table,
-                Segment = segment,
-                TotalSegments = Segments,
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            };
+            var request = BuildSegmentScanRequest(_table, segment, Segments, start, limit: null);
             if (since is { } from)
             {
                 request.FilterExpression = "#at >= :since";
