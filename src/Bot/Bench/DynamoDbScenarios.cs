@@ -245,8 +245,7 @@ public static class DynamoDbScenarios
                     .Where(i => i.Put is not null).Select(i => i.Put.Item));
             }
         }
-        await Parallel.ForEachAsync(items.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
-            await client.BatchWriteAllAsync(table, [.. chunk.Select(i => new WriteRequest(new PutRequest(i)))], token));
+        await client.BatchWriteManyAsync(table, items.Select(i => new WriteRequest(new PutRequest(i))), ct);
     }
 
     private static async Task<double> RawScanAsync(IAmazonDynamoDB client, string table, int segments, CancellationToken ct)

@@ -6,10 +6,18 @@ namespace EventBot.EventStore.DynamoDb;
 public static class BatchWrites
 {
     /// <summary>
+    /// Any number of writes to <paramref name="table"/>: BatchWriteItem requests of 25, 8 at a time, each sent until
+    /// none of its items is left unprocessed (<see cref="BatchWriteAllAsync"/>).
+    /// </summary>
+    public static Task BatchWriteManyAsync(this IAmazonDynamoDB client, string table, IEnumerable<WriteRequest> writes, CancellationToken ct) =>
+        Parallel.ForEachAsync(writes.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
+            async (chunk, token) => await client.BatchWriteAllAsync(table, [.. chunk], token));
+
+    /// <summary>
     /// One BatchWriteItem of at most 25 writes to <paramref name="table"/>; unprocessed items (throttled) are sent again
     /// with exponential backoff, capped at 2 s, until none is left.
     /// </summary>
-    public static async Task BatchWriteAllAsync(this IAmazonDynamoDB client, string table, List<WriteRequest> writes, CancellationToken ct)
+    private static async Task BatchWriteAllAsync(this IAmazonDynamoDB client, string table, List<WriteRequest> writes, CancellationToken ct)
     {
         var pending = new Dictionary<string, List<WriteRequest>> { [table] = writes };
         for (var attempt = 0; pending.Values.Sum(v => v.Count) > 0; attempt++)

@@ -74,7 +74,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     /// its flip, and at its start when a crashed attempt left a generation), never on a query path.
     /// </summary>
     /// <remarks>One parallel Scan (<see cref="DynamoDbStoreOptions.ScanSegments"/> segments) filtered on every prefix
-    /// at once; each page's keys are deleted by BatchWriteItem, 25 a request, as the page arrives.</remarks>
+    /// at once; each page's keys are deleted by BatchWriteItem, 25 a request, 8 requests at a time, as the page arrives.</remarks>
     public async Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct)
     {
         var deleted = new long[partitionPrefixes.Count];
@@ -100,8 +100,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
                     ExclusiveStartKey = start,
                 }, token);
                 var items = page.Items ?? [];
-                await Parallel.ForEachAsync(items.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (chunk, t) =>
-                    await BatchWriteAsync([.. chunk.Select(i => new WriteRequest(new DeleteRequest(i)))], t));
+                await client.BatchWriteManyAsync(_table, items.Select(i => new WriteRequest(new DeleteRequest(i))), token);
                 foreach (var item in items)
                 {
                     var pk = item[EventBotTables.Pk].S;
@@ -155,11 +154,8 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         });
 
     /// <summary>BatchWriteItem, 25 rows a request, 8 requests at a time, unprocessed items retried with backoff.</summary>
-    public async Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) =>
-        await Parallel.ForEachAsync(rows.Chunk(25), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (chunk, token) =>
-            await BatchWriteAsync([.. chunk.Select(r => new WriteRequest(new PutRequest(ToItem(r))))], token));
-
-    private Task BatchWriteAsync(List<WriteRequest> writes, CancellationToken ct) => client.BatchWriteAllAsync(_table, writes, ct);
+    public Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) =>
+        client.BatchWriteManyAsync(_table, rows.Select(r => new WriteRequest(new PutRequest(ToItem(r)))), ct);
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {
