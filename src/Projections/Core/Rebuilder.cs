@@ -363,11 +363,7 @@ public sealed partial class Rebuilder(
         else if (await appended.ReadNewAsync(ct) is { } followed)
         {
             // From the feed: what was appended since the rebuild began (or since the last catch-up), in stream order.
-            for (var from = 0; from < followed.Count; from += PageSize)
-            {
-                var page = followed.Skip(from).Take(PageSize).ToList();
-                await workers.ApplyAsync(page, ct);
-            }
+            foreach (var page in followed.Chunk(PageSize)) await workers.ApplyAsync(page, ct);
         }
         else
         {

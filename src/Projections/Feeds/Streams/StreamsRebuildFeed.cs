@@ -42,7 +42,12 @@ public sealed partial class StreamsRebuildFeed(
             poller = new StreamsPoller(streams, held, new InMemoryShardCheckpointStore(), Options.Create(following), time,
                 loggers.CreateLogger<StreamsPoller>(), dynamoDb);
             await poller.PollOnceAsync(ct);
-            if (poller.StreamArn is { } arn) return new Following(poller, held, arn, FollowInterval, time, logger);
+            if (poller.StreamArn is { } arn)
+            {
+                var followed = new Following(poller, held, arn, FollowInterval, time, logger);
+                poller = null; // handed over
+                return followed;
+            }
             Log.CannotFollow(logger, "the stream could not be described");
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -50,12 +55,10 @@ public sealed partial class StreamsRebuildFeed(
             // No stream on the table, invalid poller settings, no access: the rebuild still works, by Scan.
             Log.CannotFollow(logger, e.GetBaseException().Message);
         }
-        catch (OperationCanceledException)
+        finally
         {
             poller?.Dispose();
-            throw;
         }
-        poller?.Dispose();
         return null;
     }
 
