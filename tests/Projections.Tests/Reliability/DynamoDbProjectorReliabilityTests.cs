@@ -40,9 +40,7 @@ public sealed class DynamoDbProjectorReliabilityTests(DynamoDbLocalFixture dynam
     }
 
     private StreamsPoller Poller(Setup s, IStreamBatchHandler handler, HttpMessageHandler? http = null) =>
-        new(new DynamoDbStreamsClient(new HttpClient(http ?? new HttpClientHandler()),
-                new DynamoDbStreamsClientOptions { ServiceUrl = dynamo.ServiceUrl, Region = DynamoDbLocalFixture.Region }, dynamo.Credentials),
-            handler, new ViewStoreShardCheckpoints(s.Views),
+        new(dynamo.StreamsClient(http), handler, new ViewStoreShardCheckpoints(s.Views),
             Options.Create(new StreamsPollerOptions { TableName = EventBotTables.EventsTableName(s.Prefix), BatchLimit = 7, InitialBackoff = TimeSpan.FromMilliseconds(1), MaxRetries = 20 }),
             TimeProvider.System, NullLogger<StreamsPoller>.Instance, dynamo.Client);
 

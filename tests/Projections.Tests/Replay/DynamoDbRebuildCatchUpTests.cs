@@ -34,10 +34,15 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
         public int Appended { get; set; }
     }
 
-    private async Task<Tables> CreateAsync()
+    /// <param name="stream">False: the events table is created without its stream.</param>
+    private async Task<Tables> CreateAsync(bool stream = true)
     {
         var prefix = $"t{Guid.NewGuid():N}-";
-        foreach (var table in EventBotTables.All(prefix)) await dynamo.Client.CreateTableAsync(table);
+        foreach (var table in EventBotTables.All(prefix))
+        {
+            if (!stream) table.StreamSpecification = null;
+            await dynamo.Client.CreateTableAsync(table);
+        }
         var options = new DynamoDbStoreOptions { TablePrefix = prefix, ScanSegments = 4 };
         return new Tables
         {
@@ -60,7 +65,7 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
     }
 
     private StreamsRebuildFeed Feed(Tables t, int maxHeld = 100_000) => new(
-        new DynamoDbStreamsClient(new HttpClient(), new DynamoDbStreamsClientOptions { ServiceUrl = dynamo.ServiceUrl, Region = DynamoDbLocalFixture.Region }, dynamo.Credentials),
+        dynamo.StreamsClient(),
         dynamo.Client,
         Options.Create(new StreamsPollerOptions { TableName = EventBotTables.EventsTableName(t.Options.TablePrefix) }),
         TimeProvider.System,
@@ -98,18 +103,7 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
     [Fact]
     public async Task On_a_table_without_a_stream_the_feed_declines_and_the_rebuild_scans_instead()
     {
-        var prefix = $"t{Guid.NewGuid():N}-";
-        var events = EventBotTables.Events(prefix);
-        events.StreamSpecification = null;
-        await dynamo.Client.CreateTableAsync(events);
-        await dynamo.Client.CreateTableAsync(EventBotTables.Views(prefix));
-        var options = new DynamoDbStoreOptions { TablePrefix = prefix, ScanSegments = 4 };
-        var t = new Tables
-        {
-            Options = options,
-            Store = new DynamoDbEventStore(dynamo.Client, options, TimeProvider.System),
-            Views = new DynamoDbViewStore(dynamo.Client, options),
-        };
+        var t = await CreateAsync(stream: false);
         for (var i = 0; i < 200; i++) await RememberAsync(t, i % 20);
 
         Assert.Null(await Feed(t).FollowAsync(default));

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using EventBot.Projections.Feeds.Streams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 
@@ -24,6 +26,12 @@ sealed class FakeStreamsServer : HttpMessageHandler
     long _sequence = 100_000_000_000_000_000;
 
     public int DescribeStreamPageSize { get; set; } = 100;
+
+    /// <summary>A signed Streams client that talks to this server (which the test owns: the client never disposes it).</summary>
+    public DynamoDbStreamsClient Client() =>
+        new(new HttpClient(this, disposeHandler: false),
+            new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
+            new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
 
     readonly List<(string Operation, JsonObject Body)> _calls = [];
 

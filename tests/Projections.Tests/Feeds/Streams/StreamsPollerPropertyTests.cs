@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using CsCheck;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
@@ -94,10 +93,7 @@ public sealed class StreamsPollerPropertyTests
     }
 
     static StreamsPoller NewPoller(FakeStreamsServer server, IStreamBatchHandler handler, IShardCheckpointStore checkpoints, TimeProvider time, Scenario scenario) =>
-        new(new DynamoDbStreamsClient(new HttpClient(server, disposeHandler: false),
-                new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
-                new BasicAWSCredentials("AKIDEXAMPLE", "secret")),
-            handler, checkpoints,
+        new(server.Client(), handler, checkpoints,
             Options.Create(new StreamsPollerOptions
             {
                 StreamArn = FakeStreamsServer.StreamArn,

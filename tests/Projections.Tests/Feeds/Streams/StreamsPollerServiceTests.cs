@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,10 +23,7 @@ public sealed class StreamsPollerServiceTests
             BatchLimit = 2,
             MaxPagesPerShardPerRound = 1,
         });
-        var client = new DynamoDbStreamsClient(new HttpClient(_server),
-            new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
-            new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
-        var poller = new StreamsPoller(client, _handler, new InMemoryShardCheckpointStore(), options, _time, NullLogger<StreamsPoller>.Instance);
+        var poller = new StreamsPoller(_server.Client(), _handler, new InMemoryShardCheckpointStore(), options, _time, NullLogger<StreamsPoller>.Instance);
         return (new StreamsPollerService(poller, options, _time, NullLogger<StreamsPollerService>.Instance), poller);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Options;
@@ -14,10 +13,7 @@ public sealed class StreamsPollerStartAtLatestTests
     readonly RecordingHandler _handler = new();
 
     StreamsPoller Poller() =>
-        new(new DynamoDbStreamsClient(new HttpClient(_server),
-                new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
-                new BasicAWSCredentials("AKIDEXAMPLE", "secret")),
-            _handler, new InMemoryShardCheckpointStore(),
+        new(_server.Client(), _handler, new InMemoryShardCheckpointStore(),
             Options.Create(new StreamsPollerOptions { TableName = FakeStreamsServer.TableName, InitialBackoff = TimeSpan.Zero, StartAtLatest = true }),
             new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)), new CapturingLogger<StreamsPoller>(), jitter: new Random(7));
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
@@ -22,10 +21,7 @@ public sealed class StreamsPollerTests
     {
         var options = new StreamsPollerOptions { TableName = FakeStreamsServer.TableName, InitialBackoff = TimeSpan.Zero };
         configure?.Invoke(options);
-        var client = new DynamoDbStreamsClient(new HttpClient(_server),
-            new DynamoDbStreamsClientOptions { ServiceUrl = new Uri("http://streams.test"), Region = "us-east-1" },
-            new BasicAWSCredentials("AKIDEXAMPLE", "secret"));
-        return new StreamsPoller(client, _handler, _checkpoints, Options.Create(options), _time, _log, jitter: new Random(7));
+        return new StreamsPoller(_server.Client(), _handler, _checkpoints, Options.Create(options), _time, _log, jitter: new Random(7));
     }
 
     IEnumerable<(string Pk, int Version)> Applied => _handler.Applied.Select(EventsTable.Key);
