@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace EventBot.Discord.Tests.Support;
 
 /// <summary>
-/// A fake Discord plus clients wired to it, on a clock running 100x so the docs' delays take milliseconds. .NET timers
-/// count whole milliseconds and can fire up to one early, which is 100 ms scaled: a test asserting "waited at least X"
-/// allows 0.2 s (scaled) below X.
+/// A fake Discord plus clients wired to it, on a clock running 100x so the docs' delays take milliseconds. A scaled
+/// delay never ends early (<see cref="AcceleratedTimeProvider"/> sleeps the rest when a system timer wakes early); the
+/// "waited at least X" assertions still allow 0.2 s (scaled) below X: slack they were given before the clock was fixed,
+/// kept as a margin (a bug they catch is off by whole seconds).
 /// </summary>
 public sealed class TestDiscord : IAsyncDisposable
 {

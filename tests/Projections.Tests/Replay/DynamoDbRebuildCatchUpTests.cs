@@ -214,7 +214,6 @@ public sealed class DynamoDbRebuildCatchUpTests(DynamoDbLocalFixture dynamo)
         [.. (await views.QueryAsync(Generations.PhysicalPartition(RememberedValues.ProjectionName, generation, Guild), default))
             .Select(r => (r.Key.Sort, r.Body))];
 
-
     /// <summary>Counts what the real feed hands over; <see cref="GiveUp"/> makes every read answer null, as a feed that fell behind does.</summary>
     private sealed class CountingFeed(IRebuildCatchUpFeed inner) : IRebuildCatchUpFeed
     {
