@@ -12,10 +12,10 @@ public static class Verbs
     public static RootCommand Build()
     {
         var root = new RootCommand("EventBot: an event-sourced chat bot. With no verb it runs the bot (console chat, or Discord when DISCORD_TOKEN is set).");
-        root.SetAction((_, ct) => BotHost.RunAsync(ct));
+        root.SetAction((_, ct) => Cli.RunBotAsync(ct));
 
         var run = new Command("run", "Run the bot (the default when no verb is given).");
-        run.SetAction((_, ct) => BotHost.RunAsync(ct));
+        run.SetAction((_, ct) => Cli.RunBotAsync(ct));
         root.Subcommands.Add(run);
         root.Subcommands.Add(TablesVerb.Create());
         root.Subcommands.Add(ProjectorVerb.Create());
@@ -41,7 +41,22 @@ public static class Cli
         return code;
     }
 
-    /// <summary>Runs a verb body, turning any exception into a one-line reason and exit code 1.</summary>
+    /// <summary>Runs the bot; a bad setting stops it with its one-line reason and exit code 2, before anything starts.</summary>
+    public static async Task<int> RunBotAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await BotHost.RunAsync(ct);
+        }
+        catch (InvalidSettingException ex)
+        {
+            return Fail(ex.Message, SettingsCheck.ExitCode);
+        }
+    }
+
+    /// <summary>
+    /// Runs a verb body, turning any exception into a one-line reason: exit code 2 for a bad setting, 1 for the rest.
+    /// </summary>
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
         try
@@ -51,6 +66,10 @@ public static class Cli
         catch (OperationCanceledException)
         {
             return Fail("cancelled", 130);
+        }
+        catch (InvalidSettingException ex)
+        {
+            return Fail(ex.Message, SettingsCheck.ExitCode);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -22,6 +22,7 @@ public static class BotHost
         });
         builder.Configuration.AddUserSecrets(typeof(BotHost).Assembly, optional: true);
         builder.Configuration.AddEventBotEnvironment(environment);
+        SettingsCheck.ThrowIfInvalid(builder.Configuration, AwsRegion);
 
         // Standard output belongs to chat replies; every log line goes to standard error.
         builder.Logging.ClearProviders();
@@ -55,6 +56,13 @@ public static class BotHost
         using var host = CreateBuilder(environment).Build();
         return host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value;
     }
+
+    /// <summary>Checks the process's EVENTBOT_* settings alone, for verbs that build no host (<c>lambda invoke</c>).</summary>
+    public static void CheckSettings() =>
+        SettingsCheck.ThrowIfInvalid(new ConfigurationBuilder().AddEventBotEnvironment().Build(), AwsRegion);
+
+    /// <summary>The region the AWS SDK would use, from the environment or the profile (not instance metadata: no network at start).</summary>
+    private static string? AwsRegion() => Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false)?.SystemName;
 
     public static bool UsesDiscord(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{EventBotEnvironment.DiscordSection}:Token"]);

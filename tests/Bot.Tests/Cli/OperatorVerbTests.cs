@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EventBot.Bot.Cli;
 using EventBot.Testing;
 
 namespace EventBot.Bot.Tests.Cli;
@@ -15,26 +14,8 @@ public sealed class OperatorVerbTests : IDisposable
 
     private async Task<(int Exit, string Out)> RunVerbAsync(params string[] args)
     {
-        var previousDir = Environment.GetEnvironmentVariable("EVENTBOT_DATA_DIR");
-        var previousOut = System.Console.Out;
-        var previousError = System.Console.Error;
-        // Not disposed: Spectre's static AnsiConsole keeps the first writer it saw for the rest of the process.
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", _bot.DataDir);
-        System.Console.SetOut(output);
-        System.Console.SetError(errors);
-        try
-        {
-            var exit = await Verbs.Build().Parse(args).InvokeAsync();
-            return (exit, output + errors.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(previousOut);
-            System.Console.SetError(previousError);
-            Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", previousDir);
-        }
+        var (exit, output, error) = await CliRunner.RunAsync(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }, args);
+        return (exit, output + error);
     }
 
     [Fact]
