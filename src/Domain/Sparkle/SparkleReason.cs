@@ -14,6 +14,8 @@ public static class SparkleReason
         if (reason.Length == 0) return Validated<string?>.Valid(null);
         if (TextRules.HasForbiddenControl(reason, allowNewLines: false))
             return Validated<string?>.Invalid("the reason contains control characters");
+        if (TextRules.FirstBidiControl(reason) is { } bidi)
+            return Validated<string?>.Invalid($"the reason contains a text-direction control ({TextRules.CodePoint(bidi)}) that would reorder the reply");
         var length = TextRules.VisibleLength(reason);
         if (length > MaxLength)
             return Validated<string?>.Invalid($"the reason is longer than {MaxLength} characters ({length})");
