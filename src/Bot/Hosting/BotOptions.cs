@@ -54,6 +54,9 @@ public sealed class BotOptions
     [Range(0, 86_400)]
     public int SparkleCooldownSeconds { get; set; } = 60;
 
+    /// <summary>The SQLite database file in <see cref="DataDir"/>.</summary>
+    public string DatabasePath => Path.Combine(DataDir, "eventbot.db");
+
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;
 }

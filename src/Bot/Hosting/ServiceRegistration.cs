@@ -112,7 +112,7 @@ public static class ServiceRegistration
 
     private static void AddSqlite(IServiceCollection services)
     {
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.DataDir, "eventbot.db")));
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<BotOptions>>().Value.DatabasePath));
         services.AddSingleton<SqliteEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
