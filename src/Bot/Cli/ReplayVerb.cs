@@ -156,7 +156,9 @@ public static class ReplayVerb
         if (json) return await work(new Progress<RebuildProgress>(_ => { }));
         var clock = Stopwatch.StartNew();
         var rate = 0.0;
-        long? start = null; // a resumed run counts from where it resumed
+        (long Done, TimeSpan At)? start = null; // counted from the first report: a resumed run from where it resumed
+        var settled = TimeSpan.Zero;
+        TimeSpan? settling = null;
         // Progress goes to standard error: standard output carries only the result, for scripts.
         return await Cli.Error().Progress()
             .AutoClear(false)
@@ -166,8 +168,18 @@ public static class ReplayVerb
                 var task = context.AddTask("starting", maxValue: 1);
                 var progress = new SyncProgress(p =>
                 {
-                    // The settle wait after the flip is not work: the rate stays what the work achieved.
-                    if (!p.Phase.StartsWith("settling", StringComparison.Ordinal) && clock.Elapsed.TotalSeconds > 0) rate = (p.Done - (start ??= p.Done)) / clock.Elapsed.TotalSeconds;
+                    // The settle wait after the flip is not work: the rate is the work's, as in the summary.
+                    if (p.Phase.StartsWith("settling", StringComparison.Ordinal))
+                    {
+                        settling ??= clock.Elapsed;
+                    }
+                    else
+                    {
+                        if (settling is { } began) (settled, settling) = (settled + (clock.Elapsed - began), null);
+                        start ??= (p.Done, clock.Elapsed);
+                        var working = (clock.Elapsed - start.Value.At - settled).TotalSeconds;
+                        if (working > 0) rate = (p.Done - start.Value.Done) / working;
+                    }
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                     task.Description = $"{p.Phase}: {p.Done:N0} / {(p.TotalIsExact ? "" : "≈")}{p.Total:N0} events · {rate:N0}/s";

@@ -82,14 +82,25 @@ public sealed class SettingsErrorTests : IDisposable
     [Fact]
     public async Task DynamoDB_without_a_region_stops_a_verb_with_exit_code_2()
     {
-        var (exit, _, error) = await CliRunner.RunAsync(new Dictionary<string, string?>
+        // The SDK caches the region it found for the process (other tests set AWS_REGION): look again, and after.
+        Amazon.Runtime.FallbackRegionFactory.Reset();
+        (int, string, string) run;
+        try
         {
-            ["EVENTBOT_DATA_DIR"] = _dir,
-            ["EVENTBOT_STORE"] = "dynamodb",
-            ["AWS_REGION"] = null,
-            ["AWS_DEFAULT_REGION"] = null,
-            ["AWS_PROFILE"] = "eventbot-test-profile-that-does-not-exist",
-        }, "projections", "status");
+            run = await CliRunner.RunAsync(new Dictionary<string, string?>
+            {
+                ["EVENTBOT_DATA_DIR"] = _dir,
+                ["EVENTBOT_STORE"] = "dynamodb",
+                ["AWS_REGION"] = null,
+                ["AWS_DEFAULT_REGION"] = null,
+                ["AWS_PROFILE"] = "eventbot-test-profile-that-does-not-exist",
+            }, "projections", "status");
+        }
+        finally
+        {
+            Amazon.Runtime.FallbackRegionFactory.Reset();
+        }
+        var (exit, _, error) = run;
 
         Assert.Equal(2, exit);
         Assert.StartsWith("eventbot: EVENTBOT_STORE=dynamodb needs an AWS region", error, StringComparison.Ordinal);
