@@ -26,6 +26,7 @@ public static class TablesVerb
         {
             var options = BotHost.LoadOptions();
             var tablePrefix = result.GetValue(prefix) ?? options.TablePrefix;
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
             using var client = new AmazonDynamoDBClient();
             var report = await act(client, tablePrefix, ct);
             if (result.GetValue(Cli.Json))

@@ -92,9 +92,9 @@ public static class Cli
         {
             return await BotHost.RunAsync(ct);
         }
-        catch (InvalidSettingException ex)
+        catch (Exception ex) when (Setting(ex) is { } setting)
         {
-            return Fail(ex.Message, SettingsCheck.ExitCode);
+            return Fail(setting.Message, SettingsCheck.ExitCode);
         }
         catch (Exception ex) when (AwsFailure(ex) is { } aws)
         {
@@ -115,9 +115,9 @@ public static class Cli
         {
             return Fail("cancelled", 130);
         }
-        catch (InvalidSettingException ex)
+        catch (Exception ex) when (Setting(ex) is { } setting)
         {
-            return Fail(ex.Message, SettingsCheck.ExitCode);
+            return Fail(setting.Message, SettingsCheck.ExitCode);
         }
         catch (Exception ex) when (AwsFailure(ex) is { } aws)
         {
@@ -127,6 +127,14 @@ public static class Cli
         {
             return Fail(ex.GetBaseException().Message.ReplaceLineEndings(" "));
         }
+    }
+
+    /// <summary>A bad setting, also when a service factory threw it while being resolved.</summary>
+    private static InvalidSettingException? Setting(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is InvalidSettingException setting) return setting;
+        return null;
     }
 
     /// <summary>

@@ -134,7 +134,11 @@ public static class ServiceRegistration
             var bot = sp.GetRequiredService<IOptions<BotOptions>>().Value;
             return new DynamoDbStoreOptions { TablePrefix = bot.TablePrefix, ScanSegments = bot.ScanSegments };
         });
-        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddSingleton<IAmazonDynamoDB>(_ =>
+        {
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
+            return new AmazonDynamoDBClient();
+        });
         services.AddSingleton<DynamoDbEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());

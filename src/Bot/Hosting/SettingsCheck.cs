@@ -15,15 +15,27 @@ public static class SettingsCheck
 {
     public const int ExitCode = 2;
 
+    public const string NoRegion =
+        "EVENTBOT_STORE=dynamodb needs an AWS region and none is set; allowed: AWS_REGION (e.g. us-east-1), or a region in the AWS_PROFILE's config";
+
     /// <summary>Throws <see cref="InvalidSettingException"/> naming every bad setting, in one line.</summary>
-    /// <param name="awsRegion">Resolves the AWS region as the SDK would (null: none); checked in DynamoDB mode only.</param>
-    public static void ThrowIfInvalid(IConfiguration configuration, Func<string?> awsRegion)
+    public static void ThrowIfInvalid(IConfiguration configuration)
     {
-        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section), awsRegion);
+        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section));
         if (problems.Count > 0) throw new InvalidSettingException(string.Join("; ", problems));
     }
 
-    public static IReadOnlyList<string> Problems(IConfigurationSection section, Func<string?> awsRegion)
+    /// <summary>
+    /// DynamoDB mode needs a region. Checked where the default DynamoDB client is made (not with the other settings), so
+    /// a host given its own client (tests, embedders) needs none.
+    /// </summary>
+    /// <param name="awsRegion">Resolves the AWS region as the SDK would (null: none).</param>
+    public static void RequireRegion(Func<string?> awsRegion)
+    {
+        if (string.IsNullOrWhiteSpace(awsRegion())) throw new InvalidSettingException(NoRegion);
+    }
+
+    public static IReadOnlyList<string> Problems(IConfigurationSection section)
     {
         var problems = new List<string>();
         void Check(string? problem)
@@ -49,8 +61,6 @@ public static class SettingsCheck
         foreach (var child in section.GetChildren().Where(c => c.Key.StartsWith("DeadLetters", StringComparison.OrdinalIgnoreCase)))
             Check(OneOf(section, child.Key, "skip", "stop"));
         Check(Number(section, "DeadLetterAttempts", 1, 1_000, "attempts"));
-        if (problems.Count == 0 && string.Equals(section["Store"], "dynamodb", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(awsRegion()))
-            problems.Add($"{Name("Store")}=dynamodb needs an AWS region and none is set; allowed: AWS_REGION (e.g. us-east-1), or a region in the AWS_PROFILE's config");
         return problems;
     }
 

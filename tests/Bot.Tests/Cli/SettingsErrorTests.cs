@@ -1,6 +1,5 @@
 using EventBot.Bot.Hosting;
 using EventBot.Testing;
-using Microsoft.Extensions.Configuration;
 
 namespace EventBot.Bot.Tests.Cli;
 
@@ -71,10 +70,8 @@ public sealed class SettingsErrorTests : IDisposable
     [Fact]
     public void DynamoDB_without_a_region_is_named()
     {
-        var settings = new ConfigurationBuilder().AddEventBotEnvironment(new Dictionary<string, string?> { ["EVENTBOT_STORE"] = "dynamodb" }).Build();
-
-        var error = Assert.Throws<InvalidSettingException>(() => SettingsCheck.ThrowIfInvalid(settings, awsRegion: () => null));
-        SettingsCheck.ThrowIfInvalid(settings, awsRegion: () => "eu-west-1");
+        var error = Assert.Throws<InvalidSettingException>(() => SettingsCheck.RequireRegion(awsRegion: () => null));
+        SettingsCheck.RequireRegion(awsRegion: () => "eu-west-1");
 
         Assert.Equal("EVENTBOT_STORE=dynamodb needs an AWS region and none is set; allowed: AWS_REGION (e.g. us-east-1), or a region in the AWS_PROFILE's config", error.Message);
     }
