@@ -16,7 +16,7 @@ public static class SettingsCheck
     public const int ExitCode = 2;
 
     public const string NoRegion =
-        "EVENTBOT_STORE=dynamodb needs an AWS region and none is set; allowed: AWS_REGION (e.g. us-east-1), or a region in the AWS_PROFILE's config";
+        "AWS_REGION is not set (nor is a region in the AWS profile) and DynamoDB needs one; allowed: a region name such as us-east-1, in AWS_REGION or the AWS_PROFILE's config";
 
     /// <summary>Throws <see cref="InvalidSettingException"/> naming every bad setting, in one line.</summary>
     public static void ThrowIfInvalid(IConfiguration configuration)

@@ -73,7 +73,7 @@ public sealed class SettingsErrorTests : IDisposable
         var error = Assert.Throws<InvalidSettingException>(() => SettingsCheck.RequireRegion(awsRegion: () => null));
         SettingsCheck.RequireRegion(awsRegion: () => "eu-west-1");
 
-        Assert.Equal("EVENTBOT_STORE=dynamodb needs an AWS region and none is set; allowed: AWS_REGION (e.g. us-east-1), or a region in the AWS_PROFILE's config", error.Message);
+        Assert.Equal("AWS_REGION is not set (nor is a region in the AWS profile) and DynamoDB needs one; allowed: a region name such as us-east-1, in AWS_REGION or the AWS_PROFILE's config", error.Message);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class SettingsErrorTests : IDisposable
         var (exit, _, error) = run;
 
         Assert.Equal(2, exit);
-        Assert.StartsWith("eventbot: EVENTBOT_STORE=dynamodb needs an AWS region", error, StringComparison.Ordinal);
+        Assert.StartsWith("eventbot: AWS_REGION is not set", error, StringComparison.Ordinal);
     }
 
     private Dictionary<string, string?> Environment(string variable, string value) =>
