@@ -16,7 +16,11 @@ public sealed partial class HelpTests
 
     private static readonly Dictionary<string, string> Samples = new(StringComparer.Ordinal)
     {
-        ["<key>"] = "meeting", ["<value>"] = "tomorrow", ["<time>"] = "3d ago", ["<version>"] = "1", ["@user"] = "@bob",
+        ["<key>"] = "meeting",
+        ["<value>"] = "tomorrow",
+        ["<time>"] = "3d ago",
+        ["<version>"] = "1",
+        ["@user"] = "@bob",
     };
 
     private static Reply HelpReply() => HelpReplies.Render(Parser.Prefix, Parser.Syntaxes);
