@@ -20,6 +20,7 @@ public sealed record MemoryKey
 
     public static Validated<MemoryKey> Create(string? text)
     {
+        if (!Utf16.IsWellFormed(text ?? "")) return Validated<MemoryKey>.Invalid("the key contains invalid characters");
         var display = TextRules.Collapse(text ?? "");
         if (display.Length == 0) return Validated<MemoryKey>.Invalid("the key is empty");
         if (TextRules.HasForbiddenControl(display, allowNewLines: false))
@@ -38,26 +39,37 @@ public sealed record MemoryKey
     public override int GetHashCode() => Normalized.GetHashCode(StringComparison.Ordinal);
 
     public override string ToString() => Display;
+
+    /// <summary>A key reads as it was written.</summary>
+    public static implicit operator string(MemoryKey key) => key.Display;
 }
 
 /// <summary>
 /// A remembered value: up to 1,800 characters as a person counts them (text elements), may span lines; may hold emoji
 /// joiners and other formatting characters, but no text-direction control that would reorder the reply it is shown in.
 /// </summary>
-public static class MemoryValue
+public sealed record MemoryValue
 {
     public const int MaxLength = 1800;
 
-    public static Validated<string> Create(string? text)
+    private MemoryValue(string text) => Text = text;
+
+    public string Text { get; }
+
+    public static Validated<MemoryValue> Create(string? text)
     {
         var value = (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
-        if (value.Length == 0) return Validated<string>.Invalid("the value is empty");
+        if (value.Length == 0) return Validated<MemoryValue>.Invalid("the value is empty");
         if (TextRules.HasForbiddenControl(value, allowNewLines: true))
-            return Validated<string>.Invalid("the value contains control characters (only new lines are allowed)");
+            return Validated<MemoryValue>.Invalid("the value contains control characters (only new lines are allowed)");
         if (TextRules.FirstBidiControl(value) is { } bidi)
-            return Validated<string>.Invalid($"the value contains a text-direction control ({TextRules.CodePoint(bidi)}) that would reorder the reply; remove it");
+            return Validated<MemoryValue>.Invalid($"the value contains a text-direction control ({TextRules.CodePoint(bidi)}) that would reorder the reply; remove it");
         if (TextRules.VisibleLength(value) is var length && length > MaxLength)
-            return Validated<string>.Invalid($"the value is longer than {MaxLength:N0} characters ({length:N0})");
-        return Validated<string>.Valid(value);
+            return Validated<MemoryValue>.Invalid($"the value is longer than {MaxLength:N0} characters ({length:N0})");
+        return Validated<MemoryValue>.Valid(new MemoryValue(value));
     }
+
+    public override string ToString() => Text;
+
+    public static implicit operator string(MemoryValue value) => value.Text;
 }

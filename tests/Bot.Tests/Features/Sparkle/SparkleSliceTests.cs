@@ -1,4 +1,3 @@
-using EventBot.Bot.Tests.Features.Leaderboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -106,7 +105,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
         using var host = builder.Build(); // not started: the SQLite tail is not running yet
         var bot = host.Services.GetRequiredService<Chat.ChatBot>();
         Chat.ChatMessage From(string user, string text, string id) =>
-            new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, Adapters.Console.ConsoleMentions.Find(text));
+            new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, EventBot.Bot.Adapters.Console.ConsoleMentions.Find(text));
 
         var reply = await bot.HandleAsync(From("alice", ".sparkle @bob", "1"), default);
         Assert.Equal("✨ alice sparkled bob: first sparkle! 🎉\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)", reply!.Text);
@@ -122,7 +121,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
     [InlineData("86401")]
     public void A_cooldown_outside_0_to_86400_seconds_stops_the_host_at_start(string seconds)
     {
-        var error = Assert.Throws<Hosting.InvalidSettingException>(() => GamesHost.Builder(GamesHost.NewDataDir(), TimeProvider.System, new ScriptedRandom(),
+        var error = Assert.Throws<EventBot.Bot.Hosting.InvalidSettingException>(() => GamesHost.Builder(GamesHost.NewDataDir(), TimeProvider.System, new ScriptedRandom(),
             new Dictionary<string, string?> { ["EVENTBOT_SPARKLE_COOLDOWN_SECONDS"] = seconds }));
         Assert.Equal($"EVENTBOT_SPARKLE_COOLDOWN_SECONDS=\"{seconds}\" is out of range; allowed: a whole number from 0 to 86,400 (seconds; 0 turns the cooldown off)", error.Message);
     }
