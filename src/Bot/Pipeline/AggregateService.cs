@@ -28,6 +28,11 @@ public sealed class AggregateService(IEventStore store, EventCodec codec)
 {
     public const int MaxAttempts = 25;
 
+    /// <summary>Keys of <see cref="Exception.Data"/> naming the stream and expected version a failed command was on, for its log line.</summary>
+    public const string StreamKey = "eventbot.stream";
+
+    public const string VersionKey = "eventbot.version";
+
     public async Task<(TState State, long Version)> LoadAsync<TState, TEvent>(StreamName stream, TState initial, Func<TState, TEvent, TState> evolve, CancellationToken ct)
     {
         var state = initial;
@@ -60,7 +65,17 @@ public sealed class AggregateService(IEventStore store, EventCodec codec)
                 case Decision<TEvent>.Accepted { Events.Count: 0 }:
                     return new CommandOutcome<TState, TEvent>.Unchanged(state, version);
                 case Decision<TEvent>.Accepted a:
-                    var result = await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct);
+                    AppendResult result;
+                    try
+                    {
+                        result = await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        ex.Data[StreamKey] = stream.Value;
+                        ex.Data[VersionKey] = version;
+                        throw;
+                    }
                     switch (result)
                     {
                         case AppendResult.Appended appended:
