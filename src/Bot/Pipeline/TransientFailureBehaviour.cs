@@ -9,7 +9,6 @@ namespace EventBot.Bot.Pipeline;
 /// A failure that goes away by itself (<see cref="Failures"/>: throttling, 5xx, a transaction conflict, a timeout, a
 /// dropped connection) that is still there after the stores' retries is answered plainly: nothing went wrong with the
 /// command, try it again. Deterministic failures pass on (the chat bot answers them with an error reference).
-/// Every request runs in a logging scope with its message id and guild, so every line logged for it carries them.
 /// </summary>
 public sealed partial class TransientFailureBehaviour<TMessage, TResponse>(ILogger<TransientFailureBehaviour<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
@@ -20,11 +19,6 @@ public sealed partial class TransientFailureBehaviour<TMessage, TResponse>(ILogg
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var chat = (message as IChatRequest)?.Chat;
-        using var scope = chat is null ? null : logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["MessageId"] = chat.IdempotencyKey,
-            ["GuildId"] = chat.Guild?.ToString() ?? "dm",
-        });
         try
         {
             return await next(message, cancellationToken);
