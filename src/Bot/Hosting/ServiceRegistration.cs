@@ -8,6 +8,7 @@ using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
 using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
@@ -87,7 +88,7 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
         });
         return services;
     }
@@ -135,6 +136,9 @@ public static class ServiceRegistration
             SettingsCheck.RequireRegion(BotHost.AwsRegion);
             return new AmazonDynamoDBClient();
         });
+        // The one retry policy of every DynamoDB call the stores make (the Streams poller builds its own from its options).
+        services.AddSingleton(sp => DynamoDbRetryLog.Policy(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<DynamoDbEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
