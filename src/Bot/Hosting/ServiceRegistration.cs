@@ -33,6 +33,10 @@ public static class ServiceRegistration
     public static IServiceCollection AddEventBotCore(this IServiceCollection services, IConfiguration configuration, bool projectorOnly = false)
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // The host must give the adapters their whole drain window (EVENTBOT_SHUTDOWN_SECONDS) and then still stop the
+        // projector after its last checkpoint; its own default (30 s) would cut a longer window short.
+        services.AddOptions<HostOptions>().Configure<IOptions<BotOptions>>((host, bot) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(bot.Value.ShutdownSeconds + 10));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(EventCodec.Default);
 
