@@ -74,6 +74,10 @@ public static class ProjectionsVerb
             if (result.GetValue(all) == (result.GetValue(id) is not null)) return Cli.Fail("give exactly one of --all or --id ID");
             using var host = BotHost.CreateBuilder().Build();
             var services = host.Services;
+            // A retry rewrites read-model rows: not while a rebuild does (nor two retries at once).
+            await using var lease = await RebuildLeaseScope.AcquireAsync(services, "projections retry", ct);
+            if (lease.BusyExit is { } busy) return busy;
+            ct = lease.Token;
             var store = services.GetRequiredService<DeadLetterStore>();
             var retry = new DeadLetterRetry(services.GetRequiredService<IEventReader>(), services.GetRequiredService<EventCodec>(),
                 [.. services.GetServices<IProjection>()], services.GetRequiredService<RowRebuilder>(), store);

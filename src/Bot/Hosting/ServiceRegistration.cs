@@ -17,6 +17,7 @@ using EventBot.Projections.Core;
 using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Feeds;
+using EventBot.Projections.Leases;
 using EventBot.Projections.Sqlite;
 using EventBot.Projections;
 using Mediator;
@@ -64,6 +65,8 @@ public static class ServiceRegistration
             Time = sp.GetRequiredService<TimeProvider>(),
             CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
         });
+        // One rebuild at a time across processes (replay, replay --verify, projections retry): a row of the views store.
+        services.AddSingleton(sp => new RebuildLease(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
         {
