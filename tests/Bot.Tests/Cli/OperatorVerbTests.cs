@@ -79,7 +79,8 @@ public sealed class OperatorVerbTests : IDisposable
         await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops");
         using var other = EventBot.Bot.Hosting.BotHost.CreateBuilder(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }).Build();
         var lease = new EventBot.Projections.Leases.RebuildLease(
-            other.Services.GetRequiredService<EventBot.Projections.Core.IViewStore>(), TimeProvider.System) { Host = "ops-box", Pid = 4242 };
+            other.Services.GetRequiredService<EventBot.Projections.Core.IViewStore>(), TimeProvider.System)
+        { Host = "ops-box", Pid = 4242 };
         var held = Assert.IsType<EventBot.Projections.Leases.LeaseAttempt.Acquired>(await lease.TryAcquireAsync("replay", default));
 
         var (replayExit, replay) = await RunVerbAsync("replay");
