@@ -115,19 +115,25 @@ public sealed class DiscordEndToEndTests : IAsyncLifetime
         await StartBotAsync();
         var first = await _discord.WaitForSessionAsync(0);
         var id = NextId();
-        await SayAsync(first, ".remember k is v1", id);
+        // A game appends every time it is played (no "already" from the decider): only the message id stops a second append.
+        var played = await SayAsync(first, ".play coin heads", id);
 
         await first.SendOpAsync(7, null);
         var second = await _discord.WaitForSessionAsync(1);
         // Discord may deliver the same MESSAGE_CREATE again after a resume.
-        var replayed = await SayAsync(second, ".remember k is v1", id);
+        var replayed = await SayAsync(second, ".play coin heads", id);
 
         Assert.Empty(second.ReceivedOp(2));
         Assert.Single(second.ReceivedOp(6));
-        Assert.StartsWith("`k` is already v1", replayed.GetProperty("content").GetString());
+        Assert.DoesNotContain("handled before", played.GetProperty("content").GetString());
+        Assert.Equal("Already played (this message was handled before).", replayed.GetProperty("content").GetString());
         var events = await _host.Services.GetRequiredService<IEventReader>().ReadStreamAsync(
-            new StreamName(Domain.Remember.RememberStream.For(Domain.Common.GuildId.Parse("400000000000000004"), Domain.Remember.MemoryKey.Parse("k"))), 1, default);
+            new StreamName(Domain.Play.PlayStream.For(Domain.Common.GuildId.Parse("400000000000000004"), Domain.Common.UserId.Parse("200000000000000002"))), 1, default);
         Assert.Single(events);
+        // The same command in a new message does append: the check above could fail.
+        await SayAsync(second, ".play coin heads");
+        Assert.Equal(2, (await _host.Services.GetRequiredService<IEventReader>().ReadStreamAsync(
+            new StreamName(Domain.Play.PlayStream.For(Domain.Common.GuildId.Parse("400000000000000004"), Domain.Common.UserId.Parse("200000000000000002"))), 1, default)).Count);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class TestDiscord : IAsyncDisposable
         {
             try
             {
-                await _run.WaitAsync(TimeSpan.FromSeconds(10));
+                await _run.WaitAsync(Wait.DefaultTimeout);
             }
             catch (Exception)
             {
