@@ -36,8 +36,15 @@ public static class ServiceRegistration
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateDataAnnotations().ValidateOnStart();
         // The host must give the adapters their whole drain window (EVENTBOT_SHUTDOWN_SECONDS) and then still stop the
         // projector after its last checkpoint; its own default (30 s) would cut a longer window short.
-        services.AddOptions<HostOptions>().Configure<IOptions<BotOptions>>((host, bot) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(bot.Value.ShutdownSeconds + 10));
+        // Read from configuration, not from the validated BotOptions: the host resolves HostOptions while it is being
+        // built, and a bad setting must fail at start with its one-line reason, not inside Build(). An invalid value
+        // falls back to the default here; the validation at start then names it.
+        services.AddOptions<HostOptions>().Configure(host =>
+        {
+            var seconds = int.TryParse(configuration.GetSection(EventBotEnvironment.Section)[nameof(BotOptions.ShutdownSeconds)],
+                System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 600 ? s : new BotOptions().ShutdownSeconds;
+            host.ShutdownTimeout = TimeSpan.FromSeconds(seconds + 10);
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(EventCodec.Default);
 

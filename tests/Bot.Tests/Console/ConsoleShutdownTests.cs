@@ -55,6 +55,31 @@ public sealed class ConsoleShutdownTests : IDisposable
         Assert.Equal("Remembered `late`: answered\n", output.ToString().ReplaceLineEndings("\n"));
     }
 
+    [Theory]
+    [InlineData("EVENTBOT_SHUTDOWN_SECONDS", "0", "ShutdownSeconds")]
+    [InlineData("EVENTBOT_SHUTDOWN_SECONDS", "601", "ShutdownSeconds")]
+    [InlineData("EVENTBOT_RATE_LIMIT_BURST", "0", "RateLimitBurst")]
+    [InlineData("EVENTBOT_RATE_LIMIT_PER_MINUTE", "-1", "RateLimitPerMinute")]
+    [InlineData("EVENTBOT_PARALLEL_GUILDS", "65", "ParallelGuilds")]
+    public void Shutdown_and_rate_settings_are_validated_at_start_not_while_building(string variable, string value, string member)
+    {
+        var builder = BotHost.CreateBuilder(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _dataDir, [variable] = value });
+        using var host = builder.Build();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value);
+        Assert.Contains(member, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_hosts_shutdown_timeout_leaves_room_for_the_drain()
+    {
+        var builder = BotHost.CreateBuilder(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _dataDir, ["EVENTBOT_SHUTDOWN_SECONDS"] = "45" });
+        using var host = builder.Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(55), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
