@@ -4,7 +4,7 @@ using EventBot.Discord.Tests.Fake;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace EventBot.Bot.Tests.Console;
+namespace EventBot.Bot.Tests.Adapters.Console;
 
 /// <summary>Ctrl-C and SIGTERM on the console: the command in hand is answered, and a terminal's blocked read is not waited for.</summary>
 public sealed class ConsoleShutdownTests : IDisposable
