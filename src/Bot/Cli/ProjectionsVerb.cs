@@ -80,6 +80,10 @@ public static class ProjectionsVerb
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var services = host.Services;
+            // A retry rewrites read-model rows: not while a rebuild does (nor two retries at once).
+            await using var lease = await RebuildLeaseScope.AcquireAsync(services, "projections retry", ct);
+            if (lease.BusyExit is { } busy) return busy;
+            ct = lease.Token;
             var store = services.GetRequiredService<DeadLetterStore>();
             var retry = new DeadLetterRetry(services.GetRequiredService<IEventReader>(), services.GetRequiredService<EventCodec>(),
                 [.. services.GetServices<IProjection>()], services.GetRequiredService<RowRebuilder>(), store);

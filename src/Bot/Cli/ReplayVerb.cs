@@ -43,6 +43,11 @@ public static class ReplayVerb
             if (keyText is not null && guildText is null) return Cli.Fail("--key needs --guild (keys belong to a server)");
             if (guildText is not null && result.GetValue(verify)) return Cli.Fail("--verify checks whole projections; leave out --guild/--key");
 
+            // One rebuild at a time; from here on ct is also cancelled if this run loses the lease.
+            await using var lease = await RebuildLeaseScope.AcquireAsync(services, result.GetValue(verify) ? "replay --verify" : "replay", ct);
+            if (lease.BusyExit is { } busy) return busy;
+            ct = lease.Token;
+
             if (guildText is not null)
             {
                 var guildId = CliGuild.Parse(guildText);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EventBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventBot.Bot.Tests.Cli;
 
@@ -51,6 +52,30 @@ public sealed class OperatorVerbTests : IDisposable
         var (exit, _) = await RunVerbAsync("replay", "--verify");
 
         Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public async Task A_second_rebuild_says_who_holds_the_lease_and_exits_non_zero()
+    {
+        await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops");
+        using var other = EventBot.Bot.Hosting.BotHost.CreateBuilder(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }).Build();
+        var lease = new EventBot.Projections.Leases.RebuildLease(
+            other.Services.GetRequiredService<EventBot.Projections.Core.IViewStore>(), TimeProvider.System)
+        { Host = "ops-box", Pid = 4242 };
+        var held = Assert.IsType<EventBot.Projections.Leases.LeaseAttempt.Acquired>(await lease.TryAcquireAsync("replay", default));
+
+        var (replayExit, replay) = await RunVerbAsync("replay");
+        var (verifyExit, _) = await RunVerbAsync("replay", "--verify");
+        var (retryExit, retry) = await RunVerbAsync("projections", "retry", "--all");
+        await held.Lease.DisposeAsync();
+        var (afterExit, after) = await RunVerbAsync("replay", "--verify");
+
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, replayExit);
+        Assert.Contains("a rebuild is already running: `replay` on ops-box (pid 4242) since ", replay);
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, verifyExit);
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, retryExit);
+        Assert.Contains("a rebuild is already running", retry);
+        Assert.True(afterExit == 0, after);
     }
 
     public void Dispose() => _bot.Dispose();

@@ -21,6 +21,10 @@ public sealed partial class StreamsPollerService(
     {
         using var timer = new PeriodicTimer(options.Value.PollInterval, time);
         Log.Started(logger, options.Value.StreamArn ?? options.Value.TableName, options.Value.PollInterval);
+        // Stopping starts no new round, but the round in hand may finish (apply and checkpoint its batch) within
+        // FinalRoundGrace, so the projector stops after its last checkpoint rather than between apply and checkpoint.
+        using var round = new CancellationTokenSource();
+        using var grace = stoppingToken.Register(() => round.CancelAfter(FinalRoundGrace));
         try
         {
             do
@@ -30,11 +34,11 @@ public sealed partial class StreamsPollerService(
                 {
                     try
                     {
-                        result = await poller.PollOnceAsync(stoppingToken);
+                        result = await poller.PollOnceAsync(round.Token);
                     }
-                    catch (Exception e) when (Failures.IsTransient(e, stoppingToken))
+                    catch (Exception e) when (Failures.IsTransient(e, round.Token))
                     {
-                        Log.RoundFailed(logger, Failures.Classify(e, stoppingToken), e);
+                        Log.RoundFailed(logger, Failures.Classify(e, round.Token), e);
                         result = new StreamsPollResult(0, false);
                     }
                 }
@@ -53,6 +57,9 @@ public sealed partial class StreamsPollerService(
         }
         Log.Stopped(logger);
     }
+
+    /// <summary>How long the round in hand may take to finish once the host stops. Wall-clock, like the host's own timeout.</summary>
+    public static readonly TimeSpan FinalRoundGrace = TimeSpan.FromSeconds(5);
 
     static partial class Log
     {
