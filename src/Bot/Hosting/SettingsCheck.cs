@@ -61,6 +61,10 @@ public static class SettingsCheck
         foreach (var child in section.GetChildren().Where(c => c.Key.StartsWith("DeadLetters", StringComparison.OrdinalIgnoreCase)))
             Check(OneOf(section, child.Key, "skip", "stop"));
         Check(Number(section, "DeadLetterAttempts", 1, 1_000, "attempts"));
+        Check(Number(section, "ShutdownSeconds", 1, 600, "seconds to answer what was read before stopping"));
+        Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
+        Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
+        Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
         return problems;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventBot.Bot.Cli;
 using EventBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -23,6 +23,9 @@ public sealed class SettingsErrorTests : IDisposable
         { "EVENTBOT_CONSOLE_USER", "", "EVENTBOT_CONSOLE_USER is empty; allowed: a name of 1 to 32 characters" },
         { "EVENTBOT_READ_YOUR_WRITES_MS", "5s", "EVENTBOT_READ_YOUR_WRITES_MS=\"5s\" is not a whole number; allowed: a whole number from 0 to 60,000 (milliseconds)" },
         { "EVENTBOT_CREATE_TABLES", "yes", "EVENTBOT_CREATE_TABLES=\"yes\" is not true or false; allowed: true, false" },
+        { "EVENTBOT_SHUTDOWN_SECONDS", "0", "EVENTBOT_SHUTDOWN_SECONDS=\"0\" is out of range; allowed: a whole number from 1 to 600 (seconds to answer what was read before stopping)" },
+        { "EVENTBOT_RATE_LIMIT_PER_MINUTE", "lots", "EVENTBOT_RATE_LIMIT_PER_MINUTE=\"lots\" is not a whole number; allowed: a whole number from 0 to 6,000 (commands per minute; 0 turns the limit off)" },
+        { "EVENTBOT_PARALLEL_GUILDS", "100", "EVENTBOT_PARALLEL_GUILDS=\"100\" is out of range; allowed: a whole number from 1 to 64 (servers at once)" },
     };
 
     public static TheoryData<string> Verbs => new() { "run", "history --guild ops", "replay", "replay --verify", "projections status", "projections errors", "seed --events 5", "tables verify", "projector" };
