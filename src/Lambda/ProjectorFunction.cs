@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Lambda;
 

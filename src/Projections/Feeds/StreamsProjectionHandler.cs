@@ -2,6 +2,7 @@ using EventBot.EventStore;
 using EventBot.Projections.Core;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds;
 

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds.Streams;
 

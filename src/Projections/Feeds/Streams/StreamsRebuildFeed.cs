@@ -3,6 +3,7 @@ using EventBot.EventStore;
 using EventBot.Projections.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds.Streams;
 

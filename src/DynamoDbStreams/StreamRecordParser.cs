@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>
 /// Reads the DynamoDB Streams record JSON shared by GetRecords responses and Lambda events

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>The error kinds DynamoDB Streams answers with (the JSON <c>__type</c> after the <c>#</c>).</summary>
 public enum StreamsErrorKind

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Amazon.DynamoDBv2.Model;
 
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>What happened to the item.</summary>
 public enum StreamEventName

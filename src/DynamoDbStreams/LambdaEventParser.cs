@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>Reads a DynamoDB Streams Lambda event, <c>{"Records":[...]}</c>.</summary>
 public static class LambdaEventParser

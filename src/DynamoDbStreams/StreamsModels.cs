@@ -1,4 +1,4 @@
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>Where GetShardIterator starts reading.</summary>
 public enum ShardIteratorType

@@ -7,7 +7,7 @@ using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 
-namespace EventBot.Projections.Feeds.Streams;
+namespace EventBot.DynamoDbStreams;
 
 /// <summary>The four DynamoDB Streams operations the poller needs, plus ListStreams.</summary>
 public interface IDynamoDbStreamsClient
