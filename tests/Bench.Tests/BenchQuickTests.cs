@@ -1,12 +1,11 @@
 using System.Text.Json;
-using EventBot.Bot.Cli;
 using EventBot.Testing;
 
-namespace EventBot.Bot.Tests.Bench;
+namespace EventBot.Bench.Tests;
 
 /// <summary>
-/// Keeps <c>bench --quick</c> working: every metric is present, finite and positive. No thresholds: CI machines are
-/// shared and noisy; the figures are read by people (docs/performance.md).
+/// Keeps <c>EventBot.Bench --quick</c> working: every metric is present, finite and positive. No thresholds: CI
+/// machines are shared and noisy; the figures are read by people (docs/performance.md).
 /// </summary>
 [Collection(DynamoDbLocalFixture.Collection)]
 public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
@@ -30,7 +29,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         try
         {
             // The fixture's endpoint: the bench points the AWS SDK's environment chain at it, as the other tests here do.
-            var exit = await Verbs.Build().Parse(["bench", "--quick", "--json", json, "--dynamodb-url", dynamo.ServiceUrl.ToString()]).InvokeAsync();
+            var exit = await BenchCommand.Build().Parse(["--quick", "--json", json, "--dynamodb-url", dynamo.ServiceUrl.ToString()]).InvokeAsync();
             Assert.Equal(0, exit);
 
             using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));

@@ -6,10 +6,10 @@ using EventBot.Projections.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>
-/// Scenarios that report peak RSS run in a child process of the same executable (<c>bench --scenario NAME</c>),
+/// Scenarios that report peak RSS run in a child process of the same executable (<c>EventBot.Bench --scenario NAME</c>),
 /// so each figure belongs to one scenario and not to whatever the parent did before.
 /// </summary>
 public static class ChildScenarios
@@ -86,15 +86,15 @@ public static class ChildScenarios
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var self = System.Environment.ProcessPath ?? "dotnet";
-        if (Path.GetFileNameWithoutExtension(self).Equals("EventBot.Bot", StringComparison.Ordinal))
+        if (Path.GetFileNameWithoutExtension(self).Equals("EventBot.Bench", StringComparison.Ordinal))
         {
             start.FileName = self;
         }
         else
         {
-            // Under the dotnet host (dotnet EventBot.Bot.dll, or in-process from a test host): run the Bot assembly
+            // Under the dotnet host (dotnet EventBot.Bench.dll, or in-process from a test host): run the bench assembly
             // with the running app's runtimeconfig and deps, so the child resolves what this process resolves
-            // (a test project may take some assemblies from a shared framework the Bot alone does not reference).
+            // (a test project may take some assemblies from a shared framework the bench alone does not reference).
             start.FileName = Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.Ordinal) ? self : "dotnet";
             var deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             var runtimeConfig = deps?.Replace(".deps.json", ".runtimeconfig.json", StringComparison.Ordinal);
@@ -104,14 +104,14 @@ public static class ChildScenarios
             }
             start.ArgumentList.Add(typeof(ChildScenarios).Assembly.Location);
         }
-        foreach (var arg in new[] { "bench", "--scenario", scenario, "--data-dir", dataDir, "--count", count.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "--scenario", scenario, "--data-dir", dataDir, "--count", count.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"bench --scenario {scenario} exited {process.ExitCode}: {(await stderr).Trim()}");
+            throw new InvalidOperationException($"bench scenario {scenario} exited {process.ExitCode}: {(await stderr).Trim()}");
         return BenchReport.FromJson(await stdout);
     }
 }

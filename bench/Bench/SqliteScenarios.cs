@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>The embedded store: append rates, console round trips, tail lag.</summary>
 public static class SqliteScenarios

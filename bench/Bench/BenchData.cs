@@ -5,7 +5,7 @@ using EventBot.Domain.Sparkle;
 using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>Realistic events and messages for the scenarios: the remember and sparkle families, as the bot writes them.</summary>
 public static class BenchData

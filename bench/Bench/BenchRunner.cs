@@ -3,7 +3,7 @@ using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>What <c>bench</c> runs: every scenario in turn, each in a temporary directory (and table prefix) of its own.</summary>
 public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)

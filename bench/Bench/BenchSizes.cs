@@ -1,4 +1,4 @@
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>How much each scenario does. Quick sizes keep CI under two minutes; full sizes are run by hand.</summary>
 public sealed record BenchSizes(

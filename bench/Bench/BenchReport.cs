@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>
 /// One measured figure. <see cref="Ratio"/> is always <c>Value / Baseline</c> (measured in the same run,

@@ -8,7 +8,7 @@ using EventBot.Projections.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace EventBot.Bot.Bench;
+namespace EventBot.Bench;
 
 /// <summary>DynamoDB Local: every figure next to a raw SDK call on the same client and table, interleaved.</summary>
 public static class DynamoDbScenarios

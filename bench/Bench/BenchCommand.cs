@@ -1,15 +1,16 @@
 using System.CommandLine;
-using EventBot.Bot.Bench;
+using EventBot.Bot.Cli;
 
-namespace EventBot.Bot.Cli;
+namespace EventBot.Bench;
 
 /// <summary>
-/// <c>bench</c>: measures EventBot against raw baselines (plain SQLite INSERTs, single DynamoDB calls) in the same
-/// run, interleaved; prints a Markdown table and, with <c>--json FILE</c>, one object per metric.
+/// The bench's command line, <c>EventBot.Bench [--quick] [--json FILE]</c>: measures EventBot against raw baselines
+/// (plain SQLite INSERTs, single DynamoDB calls) in the same run, interleaved; prints a Markdown table and, with
+/// <c>--json FILE</c>, one object per metric.
 /// </summary>
-public static class BenchVerb
+public static class BenchCommand
 {
-    public static Command Create()
+    public static RootCommand Build()
     {
         var quick = new Option<bool>("--quick") { Description = "Small sizes (CI): about a minute." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the metrics as JSON to this file." };
@@ -21,7 +22,7 @@ public static class BenchVerb
         var dataDir = new Option<string?>("--data-dir") { Hidden = true };
         var count = new Option<int>("--count") { Hidden = true };
 
-        var command = new Command("bench", "Measure EventBot against raw baselines (SQLite, DynamoDB Local) and print a Markdown table.")
+        var command = new RootCommand("Measure EventBot against raw baselines (SQLite, DynamoDB Local) and print a Markdown table.")
         {
             quick, json, noDynamo, dynamoUrl, only, scenario, dataDir, count,
         };
