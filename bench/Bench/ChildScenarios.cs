@@ -5,6 +5,7 @@ using EventBot.EventStore;
 using EventBot.Projections.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Bench;
 

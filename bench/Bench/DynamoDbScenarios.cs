@@ -7,6 +7,7 @@ using EventBot.EventStore.DynamoDb;
 using EventBot.Projections.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Bench;
 

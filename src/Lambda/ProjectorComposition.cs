@@ -3,7 +3,6 @@ using EventBot.EventStore;
 using EventBot.EventStore.DynamoDb;
 using EventBot.Projections;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.Logging;

@@ -14,7 +14,6 @@ using EventBot.EventStore.Sqlite;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Sqlite;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using EventBot.EventStore;
-using EventBot.Projections.DeadLetters;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Projections.Core;

@@ -4,6 +4,7 @@ using EventBot.Projections.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using EventBot.DynamoDbStreams;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Projections.Feeds.Streams;
 

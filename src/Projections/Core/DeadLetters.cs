@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using EventBot.EventStore;
-using EventBot.Projections.Core;
 
-namespace EventBot.Projections.DeadLetters;
+namespace EventBot.Projections.Core;
 
 public enum DeadLetterStatus
 {

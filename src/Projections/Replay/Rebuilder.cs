@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EventBot.EventStore;
-using EventBot.Projections.DeadLetters;
-using EventBot.Projections.Replay;
 using Microsoft.Extensions.Logging;
+using EventBot.Projections.Core;
 
-namespace EventBot.Projections.Core;
+namespace EventBot.Projections.Replay;
 
 /// <summary>Where a rebuild is: the phase, events done and the expected total (exact on SQLite, an estimate on DynamoDB).</summary>
 public sealed record RebuildProgress(string Phase, long Done, long Total, bool TotalIsExact);

@@ -1,6 +1,6 @@
 using EventBot.EventStore;
 
-namespace EventBot.Projections.Core;
+namespace EventBot.Projections.Replay;
 
 /// <summary>
 /// A change feed a rebuild follows from its start (DynamoDB: the events table's stream), so its catch-ups read only

@@ -1,8 +1,7 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.Replay;
 
-namespace EventBot.Projections.DeadLetters;
+namespace EventBot.Projections.Replay;
 
 public sealed record RetryOutcome(DeadLetter Letter, bool Fixed, string? Error);
 
