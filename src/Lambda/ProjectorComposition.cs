@@ -6,6 +6,7 @@ using EventBot.Projections.Core;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.Logging;
+using EventBot.Projections.Feeds.Streams;
 
 namespace EventBot.Lambda;
 

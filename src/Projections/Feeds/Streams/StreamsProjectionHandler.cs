@@ -1,10 +1,9 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
 using EventBot.DynamoDbStreams;
 
-namespace EventBot.Projections.Feeds;
+namespace EventBot.Projections.Feeds.Streams;
 
 /// <summary>Counts of what a stream batch held; exposed for status and tests.</summary>
 public sealed class StreamFeedCounters
