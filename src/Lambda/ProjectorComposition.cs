@@ -5,6 +5,7 @@ using EventBot.Projections;
 using EventBot.Projections.Core;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using EventBot.Projections.Feeds.Streams;
 
@@ -45,18 +46,20 @@ public sealed class ProjectorComposition
     /// <param name="tablePrefix">Prefix of the events and views tables, as <c>EVENTBOT_TABLE_PREFIX</c>.</param>
     public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null)
     {
-        var options = new DynamoDbStoreOptions { TablePrefix = tablePrefix };
-        var store = new DynamoDbEventStore(client, options, time ?? TimeProvider.System);
-        var views = new DynamoDbViewStore(client, options);
-        var generations = new Generations(views);
-        var projections = ProjectionCatalog.All();
-        // The same dead-letter rules as the bot and the poller, from the same EVENTBOT_DEAD_LETTERS* variables.
-        var core = new ProjectorCore(projections, views, store, EventCodec.Default, generations, new ProjectionSignals(),
-            loggers.CreateLogger<ProjectorCore>())
-        {
-            DeadLetters = new DeadLetterStore(views, time ?? TimeProvider.System),
-            DeadLetterPolicy = DeadLetterPolicy.From(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), projections.Select(p => p.Name)),
-        };
+        // The same composition as the bot's (AddProjector), with the same dead-letter rules from the same
+        // EVENTBOT_DEAD_LETTERS* variables. Its generation pointers are cached on the system clock, as always here.
+        var services = new ServiceCollection()
+            .AddSingleton(client)
+            .AddSingleton(new DynamoDbStoreOptions { TablePrefix = tablePrefix })
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton(loggers)
+            .AddSingleton<IEventReader, DynamoDbEventStore>()
+            .AddSingleton<IViewStore, DynamoDbViewStore>()
+            .AddSingleton(sp => new Generations(sp.GetRequiredService<IViewStore>()))
+            .AddProjector(name => Environment.GetEnvironmentVariable(EnvironmentName(name)))
+            .BuildServiceProvider();
+        var core = services.GetRequiredService<ProjectorCore>();
+        var generations = services.GetRequiredService<Generations>();
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
         return new ProjectorComposition(core, handler, counters, generations, loggers);

@@ -42,37 +42,8 @@ public static class ServiceRegistration
         else
             AddSqlite(services);
 
-        // Projections: the one shared list (the Lambda projector takes it too); the core, the feeds and replay all take the whole set.
-        foreach (var projection in ProjectionCatalog.All()) services.AddSingleton(projection);
-
-        services.AddSingleton<Generations>();
-        services.AddSingleton<ProjectionSignals>();
-        services.AddSingleton<ReadModels>();
-        // Dead letters: EVENTBOT_DEAD_LETTERS=skip|stop, EVENTBOT_DEAD_LETTERS_<PROJECTION>, EVENTBOT_DEAD_LETTER_ATTEMPTS.
-        services.AddSingleton<DeadLetterStore>();
-        services.AddSingleton(sp => DeadLetterPolicy.From(name => section[name], sp.GetServices<IProjection>().Select(p => p.Name)));
-        services.AddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
-            Time = sp.GetRequiredService<TimeProvider>(),
-            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
-        });
-        services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-        });
-        services.AddSingleton(sp => new ProjectorCore(
-            [.. sp.GetServices<IProjection>()], sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventReader>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProjectorCore>>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
-        });
+        // The projector as the Lambda composes it too: projections, core, dead letters, replay.
+        services.AddProjector(name => section[name]);
         services.AddHostedService<LagReporter>();
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())
