@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using EventBot.Projections.Replay;
 
-namespace EventBot.Bot.Tests.Features.Audit;
+namespace EventBot.Bot.Tests.Hosting;
 
 public sealed class ReplaySliceTests : IAsyncLifetime
 {
