@@ -4,10 +4,11 @@ using EventBot.EventStore.DynamoDb;
 using EventBot.EventStore.Faults;
 using EventBot.Projections;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EventBot.Projections.Feeds.Streams;
 
 namespace EventBot.Lambda;
 
@@ -52,19 +53,22 @@ public sealed class ProjectorComposition
     /// <param name="retry">Default: <see cref="RetrySettings"/>' defaults on <paramref name="time"/>.</param>
     public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null, TransientRetry? retry = null)
     {
-        var options = new DynamoDbStoreOptions { TablePrefix = tablePrefix };
         retry ??= new TransientRetry(new RetrySettings(), time ?? TimeProvider.System);
-        var store = new DynamoDbEventStore(client, options, time ?? TimeProvider.System, retry);
-        var views = new DynamoDbViewStore(client, options, retry);
-        var generations = new Generations(views);
-        var projections = ProjectionCatalog.All();
-        // The same dead-letter rules as the bot and the poller, from the same EVENTBOT_DEAD_LETTERS* variables.
-        var core = new ProjectorCore(projections, views, store, EventCodec.Default, generations, new ProjectionSignals(),
-            loggers.CreateLogger<ProjectorCore>())
-        {
-            DeadLetters = new DeadLetterStore(views, time ?? TimeProvider.System),
-            DeadLetterPolicy = DeadLetterPolicy.From(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), projections.Select(p => p.Name)),
-        };
+        // The same composition as the bot's (AddProjector), with the same dead-letter rules from the same
+        // EVENTBOT_DEAD_LETTERS* variables. Its generation pointers are cached on the system clock, as always here.
+        var services = new ServiceCollection()
+            .AddSingleton(client)
+            .AddSingleton(new DynamoDbStoreOptions { TablePrefix = tablePrefix })
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton(loggers)
+            .AddSingleton(retry)
+            .AddSingleton<IEventReader, DynamoDbEventStore>()
+            .AddSingleton<IViewStore, DynamoDbViewStore>()
+            .AddSingleton(sp => new Generations(sp.GetRequiredService<IViewStore>()))
+            .AddProjector(name => Environment.GetEnvironmentVariable(EnvironmentName(name)))
+            .BuildServiceProvider();
+        var core = services.GetRequiredService<ProjectorCore>();
+        var generations = services.GetRequiredService<Generations>();
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
         return new ProjectorComposition(core, handler, counters, generations, loggers, retry);

@@ -3,6 +3,7 @@ using EventBot.EventStore.Faults;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Lambda;
 
@@ -15,7 +16,7 @@ namespace EventBot.Lambda;
 /// <para>The managed runtime creates one instance per container with the public parameterless constructor and calls
 /// <see cref="Handle"/> for every batch, so the composition (clients, projections, core) is built once, in the init
 /// phase, and reused.</para>
-/// <para>Records go through the same <see cref="Projections.Feeds.StreamsProjectionHandler"/> as the in-process poller:
+/// <para>Records go through the same <see cref="Projections.Feeds.Streams.StreamsProjectionHandler"/> as the in-process poller:
 /// REMOVE records (TTL deletes), idempotency markers and foreign items are skipped and counted; events are applied by
 /// the projector core's version rule, so redelivered, reordered or gapped records give the same read models.</para>
 /// <para>An event that is not JSON, or not a <c>{"Records":[...]}</c> object, throws: there is no sequence number to

@@ -196,7 +196,7 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
     public void A_projector_deletes_only_dead_letters(string role)
     {
         var deletes = Iam.IamPolicy.Of(tf, role).Statements.Where(s => s.Actions.Contains("dynamodb:DeleteItem")).ToList();
-        Assert.All(deletes, s => Assert.Equal([EventBot.Projections.DeadLetters.DeadLetterStore.Partition], s.LeadingKeys));
+        Assert.All(deletes, s => Assert.Equal([EventBot.Projections.Core.DeadLetterStore.Partition], s.LeadingKeys));
     }
 
     [Fact]

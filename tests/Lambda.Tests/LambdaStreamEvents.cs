@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Testing;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Lambda.Tests;
 

@@ -1,5 +1,6 @@
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Testing;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests;
 

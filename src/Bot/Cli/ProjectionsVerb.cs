@@ -5,7 +5,6 @@ using EventBot.Bot.Hosting;
 using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Replay;
 using Microsoft.Extensions.DependencyInjection;

@@ -31,7 +31,6 @@ public static class Verbs
         root.Subcommands.Add(ProjectionsVerb.Create());
         root.Subcommands.Add(HistoryVerb.Create());
         root.Subcommands.Add(SeedVerb.Create());
-        root.Subcommands.Add(BenchVerb.Create());
         return root;
     }
 }

@@ -13,7 +13,6 @@ using EventBot.EventStore.Sqlite;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Leases;
@@ -24,6 +23,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Bot.Hosting;
 
@@ -53,39 +53,10 @@ public static class ServiceRegistration
         else
             AddSqlite(services);
 
-        // Projections: the one shared list (the Lambda projector takes it too); the core, the feeds and replay all take the whole set.
-        foreach (var projection in ProjectionCatalog.All()) services.AddSingleton(projection);
-
-        services.AddSingleton<Generations>();
-        services.AddSingleton<ProjectionSignals>();
-        services.AddSingleton<ReadModels>();
-        // Dead letters: EVENTBOT_DEAD_LETTERS=skip|stop, EVENTBOT_DEAD_LETTERS_<PROJECTION>, EVENTBOT_DEAD_LETTER_ATTEMPTS.
-        services.AddSingleton<DeadLetterStore>();
-        services.AddSingleton(sp => DeadLetterPolicy.From(name => section[name], sp.GetServices<IProjection>().Select(p => p.Name)));
-        services.AddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
-            Time = sp.GetRequiredService<TimeProvider>(),
-            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
-        });
+        // The projector as the Lambda composes it too: projections, core, dead letters, replay.
+        services.AddProjector(name => section[name]);
         // One rebuild at a time across processes (replay, replay --verify, projections retry): a row of the views store.
         services.AddSingleton(sp => new RebuildLease(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-        });
-        services.AddSingleton(sp => new ProjectorCore(
-            [.. sp.GetServices<IProjection>()], sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventReader>(),
-            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ProjectorCore>>())
-        {
-            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
-            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
-        });
         services.AddHostedService<LagReporter>();
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using EventBot.EventStore;
 using EventBot.EventStore.Faults;
-using EventBot.Projections.DeadLetters;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Projections.Core;

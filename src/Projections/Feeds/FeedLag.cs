@@ -4,7 +4,6 @@ using System.Text.Json;
 using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
-using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -41,18 +40,6 @@ public sealed class SqliteTailLag(SqliteEventStore store, IViewStore views, Time
 
     private async Task<EventEnvelope?> FirstAfterAsync(long position, CancellationToken ct) =>
         await store.ReadAfterPositionAsync(position, 1, ct) is [var first, ..] ? first : null;
-}
-
-/// <summary>DynamoDB Streams poller: its own lag (newest record time, time behind); events behind are not knowable.</summary>
-public sealed class StreamsPollerLag(StreamsPoller poller, TimeProvider time) : IFeedLagSource
-{
-    public string Feed => "dynamodb-streams";
-
-    public Task<FeedLag> MeasureAsync(CancellationToken ct)
-    {
-        var lag = poller.Lag;
-        return Task.FromResult(new FeedLag(Feed, $"{lag.ShardsBehind} shard(s) behind", lag.NewestRecordTime, lag.Behind?.TotalSeconds, null, time.GetUtcNow()));
-    }
 }
 
 /// <summary>

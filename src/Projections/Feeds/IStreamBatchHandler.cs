@@ -1,4 +1,4 @@
-using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds;
 

@@ -1,6 +1,5 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 
 namespace EventBot.Projections.Replay;
 

@@ -3,7 +3,7 @@ using EventBot.Bot.Cli;
 using EventBot.Bot.Hosting;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
+using EventBot.Projections.Replay;
 using EventBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

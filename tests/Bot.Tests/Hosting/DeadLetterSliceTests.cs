@@ -1,7 +1,6 @@
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.DependencyInjection;
 

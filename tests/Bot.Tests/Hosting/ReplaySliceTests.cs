@@ -5,6 +5,7 @@ using EventBot.Projections.Feeds;
 using EventBot.Projections.Remember;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Bot.Tests.Hosting;
 

@@ -7,7 +7,6 @@ using EventBot.EventStore.DynamoDb;
 using EventBot.Lambda;
 using EventBot.Lambda.Tests;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
 using EventBot.Projections.DynamoDb;
 using EventBot.Testing;
 using Microsoft.Extensions.DependencyInjection;

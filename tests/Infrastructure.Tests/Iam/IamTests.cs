@@ -1,4 +1,4 @@
-using EventBot.Projections.DeadLetters;
+using EventBot.Projections.Core;
 using EventBot.Testing;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using EventBot.DynamoDbStreams;
 using EventBot.EventStore.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Testing;

@@ -5,6 +5,7 @@ using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
 using EventBot.Projections.Play;
+using EventBot.Projections.Replay;
 using EventBot.Projections.Sparkle;
 using EventBot.Projections.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -14,6 +14,7 @@ using EventBot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static EventBot.Domain.Remember.RememberEvent;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Reliability;
 

@@ -1,9 +1,8 @@
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
-using EventBot.Projections.DeadLetters;
-using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 using EventBot.Projections.Remember;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Tests.Core;

@@ -4,6 +4,7 @@ using EventBot.Projections.Core;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Remember;
+using EventBot.Projections.Replay;
 using EventBot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

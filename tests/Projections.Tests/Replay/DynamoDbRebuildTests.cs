@@ -3,6 +3,7 @@ using EventBot.EventStore.DynamoDb;
 using EventBot.Projections.Core;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Remember;
+using EventBot.Projections.Replay;
 using EventBot.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,5 @@
 using EventBot.Projections.Core;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Projections.Tests.Replay;
 

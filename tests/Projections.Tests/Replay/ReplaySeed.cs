@@ -1,5 +1,6 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
+using EventBot.Projections.Replay;
 using EventBot.Projections.Tests.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using static EventBot.Domain.Remember.RememberEvent;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventBot.EventStore;
 using EventBot.EventStore.DynamoDb;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds.Streams;
 

@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Feeds.Streams;
 

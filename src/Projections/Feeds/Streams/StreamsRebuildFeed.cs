@@ -3,6 +3,8 @@ using EventBot.EventStore;
 using EventBot.Projections.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EventBot.DynamoDbStreams;
+using EventBot.Projections.Replay;
 
 namespace EventBot.Projections.Feeds.Streams;
 

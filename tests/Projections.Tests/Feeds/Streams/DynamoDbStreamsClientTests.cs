@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Testing;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

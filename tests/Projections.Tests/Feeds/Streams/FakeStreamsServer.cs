@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

@@ -1,5 +1,6 @@
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using EventBot.Projections.Feeds.Streams;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

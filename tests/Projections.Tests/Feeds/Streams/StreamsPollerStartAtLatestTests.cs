@@ -3,6 +3,7 @@ using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using EventBot.DynamoDbStreams;
 
 namespace EventBot.Projections.Tests.Feeds.Streams;
 

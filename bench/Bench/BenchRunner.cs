@@ -1,0 +1,79 @@
+using EventBot.DevTools;
+using EventBot.EventStore;
+using EventBot.EventStore.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace EventBot.Bench;
+
+/// <summary>What <c>bench</c> runs: every scenario in turn, each in a temporary directory (and table prefix) of its own.</summary>
+public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
+{
+    public static readonly string[] Scenarios =
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb"];
+
+    public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
+}
+
+public static class BenchRunner
+{
+    public static async Task<(List<BenchMetric> Metrics, BenchEnvironment Environment)> RunAsync(BenchRun run, TextWriter progress, CancellationToken ct)
+    {
+        var sizes = BenchSizes.For(run.Quick);
+        var loadAtStart = BenchEnvironment.LoadAverage();
+        var root = Path.Combine(Path.GetTempPath(), "eventbot-bench-" + Guid.NewGuid().ToString("N"));
+        var metrics = new List<BenchMetric>();
+        DynamoDbLocalProcess? dynamo = null;
+        try
+        {
+            async Task Step(string name, Func<string, Task<List<BenchMetric>>> scenario)
+            {
+                if (!run.Runs(name)) return;
+                var dir = Path.Combine(root, name);
+                Directory.CreateDirectory(dir);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await progress.WriteLineAsync($"bench: {name}…");
+                metrics.AddRange(await scenario(dir));
+                await progress.WriteLineAsync($"bench: {name} done in {clock.Elapsed.TotalSeconds:0.0} s");
+                SqliteConnection.ClearAllPools();
+            }
+
+            await Step("append-sqlite", dir => SqliteScenarios.AppendRateAsync(sizes, dir, ct));
+            await Step("command-sqlite", dir => SqliteScenarios.CommandAndLagAsync(sizes, dir, ct));
+            await Step("rebuild-sqlite", async dir =>
+            {
+                using (var store = new SqliteEventStore(new SqliteDatabase(Path.Combine(dir, "eventbot.db")), TimeProvider.System))
+                    await BenchData.SeedSqliteAsync(store, EventCodec.Default, sizes.RebuildEvents, ct);
+                SqliteConnection.ClearAllPools();
+                return await ChildScenarios.InChildAsync(ChildScenarios.RebuildSqlite, dir, sizes.RebuildEvents, ct);
+            });
+            await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
+
+            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
+            {
+                dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, "pass --dynamodb-url, or use --no-dynamodb", ct);
+                UseForAws(dynamo.Url);
+                var prefix = $"bench{Guid.NewGuid():N}"[..17];
+                await Step("append-dynamodb", dir => DynamoDbScenarios.AppendRatioAsync(sizes, dir, prefix + "-a-", ct));
+                await Step("command-dynamodb", dir => DynamoDbScenarios.CommandAndLagAsync(sizes, dir, prefix + "-c-", ct));
+                await Step("rebuild-dynamodb", dir => DynamoDbScenarios.RebuildRatioAsync(sizes, dir, prefix + "-r-", ct));
+            }
+        }
+        finally
+        {
+            dynamo?.Dispose();
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        var environment = BenchEnvironment.Capture(run.Quick, dynamo?.Version) with { LoadAtStart = loadAtStart, LoadAtEnd = BenchEnvironment.LoadAverage() };
+        return (metrics, environment);
+    }
+
+    /// <summary>Points the AWS SDK's standard chain (which the scenarios' clients and the bot read) at DynamoDB Local, with dummy credentials.</summary>
+    private static void UseForAws(Uri url)
+    {
+        System.Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", url.ToString().TrimEnd('/'));
+        System.Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "bench");
+        System.Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "bench");
+        System.Environment.SetEnvironmentVariable("AWS_REGION", "us-east-1");
+    }
+}

@@ -1,0 +1,3 @@
+using EventBot.Bench;
+
+return await BenchCommand.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,63 @@
+using EventBot.EventStore;
+using EventBot.Projections.Core;
+using EventBot.Projections.Replay;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace EventBot.Projections;
+
+public static class ProjectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// The projector, composed once for every host (the bot, the <c>projector</c> verb, the Lambda): the projections
+    /// of <see cref="ProjectionCatalog"/>, generations, signals, read models, dead letters and their policy, the
+    /// <see cref="ProjectorCore"/> every feed shares, and replay (<see cref="Rebuilder"/>, <see cref="RowRebuilder"/>).
+    /// The caller registers the stores (<see cref="IEventReader"/>, <see cref="IViewStore"/>), an
+    /// <see cref="ILoggerFactory"/> and, where it has one, an <see cref="IRebuildCatchUpFeed"/>; services it registered
+    /// first are kept.
+    /// </summary>
+    /// <param name="setting">
+    /// Reads a dead-letter setting by name (<c>DeadLetters</c>, <c>DeadLetters_SPARKLE_TOTALS</c>,
+    /// <c>DeadLetterAttempts</c>): the bot's <c>EventBot</c> configuration section, or the Lambda's environment.
+    /// </param>
+    public static IServiceCollection AddProjector(this IServiceCollection services, Func<string, string?> setting)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(EventCodec.Default);
+        // Projections: the one shared list; the core, the feeds and replay all take the whole set.
+        if (services.All(d => d.ServiceType != typeof(IProjection)))
+        {
+            foreach (var projection in ProjectionCatalog.All()) services.AddSingleton(projection);
+        }
+        services.TryAddSingleton<Generations>();
+        services.TryAddSingleton<ProjectionSignals>();
+        services.TryAddSingleton<ReadModels>();
+        // Dead letters: EVENTBOT_DEAD_LETTERS=skip|stop, EVENTBOT_DEAD_LETTERS_<PROJECTION>, EVENTBOT_DEAD_LETTER_ATTEMPTS.
+        services.TryAddSingleton<DeadLetterStore>();
+        services.TryAddSingleton(sp => DeadLetterPolicy.From(setting, sp.GetServices<IProjection>().Select(p => p.Name)));
+        services.TryAddSingleton(sp => new ProjectorCore(
+            [.. sp.GetServices<IProjection>()], sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<IEventReader>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ProjectorCore>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+        });
+        services.TryAddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
+            sp.GetRequiredService<ILoggerFactory>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+            DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+            Time = sp.GetRequiredService<TimeProvider>(),
+            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
+        });
+        services.TryAddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
+        {
+            DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
+        });
+        return services;
+    }
+}

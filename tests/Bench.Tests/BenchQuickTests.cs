@@ -1,0 +1,61 @@
+using System.Text.Json;
+using EventBot.Testing;
+
+namespace EventBot.Bench.Tests;
+
+/// <summary>
+/// Keeps <c>EventBot.Bench --quick</c> working: every metric is present, finite and positive. No thresholds: CI
+/// machines are shared and noisy; the figures are read by people (docs/performance.md).
+/// </summary>
+[Collection(DynamoDbLocalFixture.Collection)]
+public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
+{
+    private static readonly string[] Expected =
+    [
+        "append_rate_sqlite_single", "append_rate_sqlite_batched",
+        "command_rtt_console_sqlite_p50", "command_rtt_console_sqlite_p99",
+        "projection_lag_sqlite_p50", "projection_lag_sqlite_p99",
+        "rebuild_rate_sqlite", "memory_rebuild_peak_rss", "memory_steady_peak_rss",
+        "append_ratio_dynamodb", "append_ratio_dynamodb_existing",
+        "command_rtt_dynamodb_p50", "command_rtt_dynamodb_p99",
+        "projection_lag_streams_p50", "projection_lag_streams_p99",
+        "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
+    ];
+
+    [Fact]
+    public async Task QuickBench_WritesEveryMetric_FiniteAndPositive()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"eventbot-bench-{Guid.NewGuid():N}.json");
+        try
+        {
+            // The fixture's endpoint: the bench points the AWS SDK's environment chain at it, as the other tests here do.
+            var exit = await BenchCommand.Build().Parse(["--quick", "--json", json, "--dynamodb-url", dynamo.ServiceUrl.ToString()]).InvokeAsync();
+            Assert.Equal(0, exit);
+
+            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var metrics = document.RootElement.EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+            Assert.Equal(Expected.Order(), metrics.Keys.Order());
+            foreach (var (name, metric) in metrics)
+            {
+                var value = metric.GetProperty("value").GetDouble();
+                Assert.True(double.IsFinite(value) && value > 0, $"{name} = {value}");
+                Assert.False(string.IsNullOrEmpty(metric.GetProperty("unit").GetString()), $"{name} has no unit");
+                if (metric.GetProperty("baseline").ValueKind == JsonValueKind.Number)
+                {
+                    var baseline = metric.GetProperty("baseline").GetDouble();
+                    var ratio = metric.GetProperty("ratio").GetDouble();
+                    Assert.True(double.IsFinite(baseline) && baseline > 0, $"{name} baseline = {baseline}");
+                    Assert.True(double.IsFinite(ratio) && ratio > 0, $"{name} ratio = {ratio}");
+                }
+                var environment = metric.GetProperty("environment");
+                Assert.True(environment.GetProperty("cores").GetInt32() > 0);
+                Assert.False(string.IsNullOrEmpty(environment.GetProperty("dotNet").GetString()));
+                Assert.False(string.IsNullOrEmpty(environment.GetProperty("os").GetString()));
+            }
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using EventBot.Testing;
+
+namespace EventBot.Bench.Tests;
+
+[CollectionDefinition(DynamoDbLocalFixture.Collection)]
+public sealed class DynamoDbLocalCollection : ICollectionFixture<DynamoDbLocalFixture>;
