@@ -50,6 +50,9 @@ public static class HistoryVerb
                     actor = r.Envelope.ActorName,
                     key = r.Event?.Key,
                     change = History.Change(r.Event, r.Envelope.Type),
+                    // The chat message or interaction that caused the change (empty for events stored before it was kept).
+                    correlationId = r.Envelope.CorrelationId,
+                    causationId = r.Envelope.CausationId,
                 }), EventCodec.Json));
                 return 0;
             }

@@ -11,7 +11,7 @@ namespace EventBot.EventStore.Sqlite;
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositionedEventReader, IEventCountEstimator, IDisposable
 {
-    private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at";
+    private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at, correlation_id, causation_id, trace_parent";
 
     /// <summary>
     /// The writer connection's settings: a 32 MB page cache (in KiB) and an auto-checkpoint every 10,000 WAL pages
@@ -117,6 +117,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         s.InsertActorName.Value = context.ActorName;
         s.InsertSource.Value = context.Source;
         s.InsertAt.Value = recordedAt;
+        s.InsertCorrelation.Value = context.CorrelationId;
+        s.InsertCausation.Value = context.CausationId;
+        s.InsertTraceParent.Value = context.TraceParent;
         var version = expectedVersion;
         foreach (var e in events)
         {
@@ -131,7 +134,12 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
             s.Insert.ExecuteNonQuery();
             var position = SQLitePCL.raw.sqlite3_last_insert_rowid(s.Handle);
             stored.Add(new EventEnvelope(stream.Value, version, id, e.Type, e.SchemaVersion, e.Data, context.GuildId,
-                context.ActorId, context.ActorName, context.Source, now, position));
+                context.ActorId, context.ActorName, context.Source, now, position)
+            {
+                CorrelationId = context.CorrelationId,
+                CausationId = context.CausationId,
+                TraceParent = context.TraceParent,
+            });
         }
         return new AppendResult.Appended(stored, last);
     }
@@ -258,7 +266,12 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
                 ActorName: reader.GetString(9),
                 Source: reader.GetString(10),
                 RecordedAt: ParseRecordedAt(reader.GetString(11)),
-                Position: reader.GetInt64(0)));
+                Position: reader.GetInt64(0))
+            {
+                CorrelationId = reader.GetString(12),
+                CausationId = reader.GetString(13),
+                TraceParent = reader.GetString(14),
+            });
         }
         return list;
     }
@@ -279,8 +292,10 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
             NewStream = Command(connection, null, "INSERT INTO streams (stream_id) VALUES ($stream) RETURNING stream_no");
             NewStreamId = NewStream.Parameters.Add("$stream", SqliteType.Text);
             Insert = Command(connection, null, """
-                INSERT INTO events (stream_no, stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at)
-                VALUES ($streamNo, $stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at)
+                INSERT INTO events (stream_no, stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at,
+                                    correlation_id, causation_id, trace_parent)
+                VALUES ($streamNo, $stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at,
+                        $correlation, $causation, $traceParent)
                 """);
             Handle = connection.Handle!;
             InsertStreamNo = Insert.Parameters.Add("$streamNo", SqliteType.Integer);
@@ -296,6 +311,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
             InsertActorName = Insert.Parameters.Add("$actorName", SqliteType.Text);
             InsertSource = Insert.Parameters.Add("$source", SqliteType.Text);
             InsertAt = Insert.Parameters.Add("$at", SqliteType.Text);
+            InsertCorrelation = Insert.Parameters.Add("$correlation", SqliteType.Text);
+            InsertCausation = Insert.Parameters.Add("$causation", SqliteType.Text);
+            InsertTraceParent = Insert.Parameters.Add("$traceParent", SqliteType.Text);
             // Claims the source: no row changed means it was processed before.
             Mark = Command(connection, null, """
                 INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)
@@ -328,6 +346,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         public SqliteParameter InsertActorName { get; }
         public SqliteParameter InsertSource { get; }
         public SqliteParameter InsertAt { get; }
+        public SqliteParameter InsertCorrelation { get; }
+        public SqliteParameter InsertCausation { get; }
+        public SqliteParameter InsertTraceParent { get; }
         public SqliteCommand Mark { get; }
         public SqliteParameter MarkSource { get; }
         public SqliteParameter MarkStream { get; }
