@@ -1,4 +1,5 @@
 using EventBot.Bot.Parsing;
+using EventBot.Bot.Telemetry;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -22,8 +23,19 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
                 case ParseResult.Invalid invalid:
                     return Reply.Of(invalid.Reply);
                 case ParseResult.Request request:
-                    return await mediator.Send(request.Message, ct) as Reply
-                        ?? throw new InvalidOperationException($"{request.Message.GetType().Name} answered no reply.");
+                    using (var command = CommandTelemetry.Start(request.Message, message))
+                    using (logger.BeginScope(new ChatScope(message)))
+                    {
+                        try
+                        {
+                            return await mediator.Send(request.Message, ct) as Reply
+                                ?? throw new InvalidOperationException($"{request.Message.GetType().Name} answered no reply.");
+                        }
+                        catch (Exception ex) when (CommandTelemetry.Fail(command, ex))
+                        {
+                            throw; // never reached: the filter only records the failure
+                        }
+                    }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -44,4 +56,30 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling a message failed (error {Reference})")]
         public static partial void Failed(ILogger logger, Exception ex, string reference);
     }
+}
+
+/// <summary>
+/// The log scope of one chat message: its id (the correlation id of whatever it appends) and its guild. Shows as
+/// <c>MessageId</c> and <c>Guild</c> in JSON logs; never the text.
+/// </summary>
+internal sealed class ChatScope(ChatMessage message) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("MessageId", message.IdempotencyKey),
+        1 => new("Guild", message.Guild?.ToString() ?? "dm"),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public int Count => 2;
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        yield return this[0];
+        yield return this[1];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"{message.IdempotencyKey} in {message.Guild?.ToString() ?? "dm"}";
 }

@@ -11,6 +11,7 @@ using EventBot.EventStore;
 using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
 using EventBot.EventStore.Sqlite;
+using EventBot.EventStore.Telemetry;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
@@ -72,8 +73,10 @@ public static class ServiceRegistration
         {
             DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+            Feed = sp.GetService<SqliteEventStore>() is null ? "dynamodb-streams" : "sqlite-tail",
         });
-        services.AddHostedService<LagReporter>();
+        services.AddSingleton<LagReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LagReporter>());
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())
         {
@@ -88,6 +91,10 @@ public static class ServiceRegistration
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
         services.AddSingleton<BotExit>();
+        // EVENTBOT_HTTP_PORT: /healthz, /readyz, /metrics (nothing listens when it is unset).
+        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<HttpEndpointsService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpEndpointsService>());
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -114,9 +121,8 @@ public static class ServiceRegistration
     {
         services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.DataDir, "eventbot.db")));
         services.AddSingleton<SqliteEventStore>();
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddInstrumentedWriters<SqliteEventStore>("sqlite");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
-        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<SqliteTail>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteTail>());
@@ -136,9 +142,8 @@ public static class ServiceRegistration
         });
         services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
         services.AddSingleton<DynamoDbEventStore>();
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddInstrumentedWriters<DynamoDbEventStore>("dynamodb");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
-        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<DynamoDbEventStore>());
         services.AddSingleton<IViewStore, DynamoDbViewStore>();
         // Registered before the poller: hosted services start in order, and the poller needs the tables.
         services.AddHostedService<TableCreation>();
@@ -156,6 +161,18 @@ public static class ServiceRegistration
             services.AddSingleton<IFeedLagSource, StreamsPollerLag>();
         }
         return services;
+    }
+
+    /// <summary>
+    /// IEventStore and IEventWriter go through <see cref="InstrumentedEventStore"/> (append spans, metrics, traceparent,
+    /// log scope); IEventReader stays the store itself, so readers keep its extra capabilities.
+    /// </summary>
+    private static void AddInstrumentedWriters<TStore>(this IServiceCollection services, string storeName) where TStore : class, IEventStore
+    {
+        services.AddSingleton(sp => new InstrumentedEventStore(sp.GetRequiredService<TStore>(), storeName,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InstrumentedEventStore>>()));
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<InstrumentedEventStore>());
+        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<InstrumentedEventStore>());
     }
 
     private static void TryAddSingleton<T>(this IServiceCollection services, T instance) where T : class

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Telemetry;
 using EventBot.Domain.Common;
 using EventBot.EventStore;
 
@@ -30,6 +31,7 @@ public sealed class AggregateService(IEventStore store, EventCodec codec)
 
     public async Task<(TState State, long Version)> LoadAsync<TState, TEvent>(StreamName stream, TState initial, Func<TState, TEvent, TState> evolve, CancellationToken ct)
     {
+        using var activity = BotTelemetry.StartLoad(stream.Value);
         var state = initial;
         long version = 0;
         foreach (var envelope in await store.ReadStreamAsync(stream, 1, ct))
@@ -53,20 +55,20 @@ public sealed class AggregateService(IEventStore store, EventCodec codec)
         for (var attempt = 1; ; attempt++)
         {
             var (state, version) = await LoadAsync(stream, initial, evolve, ct);
-            switch (decide(state))
+            switch (BotTelemetry.Decide(decide, state))
             {
                 case Decision<TEvent>.Rejected r:
-                    return new CommandOutcome<TState, TEvent>.Rejected(r.Code, r.Reason);
+                    return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Rejected(r.Code, r.Reason));
                 case Decision<TEvent>.Accepted { Events.Count: 0 }:
-                    return new CommandOutcome<TState, TEvent>.Unchanged(state, version);
+                    return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Unchanged(state, version));
                 case Decision<TEvent>.Accepted a:
                     var result = await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct);
                     switch (result)
                     {
                         case AppendResult.Appended appended:
-                            return new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.NextExpectedVersion);
+                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.NextExpectedVersion));
                         case AppendResult.AlreadyProcessed done:
-                            return new CommandOutcome<TState, TEvent>.AlreadyHandled(done.LastVersion);
+                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.AlreadyHandled(done.LastVersion));
                         case AppendResult.WrongExpectedVersion when attempt < MaxAttempts:
                             // Another writer appended first: decide again on the new state, with jitter so
                             // a crowd of writers on one hot key spreads out instead of colliding in lockstep.

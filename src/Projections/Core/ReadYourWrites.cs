@@ -1,3 +1,5 @@
+using EventBot.Projections.Telemetry;
+
 namespace EventBot.Projections.Core;
 
 /// <summary>
@@ -11,8 +13,11 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     public TimeSpan PollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>True once the row has applied <paramref name="version"/> of <paramref name="streamId"/>; false if the wait ran out.</summary>
-    public Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct) =>
-        WaitUntilAsync(projection, logicalRow, streamId, version, time.GetUtcNow() + Timeout, ct);
+    public async Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct)
+    {
+        using var activity = ProjectionsTelemetry.StartWait(streamId, version);
+        return ProjectionsTelemetry.EndWait(activity, await WaitUntilAsync(projection, logicalRow, streamId, version, time.GetUtcNow() + Timeout, ct));
+    }
 
     /// <summary>
     /// True once every row has applied <paramref name="version"/> of <paramref name="streamId"/>; false when one has not
@@ -20,10 +25,11 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     /// </summary>
     public async Task<bool> WaitAllAsync(IEnumerable<(string Projection, ViewKey Row)> rows, string streamId, long version, CancellationToken ct)
     {
+        using var activity = ProjectionsTelemetry.StartWait(streamId, version);
         var deadline = time.GetUtcNow() + Timeout;
         foreach (var (projection, row) in rows)
-            if (!await WaitUntilAsync(projection, row, streamId, version, deadline, ct)) return false;
-        return true;
+            if (!await WaitUntilAsync(projection, row, streamId, version, deadline, ct)) return ProjectionsTelemetry.EndWait(activity, false);
+        return ProjectionsTelemetry.EndWait(activity, true);
     }
 
     private async Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct)
