@@ -37,6 +37,11 @@ public sealed class ProjectorComposition
 
     public ILoggerFactory Loggers { get; }
 
+    /// <summary>Where each invocation writes its CloudWatch Embedded Metric Format line; null: none (the <c>lambda invoke</c> verb).</summary>
+    public TextWriter? MetricsOut { get; set; }
+
+    public TimeProvider Time { get; private init; } = TimeProvider.System;
+
     /// <summary><c>DeadLetterAttempts</c> → <c>EVENTBOT_DEAD_LETTER_ATTEMPTS</c>.</summary>
     public static string EnvironmentName(string setting) =>
         "EVENTBOT_" + string.Concat(setting.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
@@ -56,10 +61,11 @@ public sealed class ProjectorComposition
         {
             DeadLetters = new DeadLetterStore(views, time ?? TimeProvider.System),
             DeadLetterPolicy = DeadLetterPolicy.From(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), projections.Select(p => p.Name)),
+            Feed = "lambda",
         };
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
-        return new ProjectorComposition(core, handler, counters, generations, loggers);
+        return new ProjectorComposition(core, handler, counters, generations, loggers) { Time = time ?? TimeProvider.System };
     }
 
     /// <summary>
@@ -76,6 +82,9 @@ public sealed class ProjectorComposition
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Amazon", LogLevel.Warning)
             .AddProvider(new LambdaLoggerProvider(Console.Error)));
-        return Create(new AmazonDynamoDBClient(), prefix, loggers);
+        var composition = Create(new AmazonDynamoDBClient(), prefix, loggers);
+        // Standard output, as CloudWatch Logs expects EMF (standard error keeps the log lines).
+        composition.MetricsOut = Console.Out;
+        return composition;
     }
 }

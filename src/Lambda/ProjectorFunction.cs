@@ -48,12 +48,26 @@ public sealed partial class ProjectorFunction
 
         var counters = _composition.Counters;
         var (applied, removes, foreign) = (counters.Applied, counters.SkippedRemoves, counters.SkippedForeign);
+        var deadLettered = _composition.Core.DeadLettered;
         var outcome = await _composition.Handler.HandleAsync(records, CancellationToken.None);
+        WriteMetrics(records, counters.Applied - applied, _composition.Core.DeadLettered - deadLettered);
         var failed = outcome.FirstFailedIndex is { } index ? records[index].SequenceNumber : null;
 
         Log.Batch(_logger, records.Count, counters.Applied - applied, counters.SkippedRemoves - removes, counters.SkippedForeign - foreign,
             failed ?? "none");
         return Response(failed);
+    }
+
+    private void WriteMetrics(IReadOnlyList<StreamRecord> records, long applied, long deadLettered)
+    {
+        if (_composition.MetricsOut is not { } output || records.Count == 0) return;
+        var now = _composition.Time.GetUtcNow();
+        DateTimeOffset? oldest = null;
+        foreach (var record in records)
+            if (record.ApproximateCreationDateTime is { } created && (oldest is null || created < oldest)) oldest = created;
+        var lag = oldest is { } o ? Math.Max(0, (now - o).TotalSeconds) : (double?)null;
+        output.WriteLine(EmbeddedMetrics.Line(now, applied, lag, deadLettered));
+        output.Flush();
     }
 
     /// <summary><c>{"batchItemFailures":[{"itemIdentifier":"…"}]}</c>, or an empty list when every record is done; rewound.</summary>
