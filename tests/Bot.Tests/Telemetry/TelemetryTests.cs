@@ -6,6 +6,9 @@ using EventBot.Domain.Common;
 using EventBot.EventStore;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -97,6 +100,66 @@ public sealed class TelemetryTests
     }
 
     private const string EventStoreSource = "EventBot.EventStore";
+
+    [Fact]
+    public async Task Json_logs_are_one_object_per_line_with_the_message_guild_and_trace_in_their_scopes()
+    {
+        var captured = new ScopeCapture();
+        var guild = GuildId.FromName($"logs-{Guid.NewGuid():N}");
+        await using var h = await BotHarness.StartAsync(new Dictionary<string, string?> { ["EVENTBOT_LOG_FORMAT"] = "json" }, services =>
+        {
+            services.AddEventBotOpenTelemetry();
+            services.AddSingleton<ILoggerProvider>(captured);
+            services.Configure<LoggerFilterOptions>(o => o.MinLevel = LogLevel.Debug);
+        });
+
+        await h.SayAsync(".remember k is v", guild: guild, messageId: "json-1");
+
+        var console = h.Host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var json = h.Host.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.True(json.IncludeScopes);
+        Assert.False(json.JsonWriterOptions.Indented);
+        // The pipeline's "handled" line, written inside the command: message id, guild, trace and span ids.
+        var handled = captured.Lines.First(l => l.Message.Contains("RememberValue", StringComparison.Ordinal) && l.Scopes.ContainsKey("MessageId"));
+        Assert.Equal("console:json-1", handled.Scopes["MessageId"]);
+        Assert.Equal(guild.ToString(), handled.Scopes["Guild"]);
+        Assert.Matches("^[0-9a-f]{32}$", handled.Scopes["TraceId"]);
+    }
+
+    /// <summary>Records each line's message and the scopes around it, as the JSON formatter would write them.</summary>
+    private sealed class ScopeCapture : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider? _scopes;
+
+        public List<(string Message, Dictionary<string, string?> Scopes)> Lines { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ScopeCapture owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes?.Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var scopes = new Dictionary<string, string?>(StringComparer.Ordinal);
+                owner._scopes?.ForEachScope((scope, into) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+                        foreach (var (key, value) in pairs) into[key] = value?.ToString();
+                }, scopes);
+                lock (owner.Lines) owner.Lines.Add((formatter(state, exception), scopes));
+            }
+        }
+    }
 
     [Fact]
     public async Task The_running_bot_answers_healthz_readyz_and_metrics_over_http()
