@@ -1,5 +1,8 @@
-# Two roles, each with only what its process does. Rebuilds, dead-letter retries and `tables create` are operator
-# tasks run with the operator's own credentials, so neither role can delete views in bulk, scan, or create tables.
+# One role per process, each with exactly what that process was seen to call: tests/Infrastructure.Tests/Iam records
+# every DynamoDB and Streams request of real sessions of the bot, the projector Lambda and the `projector` verb, and
+# fails on a call that is not granted here and on a grant that nothing uses. Rebuilds, dead-letter retries and
+# `tables create` are operator tasks run with the operator's own credentials, so no role can delete views in bulk,
+# scan, or create tables.
 
 # --- projector (the Lambda) ---------------------------------------------------------------------------------------
 
@@ -56,13 +59,26 @@ data "aws_iam_policy_document" "projector" {
   statement {
     sid = "WriteViews"
     actions = [
-      "dynamodb:GetItem", # a row and its applied versions; the active generation pointer
-      "dynamodb:Query",   # a whole partition in sort order (IViewStore.QueryAsync)
+      "dynamodb:GetItem", # a row and its applied versions; the active generation pointers; a dead letter
       "dynamodb:PutItem", # the conditional row write that also stores the new applied version; dead letters
     ]
-    # The view store writes whole rows with a revision condition, so no UpdateItem. No DeleteItem, BatchWriteItem
-    # or Scan: dropping an old generation (IViewStore.DeletePartitionsAsync) belongs to the rebuild, an operator task.
+    # The view store writes whole rows with a revision condition, so no UpdateItem. No Query (the projector reads
+    # rows one by one), no BatchWriteItem or Scan: dropping an old generation belongs to the rebuild, an operator task.
     resources = [aws_dynamodb_table.views.arn]
+  }
+
+  # A record that failed and then applied has its dead letter removed. Only in the dead letters' partition
+  # (DeadLetterStore.Partition): the projector cannot delete a read-model row.
+  statement {
+    sid       = "RemoveDeadLetters"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.views.arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["deadletters"]
+    }
   }
 
   statement {
@@ -113,13 +129,16 @@ resource "aws_iam_role" "bot" {
 }
 
 data "aws_iam_policy_document" "bot" {
-  # Appends are conditional puts (attribute_not_exists), several events plus the idempotency marker in one
-  # TransactWriteItems. IAM has no TransactWriteItems action: each Put inside a transaction is authorized as
-  # dynamodb:PutItem. GetItem finds an idempotency marker; Query reads one stream.
+  # An append is one TransactWriteItems: conditional puts (attribute_not_exists) of the events and the idempotency
+  # marker and, on an existing stream, a ConditionCheck of the expected version. IAM has no TransactWriteItems
+  # action: it authorizes each item as its own action, Put as dynamodb:PutItem and ConditionCheck as
+  # dynamodb:ConditionCheckItem (without it every update of an existing key, sparkle pair or player is denied).
+  # GetItem reads the marker of a redelivered message; Query reads one stream.
   statement {
     sid = "AppendAndReadEvents"
     actions = [
       "dynamodb:PutItem",
+      "dynamodb:ConditionCheckItem",
       "dynamodb:GetItem",
       "dynamodb:Query",
     ]
@@ -149,4 +168,85 @@ resource "aws_iam_role_policy" "bot" {
   name   = "bot"
   role   = aws_iam_role.bot.id
   policy = data.aws_iam_policy_document.bot.json
+}
+
+# --- poller (the `projector` verb, self-hosted instead of the Lambda) ---------------------------------------------
+
+# For a deployment that runs the Streams poller as a process of its own (`eventbot projector`, as docker-compose.yml
+# does) next to a bot with EVENTBOT_PROJECTOR=off, instead of the Lambda. Assumed by the same services as the bot.
+data "aws_iam_policy_document" "poller_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = var.bot_trusted_services
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "poller" {
+  name               = "${var.prefix}poller"
+  assume_role_policy = data.aws_iam_policy_document.poller_assume.json
+}
+
+data "aws_iam_policy_document" "poller" {
+  # The poller finds the table's current stream with DescribeTable (LatestStreamArn).
+  statement {
+    sid       = "FindEventsStream"
+    actions   = ["dynamodb:DescribeTable"]
+    resources = [aws_dynamodb_table.events.arn]
+  }
+
+  # Our own Streams client: shards (paginated), iterators, records. It never calls ListStreams.
+  statement {
+    sid = "ReadEventsStream"
+    actions = [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetShardIterator",
+      "dynamodb:GetRecords",
+    ]
+    resources = [aws_dynamodb_table.events.stream_arn]
+  }
+
+  # Gap fill, as the Lambda.
+  statement {
+    sid       = "GapFillEvents"
+    actions   = ["dynamodb:Query"]
+    resources = [aws_dynamodb_table.events.arn]
+  }
+
+  # Rows, generation pointers, dead letters, shard checkpoints and the lag status row.
+  statement {
+    sid = "WriteViews"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+    ]
+    resources = [aws_dynamodb_table.views.arn]
+  }
+
+  statement {
+    sid       = "RemoveDeadLetters"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.views.arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["deadletters"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "poller" {
+  name   = "poller"
+  role   = aws_iam_role.poller.id
+  policy = data.aws_iam_policy_document.poller.json
 }

@@ -36,3 +36,8 @@ output "bot_role_arn" {
   description = "Role for the bot's runtime (e.g. an ECS task role): appends events, reads views."
   value       = aws_iam_role.bot.arn
 }
+
+output "poller_role_arn" {
+  description = "Role for a self-hosted `projector` process (the Streams poller) used instead of the Lambda."
+  value       = aws_iam_role.poller.arn
+}

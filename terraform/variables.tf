@@ -116,7 +116,7 @@ variable "alarm_actions" {
 }
 
 variable "bot_trusted_services" {
-  description = "AWS services allowed to assume the bot role (where the bot's container runs)."
+  description = "AWS services allowed to assume the bot role and the poller role (where their containers run)."
   type        = list(string)
   default     = ["ecs-tasks.amazonaws.com"]
 }

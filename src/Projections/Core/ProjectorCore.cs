@@ -98,11 +98,6 @@ public sealed partial class ProjectorCore(
             try
             {
                 await ProjectOneAsync(batch[i], ct, decoded?[i]);
-                if (Volatile.Read(ref _failingCount) > 0 && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _))
-                {
-                    Interlocked.Decrement(ref _failingCount);
-                    if (DeadLetters is { } letters) await letters.RemoveAsync(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), ct);
-                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -125,9 +120,33 @@ public sealed partial class ProjectorCore(
                 if (i > 0) signals.Notify();
                 return new ProjectionBatchResult(i, ex);
             }
+
+            // Applied. Removing the dead letter it left when it failed before is bookkeeping, outside the try above:
+            // whatever removing it throws, the record stays applied and is never answered as failed again.
+            if (Volatile.Read(ref _failingCount) > 0 && _failing.TryRemove(DeadLetter.IdOf(batch[i].StreamId, batch[i].Version), out _))
+            {
+                Interlocked.Decrement(ref _failingCount);
+                await RemoveDeadLetterAsync(batch[i], ct);
+            }
         }
         if (batch.Count > 0) signals.Notify();
         return ProjectionBatchResult.Success;
+    }
+
+    private async Task RemoveDeadLetterAsync(EventEnvelope applied, CancellationToken ct)
+    {
+        if (DeadLetters is not { } letters) return;
+        var id = DeadLetter.IdOf(applied.StreamId, applied.Version);
+        try
+        {
+            await letters.RemoveAsync(id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Denied, throttled, unreachable: the letter stays behind, stale. `projections errors` still lists it and
+            // `projections retry` clears it (the retry finds the record applied); it is never a new failure.
+            Log.DeadLetterNotRemoved(logger, ex, applied.StreamId, applied.Version);
+        }
     }
 
     public async Task ProjectOneAsync(EventEnvelope envelope, CancellationToken ct, object? decoded = null)
@@ -223,6 +242,9 @@ public sealed partial class ProjectorCore(
 
         [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Projecting {StreamId} v{Version} ({Type}) failed")]
         public static partial void RecordFailed(ILogger logger, Exception ex, string streamId, long version, string type);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{StreamId} v{Version} is applied, but its dead letter could not be removed; `projections retry` clears it")]
+        public static partial void DeadLetterNotRemoved(ILogger logger, Exception ex, string streamId, long version);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Gap in {StreamId}: row had v{Applied}, event is v{Version}; filled from the store for {Projection}")]
         public static partial void GapFilled(ILogger logger, string streamId, long applied, long version, string projection);

@@ -88,6 +88,33 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Equal("boom", (await _h.ValueAsync("k"))!.Value);
     }
 
+    [Theory]
+    [InlineData(DeadLetterAction.Skip)]
+    [InlineData(DeadLetterAction.Stop)]
+    public async Task A_dead_letter_that_cannot_be_removed_never_fails_the_record_that_applied(DeadLetterAction action)
+    {
+        // As on AWS with a role that may not delete: the record applies, removing its dead letter is denied.
+        var events = await _h.AppendAsync("k", new ValueRemembered("k", "boom", null));
+        var letters = new DeadLetterStore(new DeletesDenied(_h.Views), _h.Time);
+        var core = new ProjectorCore([_flaky], _h.Views, _h.Store, EventCodec.Default, _h.Generations, _h.Signals, NullLogger<ProjectorCore>.Instance)
+        {
+            DeadLetters = letters,
+            DeadLetterPolicy = new DeadLetterPolicy(action, new Dictionary<string, DeadLetterAction>(), 5),
+        };
+        _flaky.Broken = true;
+        Assert.Equal(0, (await core.ProjectAsync(events, default)).FirstFailedIndex);
+        _flaky.Broken = false;
+
+        var applied = await core.ProjectAsync(events, default);
+        var redelivered = await core.ProjectAsync(events, default);
+
+        Assert.Null(applied.FirstFailedIndex);
+        Assert.Null(redelivered.FirstFailedIndex);
+        Assert.Equal("boom", (await _h.ValueAsync("k"))!.Value);
+        // Stale, not counted again: one failed attempt, from before the record applied.
+        Assert.Equal(1, Assert.Single(await Letters.ListAsync(default)).Attempts);
+    }
+
     [Fact]
     public async Task Retry_after_the_cause_is_fixed_puts_a_skipped_event_back_in_order_and_removes_the_dead_letter()
     {
@@ -126,6 +153,28 @@ public sealed class DeadLetterTests : IDisposable
     }
 
     public void Dispose() => _h.Dispose();
+
+    /// <summary>A view store whose deletes are refused, like a DeleteItem that IAM denies.</summary>
+    private sealed class DeletesDenied(IViewStore inner) : IViewStore
+    {
+        public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct) => inner.GetAsync(key, ct);
+
+        public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) => inner.QueryAsync(partition, ct);
+
+        public Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct) => inner.TryWriteAsync(row, expectedRevision, ct);
+
+        public Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct) =>
+            throw new UnauthorizedAccessException("AccessDeniedException: not authorized to perform dynamodb:BatchWriteItem");
+
+        public Task DeleteAsync(ViewKey key, CancellationToken ct) =>
+            throw new UnauthorizedAccessException("AccessDeniedException: not authorized to perform dynamodb:DeleteItem");
+
+        public Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct) => inner.ListPartitionsAsync(partitionPrefix, ct);
+
+        public Task<string?> GetValueAsync(string name, CancellationToken ct) => inner.GetValueAsync(name, ct);
+
+        public Task SetValueAsync(string name, string value, CancellationToken ct) => inner.SetValueAsync(name, value, ct);
+    }
 
     /// <summary>The remembered-values projection, made to throw on the value "boom" while <see cref="Broken"/>.</summary>
     private sealed class FlakyValues : IProjection

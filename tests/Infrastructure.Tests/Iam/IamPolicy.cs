@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace EventBot.Infrastructure.Tests.Iam;
+
+/// <summary>One Allow statement of a role's inline policy, resources as HCL expressions.</summary>
+/// <param name="LeadingKeys">The <c>ForAllValues:StringEquals</c> values of a <c>dynamodb:LeadingKeys</c> condition; null: none.</param>
+public sealed record IamStatement(string? Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string>? LeadingKeys)
+{
+    public bool Allows(string action, string resource, string? leadingKey) =>
+        Actions.Contains(action, StringComparer.Ordinal)
+        && Resources.Any(r => IamPolicy.Matches(r, resource))
+        && (LeadingKeys is null || (leadingKey is not null && LeadingKeys.Contains(leadingKey, StringComparer.Ordinal)));
+}
+
+/// <summary>
+/// A role's inline policy as terraform/ writes it (<c>data "aws_iam_policy_document" "ROLE"</c>, attached by
+/// <c>aws_iam_role_policy.ROLE</c> to <c>aws_iam_role.ROLE</c>), evaluated the way IAM would for the calls we record.
+/// Only what this evaluation understands is accepted: Allow statements, actions without wildcards, and no condition
+/// but <c>ForAllValues:StringEquals</c> on <c>dynamodb:LeadingKeys</c>; anything else fails the test instead of
+/// being guessed at.
+/// </summary>
+public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statements)
+{
+    public string Role { get; } = role;
+
+    public IReadOnlyList<IamStatement> Statements { get; } = statements;
+
+    public static IamPolicy Of(Terraform tf, string role)
+    {
+        var attachment = tf.Resource("aws_iam_role_policy", role);
+        Assert.Equal($"${{aws_iam_role.{role}.id}}", attachment.Str("role"));
+        Assert.Equal($"${{data.aws_iam_policy_document.{role}.json}}", attachment.Str("policy"));
+        Assert.Empty(tf.Names("resource", "aws_iam_role_policy_attachment"));
+
+        var statements = new List<IamStatement>();
+        foreach (var statement in tf.Data("aws_iam_policy_document", role).Blocks("statement"))
+        {
+            Assert.Equal("Allow", statement.StrOrNull("effect") ?? "Allow");
+            Assert.False(statement.TryGetProperty("not_actions", out _), "NotAction grants everything else");
+            Assert.False(statement.TryGetProperty("not_resources", out _), "NotResource grants everything else");
+            var actions = statement.Strings("actions");
+            Assert.All(actions, a => Assert.DoesNotContain('*', a));
+            statements.Add(new IamStatement(statement.StrOrNull("sid"), actions, statement.Strings("resources"), LeadingKeys(statement)));
+        }
+        return new IamPolicy(role, statements);
+    }
+
+    static IReadOnlyList<string>? LeadingKeys(JsonElement statement)
+    {
+        var conditions = statement.Blocks("condition");
+        if (conditions.Count == 0) return null;
+        var condition = Assert.Single(conditions);
+        Assert.Equal("dynamodb:LeadingKeys", condition.Str("variable"));
+        Assert.Equal("ForAllValues:StringEquals", condition.Str("test"));
+        return condition.Strings("values");
+    }
+
+    public bool Allows(IamCall call) => Statements.Any(s => s.Allows(call.Action, call.Resource, call.LeadingKey));
+
+    /// <summary>Every (action, resource) some statement grants, whatever its condition.</summary>
+    public IReadOnlySet<(string Action, string Resource)> Grants =>
+        Statements.SelectMany(s => s.Actions.SelectMany(a => s.Resources.Select(r => (a, r)))).ToHashSet();
+
+    /// <summary>The same policy with one action taken out of every statement (proves the checks can fail).</summary>
+    public IamPolicy Without(string action) =>
+        new(Role, [.. Statements.Select(s => s with { Actions = [.. s.Actions.Where(a => a != action)] })]);
+
+    /// <summary>IAM's resource match: <c>*</c> any run of characters, <c>?</c> any one.</summary>
+    public static bool Matches(string pattern, string resource) =>
+        pattern == resource
+        || (pattern.Contains('*') || pattern.Contains('?'))
+           && Regex.IsMatch(resource, "^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$");
+
+    /// <summary>
+    /// A recorded resource (<c>table/events</c>, <c>table/events/index/by_guild</c>, <c>table/events/stream</c>,
+    /// <c>*</c>) as the HCL expression of the Terraform table it is: <c>table/X</c> is the <c>aws_dynamodb_table</c>
+    /// whose name is <c>${var.prefix}X</c>. A table Terraform does not make maps to a text no grant matches.
+    /// </summary>
+    public static string ToHcl(Terraform tf, string resource)
+    {
+        if (resource == "*") return "*";
+        if (!resource.StartsWith("table/", StringComparison.Ordinal)) return $"(not a table: {resource})";
+        var parts = resource["table/".Length..].Split('/', 2);
+        var table = tf.Names("resource", "aws_dynamodb_table")
+            .SingleOrDefault(n => tf.Resource("aws_dynamodb_table", n).StrOrNull("name") == "${var.prefix}" + parts[0]);
+        if (table is null) return $"(no Terraform table for {resource})";
+        return parts.Length == 1 ? $"${{aws_dynamodb_table.{table}.arn}}"
+            : parts[1] == "stream" ? $"${{aws_dynamodb_table.{table}.stream_arn}}"
+            : $"${{aws_dynamodb_table.{table}.arn}}/{parts[1]}";
+    }
+}
