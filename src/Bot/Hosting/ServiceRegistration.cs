@@ -75,7 +75,12 @@ public static class ServiceRegistration
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Feed = sp.GetService<SqliteEventStore>() is null ? "dynamodb-streams" : "sqlite-tail",
         });
-        services.AddSingleton<LagReporter>();
+        // The dead-letter gauge lists the dead letters (a Query of the views table): the bot's role may read views, the
+        // projector verb's poller role writes them but never lists them, so that process leaves the gauge out.
+        services.AddSingleton(sp => new LagReporter(sp.GetServices<IFeedLagSource>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LagReporter>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetServices<IProjection>(),
+            projectorOnly ? null : sp.GetRequiredService<DeadLetterStore>()));
         services.AddHostedService(sp => sp.GetRequiredService<LagReporter>());
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())
