@@ -48,7 +48,7 @@ public sealed class BotHarness : IAsyncDisposable
     public static ChatUser User(string name) => new(UserId.FromName(name), name);
 
     public Task<string?> SayAsync(string content, string user = "alice", GuildId? guild = null, string? messageId = null) =>
-        SendAsync(new ChatMessage(messageId ?? $"m{Interlocked.Increment(ref _messages)}", guild ?? Guild, User(user), content, Adapters.Console.ConsoleMentions.Find(content)));
+        SendAsync(new ChatMessage(messageId ?? $"m{Interlocked.Increment(ref _messages)}", guild ?? Guild, User(user), content, EventBot.Bot.Adapters.Console.ConsoleMentions.Find(content)));
 
     public async Task<string?> SendAsync(ChatMessage message) => (await Bot.HandleAsync(message, default))?.Text;
 

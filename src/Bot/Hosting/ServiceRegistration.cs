@@ -3,8 +3,6 @@ using EventBot.Bot.Adapters.Discord;
 using EventBot.Discord;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Features.Play;
-using EventBot.Bot.Features.Remember;
-using EventBot.Bot.Features.Sparkle;
 using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
@@ -88,10 +86,8 @@ public static class ServiceRegistration
             Timeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<BotOptions>>().Value.ReadYourWritesMs),
         });
 
+        services.AddSingleton(sp => new ProjectionRoutes(sp.GetServices<IProjection>(), sp.GetRequiredService<EventCodec>()));
         services.AddSingleton<AggregateService>();
-        services.AddSingleton<RememberConsistency>();
-        services.AddSingleton<SparkleConsistency>();
-        services.AddSingleton<PlayConsistency>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
@@ -103,7 +99,7 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(GuildScopeBehaviour<,>), typeof(ValidationBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
         });
         return services;
     }

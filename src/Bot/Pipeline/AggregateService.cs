@@ -2,51 +2,30 @@ using EventBot.Bot.Chat;
 using EventBot.Bot.Telemetry;
 using EventBot.Domain.Common;
 using EventBot.EventStore;
+using EventBot.Projections.Core;
 
 namespace EventBot.Bot.Pipeline;
 
-/// <summary>What running a command against one stream came to.</summary>
-public abstract record CommandOutcome<TState, TEvent>
-{
-    private CommandOutcome() { }
-
-    public sealed record Appended(TState Before, IReadOnlyList<TEvent> Events, long Version) : CommandOutcome<TState, TEvent>;
-
-    /// <summary>The decider found nothing to change (a harmless repeat).</summary>
-    public sealed record Unchanged(TState State, long Version) : CommandOutcome<TState, TEvent>;
-
-    public sealed record Rejected(string Code, string Reason) : CommandOutcome<TState, TEvent>;
-
-    /// <summary>This chat message was handled before (a redelivery): nothing appended now.</summary>
-    public sealed record AlreadyHandled(long Version) : CommandOutcome<TState, TEvent>;
-}
-
 /// <summary>
-/// Load → decide → append with the expected version, retried when another writer got there first.
+/// Load → decide → append with the expected version, retried when another writer got there first; then wait until
+/// the read-model rows the new events touch have applied them (read-your-writes), as the projections route them.
 /// Handlers stay thin: they pick the stream and the decider, this does the rest.
 /// </summary>
-public sealed class AggregateService(IEventStore store, EventCodec codec)
+public sealed class AggregateService(IEventStore store, EventCodec codec, ProjectionRoutes routes, ReadYourWrites readYourWrites)
 {
     public const int MaxAttempts = 25;
 
-    public async Task<(TState State, long Version)> LoadAsync<TState, TEvent>(StreamName stream, TState initial, Func<TState, TEvent, TState> evolve, CancellationToken ct)
-    {
-        using var activity = BotTelemetry.StartLoad(stream.Value);
-        var state = initial;
-        long version = 0;
-        foreach (var envelope in await store.ReadStreamAsync(stream, 1, ct))
-        {
-            state = evolve(state, (TEvent)codec.Decode(envelope));
-            version = envelope.Version;
-        }
-        return (state, version);
-    }
+    public Task<CommandOutcome<TState, TEvent>> HandleAsync<TState, TEvent>(
+        StreamName stream, TState initial, Func<TState, TEvent, TState> evolve, Func<TState, Decision<TEvent>> decide, ChatMessage chat, CancellationToken ct)
+        where TEvent : notnull =>
+        HandleAsync(stream, initial, evolve, (state, _) => decide(state), chat, ct);
 
+    /// <param name="decide">Takes the state and the stream's events (oldest first), read once per attempt.</param>
     public async Task<CommandOutcome<TState, TEvent>> HandleAsync<TState, TEvent>(
         StreamName stream,
         TState initial,
         Func<TState, TEvent, TState> evolve,
-        Func<TState, Decision<TEvent>> decide,
+        Func<TState, IReadOnlyList<TEvent>, Decision<TEvent>> decide,
         ChatMessage chat,
         CancellationToken ct)
         where TEvent : notnull
@@ -54,19 +33,26 @@ public sealed class AggregateService(IEventStore store, EventCodec codec)
         var context = new AppendContext(chat.Guild?.ToString() ?? "dm", chat.Author.Id.ToString(), chat.Author.DisplayName, chat.IdempotencyKey);
         for (var attempt = 1; ; attempt++)
         {
-            var (state, version) = await LoadAsync(stream, initial, evolve, ct);
-            switch (BotTelemetry.Decide(decide, state))
+            IReadOnlyList<EventEnvelope> envelopes;
+            List<TEvent> history;
+            using (BotTelemetry.StartLoad(stream.Value))
+            {
+                envelopes = await store.ReadStreamAsync(stream, 1, ct);
+                history = envelopes.Select(e => (TEvent)codec.Decode(e)).ToList();
+            }
+            var (state, version) = (history.Aggregate(initial, evolve), envelopes.Count == 0 ? 0 : envelopes[^1].Version);
+            switch (BotTelemetry.Decide(decide, state, history))
             {
                 case Decision<TEvent>.Rejected r:
                     return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Rejected(r.Code, r.Reason));
                 case Decision<TEvent>.Accepted { Events.Count: 0 }:
                     return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Unchanged(state, version));
                 case Decision<TEvent>.Accepted a:
-                    var result = await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct);
-                    switch (result)
+                    switch (await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct))
                     {
                         case AppendResult.Appended appended:
-                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.NextExpectedVersion));
+                            var caughtUp = await readYourWrites.WaitAllAsync(routes.RowsTouchedBy(appended.Events), ct);
+                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.Events, caughtUp));
                         case AppendResult.AlreadyProcessed done:
                             return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.AlreadyHandled(done.LastVersion));
                         case AppendResult.WrongExpectedVersion when attempt < MaxAttempts:

@@ -40,22 +40,11 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
 public sealed class GuildScopeBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage
 {
+
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is IGuildScoped { Chat.Guild: null } && typeof(TResponse) == typeof(Reply))
-            return ValueTask.FromResult((TResponse)(object)Reply.Of("Use this in a server: remembered values, sparkles and games belong to a server."));
-        return next(message, cancellationToken);
-    }
-}
-
-/// <summary>Runs each request's own input rules; an invalid request gets its reason and nothing is written.</summary>
-public sealed class ValidationBehaviour<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : IMessage
-{
-    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
-    {
-        if (message is IValidate v && v.Validate() is { } error && typeof(TResponse) == typeof(Reply))
-            return ValueTask.FromResult((TResponse)(object)Reply.Of($"⚠️ {error}"));
+            return ValueTask.FromResult((TResponse)(object)Reply.Of(GuildScope.ServerOnly));
         return next(message, cancellationToken);
     }
 }

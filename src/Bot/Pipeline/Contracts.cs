@@ -11,8 +11,8 @@ public interface IChatRequest
 /// <summary>Requests that only make sense inside a server (guild); the pipeline answers DMs for them.</summary>
 public interface IGuildScoped : IChatRequest;
 
-/// <summary>Requests with input rules: null when valid, else the reason shown to the user.</summary>
-public interface IValidate
+public static class GuildScope
 {
-    string? Validate();
+    /// <summary>The answer to a server-only request sent from a DM.</summary>
+    public const string ServerOnly = "Use this in a server: remembered values, sparkles and games belong to a server.";
 }

@@ -49,6 +49,13 @@ public static class BotTelemetry
         return activity;
     }
 
+    /// <summary>Runs a pure decision (on the state and the stream's events) inside an <c>eventbot.decide</c> span when something listens.</summary>
+    public static T Decide<TState, THistory, T>(Func<TState, THistory, T> decide, TState state, THistory history)
+    {
+        using var activity = Source.StartActivity("eventbot.decide");
+        return decide(state, history);
+    }
+
     /// <summary>Runs a pure decision inside an <c>eventbot.decide</c> span when something listens.</summary>
     public static T Decide<TState, T>(Func<TState, T> decide, TState state)
     {

@@ -18,6 +18,7 @@ public sealed record MemoryKey
 
     public static Validated<MemoryKey> Create(string? text)
     {
+        if (!Utf16.IsWellFormed(text ?? "")) return Validated<MemoryKey>.Invalid("the key contains invalid characters");
         var display = TextRules.Collapse(text ?? "");
         if (display.Length == 0) return Validated<MemoryKey>.Invalid("the key is empty");
         if (TextRules.HasForbiddenControl(display, allowNewLines: false))
@@ -34,21 +35,32 @@ public sealed record MemoryKey
     public override int GetHashCode() => Normalized.GetHashCode(StringComparison.Ordinal);
 
     public override string ToString() => Display;
+
+    /// <summary>A key reads as it was written.</summary>
+    public static implicit operator string(MemoryKey key) => key.Display;
 }
 
 /// <summary>A remembered value: up to 1,800 characters, may span lines.</summary>
-public static class MemoryValue
+public sealed record MemoryValue
 {
     public const int MaxLength = 1800;
 
-    public static Validated<string> Create(string? text)
+    private MemoryValue(string text) => Text = text;
+
+    public string Text { get; }
+
+    public static Validated<MemoryValue> Create(string? text)
     {
         var value = (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
-        if (value.Length == 0) return Validated<string>.Invalid("the value is empty");
+        if (value.Length == 0) return Validated<MemoryValue>.Invalid("the value is empty");
         if (TextRules.HasForbiddenControl(value, allowNewLines: true))
-            return Validated<string>.Invalid("the value contains control characters (only new lines are allowed)");
+            return Validated<MemoryValue>.Invalid("the value contains control characters (only new lines are allowed)");
         if (value.Length > MaxLength)
-            return Validated<string>.Invalid($"the value is longer than {MaxLength:N0} characters ({value.Length:N0})");
-        return Validated<string>.Valid(value);
+            return Validated<MemoryValue>.Invalid($"the value is longer than {MaxLength:N0} characters ({value.Length:N0})");
+        return Validated<MemoryValue>.Valid(new MemoryValue(value));
     }
+
+    public override string ToString() => Text;
+
+    public static implicit operator string(MemoryValue value) => value.Text;
 }

@@ -55,7 +55,7 @@ public static class SparkleDecider
             var wait = elapsed < TimeSpan.Zero ? give.Cooldown : give.Cooldown - elapsed;
             return Decision<SparkleEvent>.Reject(Cooldown, $"you sparkled {give.TargetName} recently: wait {Describe(wait)}");
         }
-        return Decision<SparkleEvent>.Accept(new SparkleGiven(give.Giver.Id.Value, give.Giver.DisplayName, give.Target.Value, give.TargetName, reason.Value, give.At));
+        return Decision<SparkleEvent>.Accept(new SparkleGiven(give.Giver.Id.Value, give.Giver.DisplayName, give.Target.Value, give.TargetName, reason.Value?.Text, give.At));
     }
 
     /// <summary>"42 s", "3 min 5 s", "2 h 10 min": rounded up, so waiting that long is always enough.</summary>

@@ -23,12 +23,22 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     /// True once every row has applied <paramref name="version"/> of <paramref name="streamId"/>; false when one has not
     /// by the deadline, which is one <see cref="Timeout"/> for all of them (a reply waits one timeout, not one per row).
     /// </summary>
-    public async Task<bool> WaitAllAsync(IEnumerable<(string Projection, ViewKey Row)> rows, string streamId, long version, CancellationToken ct)
+    public Task<bool> WaitAllAsync(IEnumerable<(string Projection, ViewKey Row)> rows, string streamId, long version, CancellationToken ct) =>
+        WaitAllAsync(rows.Select(r => new PendingRow(r.Projection, r.Row, streamId, version)), ct);
+
+    /// <summary>
+    /// True once every row has applied its version (from <see cref="ProjectionRoutes.RowsTouchedBy"/>); false when one
+    /// has not by the deadline, which is one <see cref="Timeout"/> for all of them.
+    /// </summary>
+    public async Task<bool> WaitAllAsync(IEnumerable<PendingRow> rows, CancellationToken ct)
     {
-        using var activity = ProjectionsTelemetry.StartWait(streamId, version);
+        using var activity = ProjectionsTelemetry.StartWait();
         var deadline = time.GetUtcNow() + Timeout;
-        foreach (var (projection, row) in rows)
-            if (!await WaitUntilAsync(projection, row, streamId, version, deadline, ct)) return ProjectionsTelemetry.EndWait(activity, false);
+        foreach (var row in rows)
+        {
+            ProjectionsTelemetry.Waiting(activity, row.StreamId, row.Version);
+            if (!await WaitUntilAsync(row.Projection, row.Row, row.StreamId, row.Version, deadline, ct)) return ProjectionsTelemetry.EndWait(activity, false);
+        }
         return ProjectionsTelemetry.EndWait(activity, true);
     }
 

@@ -49,13 +49,10 @@ public sealed class PlayBoard : Projection<PlayBoardEntry>
         new(Partition(guildId, game, window), userId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>The six rows one game touches: its game and all games, in each standard window of its time.</summary>
-    public static IEnumerable<ViewKey> RowsFor(string guildId, ulong userId, Game game, DateTimeOffset at) =>
-        BoardWindows.Standard(at).SelectMany(w => new[] { RowFor(guildId, game, w, userId), RowFor(guildId, null, w, userId) });
-
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event)
     {
-        var e = (GamePlayed)@event;
-        return RowsFor(envelope.GuildId, PlayRecords.PlayerOf(envelope), e.Game, e.At);
+        var (e, userId) = ((GamePlayed)@event, PlayRecords.PlayerOf(envelope));
+        return BoardWindows.Standard(e.At).SelectMany(w => new[] { RowFor(envelope.GuildId, e.Game, w, userId), RowFor(envelope.GuildId, null, w, userId) });
     }
 
     public static IReadOnlyList<Ranked<PlayBoardEntry>> Rank(IEnumerable<PlayBoardEntry> entries) =>

@@ -84,12 +84,18 @@ public static class ProjectionsTelemetry
     }
 
     /// <summary>A read-your-writes wait span (a child of the command that waits); null when nothing listens.</summary>
-    public static Activity? StartWait(string streamId, long version)
+    public static Activity? StartWait(string? streamId = null, long version = 0)
     {
         var activity = Source.StartActivity("eventbot.read_your_writes.wait");
+        if (streamId is not null) Waiting(activity, streamId, version);
+        return activity;
+    }
+
+    /// <summary>Tags the stream and version the wait is on (the last one, when it waits for several rows).</summary>
+    public static void Waiting(Activity? activity, string streamId, long version)
+    {
         activity?.SetTag("eventbot.stream", streamId);
         activity?.SetTag("eventbot.version", version);
-        return activity;
     }
 
     /// <summary>Tags the wait's result (<c>eventbot.caught_up</c>) and passes it on.</summary>

@@ -1,6 +1,9 @@
 using EventBot.Bot.Chat;
 using EventBot.Domain.Common;
+using EventBot.Domain.Play;
 using EventBot.Projections.Leaderboards;
+using EventBot.Projections.Play;
+using EventBot.Projections.Sparkle;
 
 namespace EventBot.Bot.Features.Leaderboard;
 
@@ -11,6 +14,16 @@ namespace EventBot.Bot.Features.Leaderboard;
 public static class BoardReplies
 {
     public const int Shown = 10;
+
+    public static Reply Sparkles(ChatUser caller, string window, IReadOnlyList<Ranked<BoardEntry>> ranked) =>
+        Render($"✨ Sparkles — {window}", ranked, caller.Id, e => e.UserId, e => e.Name,
+            [("Sparkles", e => $"{e.Score}")],
+            "No sparkles yet in this window. Give one: `.sparkle @user for <reason>`");
+
+    public static Reply Games(ChatUser caller, Game? game, string window, IReadOnlyList<Ranked<PlayBoardEntry>> ranked) =>
+        Render($"🎮 Wins, {(game is { } g ? GameNames.Of(g) : "all games")} — {window}", ranked, caller.Id, e => e.UserId, e => e.Name,
+            [("Wins", e => $"{e.Wins}"), ("Plays", e => $"{e.Plays}")],
+            "No games played yet in this window. Try `.play rps rock`.");
 
     public static Reply Render<T>(
         string title,

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Play;
 using EventBot.Projections.Core;
@@ -14,6 +15,17 @@ namespace EventBot.Bot.Features.Leaderboard;
 /// </summary>
 public static class PlayLeaderboard
 {
+    public static readonly CommandSyntax Syntax = new(LeaderboardVerb.Verb, "play",
+        [new("leaderboard play [game] [week|month|all]", "top 10 by wins, one game or all")], Parse)
+    {
+        SubcommandAliases = ["games", "game"],
+        Options =
+        [
+            new("game", OptionKind.Text, "one game (all when left out)", Required: false) { Choices = ["rps", "coin", "dice"] },
+            new("window", OptionKind.Text, "the period", Required: false) { Choices = ["week", "month", "all"] },
+        ],
+    };
+
     public sealed record Query(ChatMessage Chat, Game? Game, BoardWindow Window) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels, TimeProvider time) : IQueryHandler<Query, Reply>
@@ -24,11 +36,20 @@ public static class PlayLeaderboard
             var partition = PlayBoard.Partition(query.Chat.Guild!.Value.ToString(), query.Game, BoardWindows.Key(query.Window, now));
             var rows = await readModels.QueryAsync(PlayBoard.ProjectionName, partition, cancellationToken);
             var ranked = PlayBoard.Rank(rows.Select(PlayBoard.Read).OfType<PlayBoardEntry>());
-            var games = query.Game is { } g ? GameNames.Of(g) : "all games";
-            return BoardReplies.Render(
-                $"🎮 Wins, {games} — {BoardWindows.Describe(query.Window, now)}", ranked, query.Chat.Author.Id, e => e.UserId, e => e.Name,
-                [("Wins", e => $"{e.Wins}"), ("Plays", e => $"{e.Plays}")],
-                "No games played yet in this window. Try `.play rps rock`.");
+            return BoardReplies.Games(query.Chat.Author, query.Game, BoardWindows.Describe(query.Window, now), ranked);
         }
+    }
+
+    private static ParseResult Parse(CommandInput input)
+    {
+        Game? game = null;
+        BoardWindow? chosen = null;
+        foreach (var word in Words.All(input.Args))
+        {
+            if (game is null && chosen is null && GameNames.TryGame(word, out var g)) game = g;
+            else if (chosen is null && BoardWindows.TryParse(word, out var w)) chosen = w;
+            else return CommandInput.Invalid($"`{CommandInput.Clip(word)}` is not a game or a window here: games are rps, coin and dice; windows are week, month and all. {LeaderboardVerb.Usage(input.Prefix)}");
+        }
+        return CommandInput.Request(new Query(input.Chat, game, chosen ?? BoardWindow.All));
     }
 }

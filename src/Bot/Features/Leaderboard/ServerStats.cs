@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Projections.Core;
 using EventBot.Projections.Play;
@@ -15,6 +16,10 @@ namespace EventBot.Bot.Features.Leaderboard;
 /// </summary>
 public static class ServerStats
 {
+    public static readonly CommandVerb Verb = new("stats");
+
+    public static readonly CommandSyntax Syntax = new(Verb, null, [new("stats", "this server's totals")], Parse);
+
     public sealed record Query(ChatMessage Chat) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>
@@ -25,22 +30,16 @@ public static class ServerStats
             var remembered = await readModels.QueryAsync(RememberedValues.ProjectionName, guild, cancellationToken);
             var sparkles = await readModels.QueryAsync(SparkleTotals.ProjectionName, guild, cancellationToken);
             var plays = await readModels.QueryAsync(PlayRecords.ProjectionName, guild, cancellationToken);
-
-            var keys = remembered.Select(RememberedValues.Read).Count(v => v is { Live: true });
-            var given = sparkles.Select(SparkleTotals.Read).Sum(t => t?.Total ?? 0);
-            var games = plays.Select(PlayRecords.Read).Sum(p => p?.Stats.Total.Plays ?? 0);
-            var events = remembered.Concat(sparkles).Concat(plays).Sum(r => r.Applied.Values.Sum());
-
-            var fields = new ReplyField[]
-            {
-                new("Keys remembered", $"{keys}", Inline: true),
-                new("Sparkles given", $"{given}", Inline: true),
-                new("Games played", $"{games}", Inline: true),
-                new("Events recorded", $"{events}", Inline: true),
-            };
-            var (names, values) = (fields.Max(f => f.Name.Length) + 2, fields.Max(f => f.Value.Length));
-            var text = "📊 This server\n" + string.Join('\n', fields.Select(f => f.Name.PadRight(names) + f.Value.PadLeft(values)));
-            return new Reply(text, new ReplyEmbed("📊 This server", null, fields));
+            return StatsReplies.Render(
+                keys: remembered.Select(RememberedValues.Read).Count(v => v is { Live: true }),
+                given: sparkles.Select(SparkleTotals.Read).Sum(t => t?.Total ?? 0),
+                games: plays.Select(PlayRecords.Read).Sum(p => p?.Stats.Total.Plays ?? 0),
+                events: remembered.Concat(sparkles).Concat(plays).Sum(r => r.Applied.Values.Sum()));
         }
     }
+
+    private static ParseResult Parse(CommandInput input) =>
+        input.Args.Length == 0
+            ? CommandInput.Request(new Query(input.Chat))
+            : CommandInput.Invalid($"Usage: `{input.Prefix}stats` (this server's totals). For games, `{input.Prefix}play stats [@user]`.");
 }

@@ -1,5 +1,5 @@
 using EventBot.Bot.Chat;
-using EventBot.Bot.Features.Leaderboard;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Play;
 using EventBot.Projections.Core;
@@ -14,6 +14,12 @@ namespace EventBot.Bot.Features.Play;
 /// </summary>
 public static class PlayStatistics
 {
+    public static readonly CommandSyntax Syntax = new(PlayVerb.Verb, "stats",
+        [new("play stats [@user]", "plays, wins, losses, draws and streaks (no user: this server)")], Parse)
+    {
+        Options = [new("user", OptionKind.User, "whose games (this server when left out)", Required: false)],
+    };
+
     public sealed record Query(ChatMessage Chat, ChatUser? User) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>
@@ -22,40 +28,37 @@ public static class PlayStatistics
         {
             var guild = query.Chat.Guild!.Value.ToString();
             if (query.User is { } user)
-            {
-                var record = PlayRecords.Read(await readModels.GetAsync(PlayRecords.ProjectionName, PlayRecords.RowFor(guild, user.Id.Value), cancellationToken));
-                return record is null
-                    ? Reply.Of($"{user.DisplayName} has not played here yet. Try `.play rps rock`.")
-                    : Render($"🎮 {record.Name}: games", record.Stats, streaks: true, footer: null);
-            }
-
-            var records = (await readModels.QueryAsync(PlayRecords.ProjectionName, guild, cancellationToken)).Select(PlayRecords.Read).OfType<PlayerRecord>().ToList();
-            if (records.Count == 0) return Reply.Of("Nobody has played here yet. Try `.play rps rock`.");
-            var sum = records.Select(r => r.Stats).Aggregate(PlayerStats.Initial, Add);
-            var best = records.OrderByDescending(r => r.Stats.Total.BestStreak).ThenBy(r => r.UserId).First();
-            var footer = best.Stats.Total.BestStreak > 0 ? $"Best streak: {best.Stats.Total.BestStreak} by {best.Name}" : null;
-            return Render($"🎮 This server: games ({records.Count} {(records.Count == 1 ? "player" : "players")})", sum, streaks: false, footer);
+                return OfPlayer(user, PlayRecords.Read(await readModels.GetAsync(PlayRecords.ProjectionName, PlayRecords.RowFor(guild, user.Id.Value), cancellationToken)));
+            var rows = await readModels.QueryAsync(PlayRecords.ProjectionName, guild, cancellationToken);
+            return OfServer([.. rows.Select(PlayRecords.Read).OfType<PlayerRecord>()]);
         }
-
-        private static Reply Render(string title, PlayerStats stats, bool streaks, string? footer)
-        {
-            var rows = new (string Name, Tally Tally)[] { ("rps", stats.Rps), ("coin", stats.Coin), ("dice", stats.Dice), ("total", stats.Total) };
-            IReadOnlyList<string> headers = streaks ? ["Game", "Plays", "W", "L", "D", "Streak", "Best"] : ["Game", "Plays", "W", "L", "D"];
-            var cells = rows.Select(r => (IReadOnlyList<string>?)(streaks
-                ? [r.Name, $"{r.Tally.Plays}", $"{r.Tally.Wins}", $"{r.Tally.Losses}", $"{r.Tally.Draws}", $"{r.Tally.CurrentStreak}", $"{r.Tally.BestStreak}"]
-                : [r.Name, $"{r.Tally.Plays}", $"{r.Tally.Wins}", $"{r.Tally.Losses}", $"{r.Tally.Draws}"]));
-            var table = TextTable.Render(headers, cells, new HashSet<int>(Enumerable.Range(1, headers.Count - 1)));
-            var text = $"{title}\n{table}" + (footer is null ? "" : $"\n{footer}");
-            var fields = rows.Select(r => new ReplyField(r.Name,
-                $"{r.Tally.Plays} plays · {r.Tally.Wins} W · {r.Tally.Losses} L · {r.Tally.Draws} D" + (streaks ? $" · streak {r.Tally.CurrentStreak} (best {r.Tally.BestStreak})" : ""), Inline: false));
-            return new Reply(text, new ReplyEmbed(title, footer, [.. fields]));
-        }
-
-        // Streaks do not add up across players; the server view shows counts only.
-        private static PlayerStats Add(PlayerStats a, PlayerStats b) =>
-            new(Add(a.Total, b.Total), Add(a.Rps, b.Rps), Add(a.Coin, b.Coin), Add(a.Dice, b.Dice));
-
-        private static Tally Add(Tally a, Tally b) =>
-            new(a.Plays + b.Plays, a.Wins + b.Wins, a.Losses + b.Losses, a.Draws + b.Draws, 0, Math.Max(a.BestStreak, b.BestStreak));
     }
+
+    public static Reply OfPlayer(ChatUser user, PlayerRecord? record) =>
+        record is null
+            ? Reply.Of($"{user.DisplayName} has not played here yet. Try `.play rps rock`.")
+            : PlayReplies.Statistics($"🎮 {record.Name}: games", record.Stats, streaks: true, footer: null);
+
+    public static Reply OfServer(IReadOnlyList<PlayerRecord> records)
+    {
+        if (records.Count == 0) return Reply.Of("Nobody has played here yet. Try `.play rps rock`.");
+        var sum = records.Select(r => r.Stats).Aggregate(PlayerStats.Initial, Add);
+        var best = records.OrderByDescending(r => r.Stats.Total.BestStreak).ThenBy(r => r.UserId).First();
+        var footer = best.Stats.Total.BestStreak > 0 ? $"Best streak: {best.Stats.Total.BestStreak} by {best.Name}" : null;
+        return PlayReplies.Statistics($"🎮 This server: games ({records.Count} {(records.Count == 1 ? "player" : "players")})", sum, streaks: false, footer);
+    }
+
+    // Streaks do not add up across players; the server view shows counts only.
+    private static PlayerStats Add(PlayerStats a, PlayerStats b) =>
+        new(Add(a.Total, b.Total), Add(a.Rps, b.Rps), Add(a.Coin, b.Coin), Add(a.Dice, b.Dice));
+
+    private static Tally Add(Tally a, Tally b) =>
+        new(a.Plays + b.Plays, a.Wins + b.Wins, a.Losses + b.Losses, a.Draws + b.Draws, 0, Math.Max(a.BestStreak, b.BestStreak));
+
+    private static ParseResult Parse(CommandInput input) => Mentions.Optional(input.Chat, input.Args) switch
+    {
+        MentionLookup.Found found => CommandInput.Request(new Query(input.Chat, found.User)),
+        MentionLookup.NotAMention when input.Args.Length == 0 => CommandInput.Request(new Query(input.Chat, null)),
+        _ => CommandInput.Invalid($"I don't know {Md.Code(CommandInput.Clip(input.Args))} here. Usage: `{input.Prefix}play stats [@user]` (no user: this server's totals)."),
+    };
 }

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
@@ -12,31 +13,32 @@ namespace EventBot.Bot.Features.Remember;
 /// </summary>
 public static class AsOf
 {
-    public sealed record Query(ChatMessage Chat, string Key, string Time) : IQuery<Reply>, IGuildScoped, IValidate
+    public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, null,
+        [new("remember <key> as of <time>", "the value a key had then (`2026-11-20`, `2026-11-20T14:30Z`, `3d ago`, `2h ago`, `15m ago`)")], Parse)
     {
-        public string? Validate() => MemoryKey.Create(Key).Error;
-    }
+        Options = [new("key", OptionKind.Text, "the key"), new("time", OptionKind.Text, "a date, a date and time, or `3d ago`")],
+    };
+
+    public sealed record Query(ChatMessage Chat, MemoryKey Key, string Time) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(IEventReader store, EventCodec codec, TimeProvider time) : IQueryHandler<Query, Reply>
     {
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
-            var parsed = PointInTime.Parse(query.Time, time.GetUtcNow());
-            if (!parsed.IsValid) return Reply.Of($"⚠️ {parsed.Error}");
-            var (key, at) = (MemoryKey.Parse(query.Key), parsed.Value);
-            var events = await store.ReadStreamAsync(new StreamName(RememberStream.For(query.Chat.Guild!.Value, key)), 1, cancellationToken);
-            if (events.Count == 0) return Reply.Of($"Nothing was ever remembered for {Md.Code(key.Display)} in this server.");
-            var then = events.TakeWhile(e => e.RecordedAt <= at).ToList();
-            if (then.Count == 0)
-                return Reply.Of($"{Md.Code(key.Display)} was first remembered on {Md.When(events[0].RecordedAt)}, after {Md.When(at)}: it had no value then.");
-
-            var last = then[^1];
-            return Memory.Fold(then.Select(e => (RememberEvent)codec.Decode(e))) switch
-            {
-                Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {h.Value}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
-                Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {f.LastValue})"),
-                _ => Reply.Of($"As of {Md.When(at)}, {Md.Code(key.Display)} had no value."),
-            };
+            var at = PointInTime.Parse(query.Time, time.GetUtcNow());
+            if (!at.IsValid) return Reply.Of($"⚠️ {at.Error}");
+            var events = await store.ReadStreamAsync(new StreamName(RememberStream.For(query.Chat.Guild!.Value, query.Key)), 1, cancellationToken);
+            return RememberReplies.AsOf(query.Key, at.Value, events, e => (RememberEvent)codec.Decode(e));
         }
+    }
+
+    private static ParseResult? Parse(CommandInput input)
+    {
+        var args = input.Args;
+        if (RememberVerb.FindWordIs(args) >= 0 || RememberVerb.FindAsOf(args) is not { } asOf) return null;
+        var keyText = args[..asOf].Trim();
+        return keyText.Length == 0
+            ? CommandInput.Invalid($"The key is empty. Usage: `{input.Prefix}remember <key> as of <time>`.")
+            : input.Validated(MemoryKey.Create(keyText), key => new Query(input.Chat, key, args[(asOf + " as of".Length)..].Trim()));
     }
 }

@@ -1,5 +1,6 @@
-using System.Text;
+using System.Globalization;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
@@ -15,65 +16,59 @@ public static class History
 {
     public const int PageSize = 10;
 
-    public sealed record Query(ChatMessage Chat, string? Key, int Page) : IQuery<Reply>, IGuildScoped, IValidate
+    public const int MaxPage = 1000;
+
+    public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, "history",
+        [new("remember history [key] [page N]", "who changed what and when, newest first")], Parse)
     {
-        public string? Validate() =>
-            Page < 1 ? "pages start at 1"
-            : Page > 1000 ? "that page is too far back (at most page 1,000)"
-            : Key is null ? null : MemoryKey.Create(Key).Error;
-    }
+        Options = [new("key", OptionKind.Text, "one key's history", Required: false), new("page", OptionKind.WholeNumber, "the page, from 1", Required: false)],
+    };
+
+    public sealed record Query(ChatMessage Chat, MemoryKey? Key, int Page) : IQuery<Reply>, IGuildScoped;
+
+    /// <summary>One page of events, newest first; <see cref="Total"/> counts what is known to exist (one more page's worth at most for a server).</summary>
+    public sealed record Page(IReadOnlyList<EventEnvelope> Events, int Total);
 
     public sealed class Handler(IEventReader store, EventCodec codec) : IQueryHandler<Query, Reply>
     {
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
             var guild = query.Chat.Guild!.Value;
-            IReadOnlyList<EventEnvelope> page;
-            int total;
-            if (query.Key is { } text)
+            var skip = (query.Page - 1) * PageSize;
+            if (query.Key is { } key)
             {
-                var key = MemoryKey.Parse(text);
                 var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
-                if (all.Count == 0) return Reply.Of($"No history for {Md.Code(key.Display)}: it was never remembered in this server.");
-                total = all.Count;
-                page = [.. all.Reverse().Skip((query.Page - 1) * PageSize).Take(PageSize)];
+                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent);
             }
-            else
-            {
-                // One extra row tells whether another page exists without counting the whole history.
-                page = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, (query.Page - 1) * PageSize, PageSize + 1, cancellationToken);
-                if (page.Count == 0 && query.Page == 1) return Reply.Of("No history in this server yet.");
-                total = ((query.Page - 1) * PageSize) + page.Count;
-                page = [.. page.Take(PageSize)];
-            }
-            if (page.Count == 0) return Reply.Of($"There is no page {query.Page}.");
-
-            var title = query.Key is null ? "Recent changes in this server" : $"History of {Md.Code(MemoryKey.Parse(query.Key).Display)}";
-            var pages = (total + PageSize - 1) / PageSize;
-            var lines = page.Select(e => Line(e, codec.Decode(e) as RememberEvent, query.Key is null)).ToList();
-            var next = query.Key is null ? $".remember history page {query.Page + 1}" : $".remember history {query.Key} page {query.Page + 1}";
-            var footer = (query.Key is null ? $"page {query.Page}" : $"page {query.Page} of {pages}") + (query.Page < pages ? $" — next: `{next}`" : "");
-            var text2 = new StringBuilder(title).Append(':');
-            foreach (var line in lines) text2.Append("\n• ").Append(line);
-            text2.Append('\n').Append(footer);
-            return new Reply(text2.ToString(), new ReplyEmbed(title, string.Join('\n', lines), [new ReplyField("Page", footer)]));
-        }
-
-        private static string Line(EventEnvelope e, RememberEvent? @event, bool showKey)
-        {
-            var who = $"v{e.Version} · {Md.When(e.RecordedAt)} · {e.ActorName}";
-            var key = showKey && @event is not null ? $"{Md.Code(@event.Key)} " : "";
-            return $"{who} · {key}{Change(@event, e.Type)}";
+            // One extra row tells whether another page exists without counting the whole history.
+            var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip, PageSize + 1, cancellationToken);
+            return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], skip + events.Count), e => codec.Decode(e) as RememberEvent);
         }
     }
 
-    /// <summary>What one event did, in words (shared by chat history and the <c>history</c> CLI verb).</summary>
-    public static string Change(RememberEvent? @event, string type) => @event switch
+    /// <summary>What one event did, in words (the <c>history</c> CLI verb uses it too).</summary>
+    public static string Change(RememberEvent? @event, string type) => HistoryReplies.Change(@event, type);
+
+    private static ParseResult Parse(CommandInput input)
     {
-        RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{Md.Shorten(r.Value, 80)}”",
-        RememberEvent.ValueRemembered r => $"changed “{Md.Shorten(r.PreviousValue, 80)}” → “{Md.Shorten(r.Value, 80)}”",
-        RememberEvent.ValueForgotten f => $"forgot (was “{Md.Shorten(f.PreviousValue, 80)}”)",
-        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{Md.Shorten(s.PreviousValue ?? "nothing", 80)}” → “{Md.Shorten(s.Value, 80)}”",
-        _ => type,
-    };
+        var (text, page) = SplitPage(input.Args);
+        if (page is null) return CommandInput.Invalid($"Usage: `{input.Prefix}remember history [key] [page N]` with N a whole number from 1.");
+        if (page > MaxPage) return input.ValueError("that page is too far back (at most page 1,000)");
+        if (text.Length == 0) return CommandInput.Request(new Query(input.Chat, null, page.Value));
+        return input.Validated(MemoryKey.Create(text), key => new Query(input.Chat, key, page.Value));
+    }
+
+    /// <summary>Splits a trailing "page N"; page is null when "page" is followed by something that is not a number.</summary>
+    private static (string Remainder, int? Page) SplitPage(string text)
+    {
+        var words = Words.All(text);
+        if (words.Length >= 1 && words[^1].Equals("page", StringComparison.OrdinalIgnoreCase)) return (text, null);
+        if (words.Length >= 2 && words[^2].Equals("page", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!int.TryParse(words[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1) return (text, null);
+            var cut = text.LastIndexOf(words[^2], StringComparison.OrdinalIgnoreCase);
+            return (text[..cut].Trim(), n);
+        }
+        return (text, 1);
+    }
 }

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
 using EventBot.Projections.Core;
@@ -10,24 +11,26 @@ namespace EventBot.Bot.Features.Remember;
 /// <summary><c>.remember &lt;key&gt;</c>: recall the current value, from the read model.</summary>
 public static class Recall
 {
-    public sealed record Query(ChatMessage Chat, string Key) : IQuery<Reply>, IGuildScoped, IValidate
+    public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, null, [new("remember <key>", "recall a value")], Parse)
     {
-        public string? Validate() => MemoryKey.Create(Key).Error;
-    }
+        Options = [new("key", OptionKind.Text, "the key to recall")],
+    };
+
+    public sealed record Query(ChatMessage Chat, MemoryKey Key) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>
     {
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
-            var key = MemoryKey.Parse(query.Key);
             var row = await readModels.GetAsync(RememberedValues.ProjectionName,
-                RememberedValues.RowFor(query.Chat.Guild!.Value.ToString(), key.Normalized), cancellationToken);
-            return RememberedValues.Read(row) switch
-            {
-                { Live: true } v => Reply.Of($"{Md.Code(v.Key)} is {v.Value}"),
-                { } forgotten => Reply.Of($"Nothing remembered for {Md.Code(key.Display)} (forgotten by {forgotten.UpdatedBy} on {Md.When(forgotten.UpdatedAt)}; see `.remember history {key.Display}`)"),
-                null => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}"),
-            };
+                RememberedValues.RowFor(query.Chat.Guild!.Value.ToString(), query.Key.Normalized), cancellationToken);
+            return RememberReplies.Recalled(query.Key, RememberedValues.Read(row));
         }
     }
+
+    // Neither "is" (remember) nor "as of" (a past value): the words are the key.
+    private static ParseResult? Parse(CommandInput input) =>
+        RememberVerb.FindWordIs(input.Args) >= 0 || RememberVerb.FindAsOf(input.Args) is not null
+            ? null
+            : input.Validated(MemoryKey.Create(input.Args), key => new Query(input.Chat, key));
 }

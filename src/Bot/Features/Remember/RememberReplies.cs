@@ -1,18 +1,63 @@
 using EventBot.Bot.Chat;
-using EventBot.Domain.Common;
+using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
-using EventBot.Projections.Core;
+using EventBot.EventStore;
 using EventBot.Projections.Remember;
+using Appended = EventBot.Bot.Pipeline.CommandOutcome<EventBot.Domain.Remember.Memory, EventBot.Domain.Remember.RememberEvent>.Appended;
 
 namespace EventBot.Bot.Features.Remember;
 
-/// <summary>Read-your-writes for the remember family: reply once the key's row has applied the new version.</summary>
-public sealed class RememberConsistency(ReadYourWrites readYourWrites)
+/// <summary>How the remember family reads in chat.</summary>
+public static class RememberReplies
 {
-    public async Task<Reply> AfterWriteAsync(GuildId guild, MemoryKey key, long version, string text, CancellationToken ct)
+    public static Reply Remembered(Appended a) => a.Event<RememberEvent.ValueRemembered>() switch
     {
-        var caughtUp = await readYourWrites.WaitAsync(
-            RememberedValues.ProjectionName, RememberedValues.RowFor(guild.ToString(), key.Normalized), RememberStream.For(guild, key), version, ct);
-        return Reply.Of(caughtUp ? text : $"{text}\n(saved as v{version}; the read model is still catching up, so a recall may show the old value for a moment)");
+        { PreviousValue: { } previous } e => Saved(a, $"Updated {Md.Code(e.Key)}: {e.Value}\n(was: {previous})"),
+        var e => Saved(a, $"Remembered {Md.Code(e.Key)}: {e.Value}"),
+    };
+
+    public static Reply AlreadyHolds(Memory state, MemoryKey key, MemoryValue value) =>
+        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} is already {h.Value}") : Reply.Of($"{Md.Code(key.Display)} is already {value.Text}");
+
+    public static Reply Forgot(Appended a)
+    {
+        var e = a.Event<RememberEvent.ValueForgotten>();
+        return Saved(a, $"Forgot {Md.Code(e.Key)} (was: {e.PreviousValue})");
     }
+
+    public static Reply NothingToForget(MemoryKey key) => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}");
+
+    public static Reply Restored(Appended a)
+    {
+        var e = a.Event<RememberEvent.ValueRestored>();
+        return Saved(a, $"Restored {Md.Code(e.Key)} to {e.Value} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {p})" : " (it had been forgotten)"));
+    }
+
+    public static Reply AlreadyRestored(Memory state, MemoryKey key) =>
+        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} already is {h.Value}; nothing to restore.") : Reply.Of($"{Md.Code(key.Display)} has nothing to restore.");
+
+    public static Reply Recalled(MemoryKey key, RememberedValue? row) => row switch
+    {
+        { Live: true } v => Reply.Of($"{Md.Code(v.Key)} is {v.Value}"),
+        { } forgotten => Reply.Of($"Nothing remembered for {Md.Code(key.Display)} (forgotten by {forgotten.UpdatedBy} on {Md.When(forgotten.UpdatedAt)}; see `.remember history {key.Display}`)"),
+        null => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}"),
+    };
+
+    public static Reply AsOf(MemoryKey key, DateTimeOffset at, IReadOnlyList<EventEnvelope> events, Func<EventEnvelope, RememberEvent> decode)
+    {
+        if (events.Count == 0) return Reply.Of($"Nothing was ever remembered for {Md.Code(key.Display)} in this server.");
+        var then = events.TakeWhile(e => e.RecordedAt <= at).ToList();
+        if (then.Count == 0)
+            return Reply.Of($"{Md.Code(key.Display)} was first remembered on {Md.When(events[0].RecordedAt)}, after {Md.When(at)}: it had no value then.");
+        var last = then[^1];
+        return Memory.Fold(then.Select(decode)) switch
+        {
+            Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {h.Value}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
+            Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {f.LastValue})"),
+            _ => Reply.Of($"As of {Md.When(at)}, {Md.Code(key.Display)} had no value."),
+        };
+    }
+
+    private static Reply Saved(Appended a, string text) =>
+        Reply.Of(a.CaughtUp ? text : $"{text}\n(saved as v{a.Version}; the read model is still catching up, so a recall may show the old value for a moment)");
 }

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
@@ -9,33 +10,40 @@ namespace EventBot.Bot.Features.Remember;
 /// <summary><c>.remember &lt;key&gt; is &lt;value&gt;</c>: remember a value, replacing (and showing) the previous one.</summary>
 public static class RememberValue
 {
-    public sealed record Command(ChatMessage Chat, string Key, string Value) : ICommand<Reply>, IGuildScoped, IValidate
+    public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, null,
+        [new("remember <key> is <value>", "remember a value (replaces the old one; history keeps it)")], Parse)
     {
-        public string? Validate() => MemoryKey.Create(Key).Error ?? MemoryValue.Create(Value).Error;
-    }
+        Options = [new("key", OptionKind.Text, "the key"), new("value", OptionKind.Text, "the value to remember")],
+    };
 
-    public sealed class Handler(AggregateService aggregates, RememberConsistency consistency) : ICommandHandler<Command, Reply>
+    public sealed record Command(ChatMessage Chat, MemoryKey Key, MemoryValue Value) : ICommand<Reply>, IGuildScoped;
+
+    public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
-            var (guild, key, value) = (command.Chat.Guild!.Value, MemoryKey.Parse(command.Key), MemoryValue.Create(command.Value).Value);
+            var (key, value) = (command.Key, command.Value);
             var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(
-                new StreamName(RememberStream.For(guild, key)), Memory.Initial, Memory.Evolve,
-                state => RememberDecider.Decide(new RememberCommand.Remember(key, value), state), command.Chat, cancellationToken);
-
-            return outcome switch
-            {
-                CommandOutcome<Memory, RememberEvent>.Appended { Events: [RememberEvent.ValueRemembered { PreviousValue: { } previous } e] } a =>
-                    await consistency.AfterWriteAsync(guild, key, a.Version, $"Updated {Md.Code(e.Key)}: {e.Value}\n(was: {previous})", cancellationToken),
-                CommandOutcome<Memory, RememberEvent>.Appended { Events: [RememberEvent.ValueRemembered e] } a =>
-                    await consistency.AfterWriteAsync(guild, key, a.Version, $"Remembered {Md.Code(e.Key)}: {e.Value}", cancellationToken),
-                CommandOutcome<Memory, RememberEvent>.Unchanged { State: Memory.Holding h } =>
-                    Reply.Of($"{Md.Code(h.Key)} is already {h.Value}"),
-                CommandOutcome<Memory, RememberEvent>.AlreadyHandled done =>
-                    Reply.Of($"Already remembered (this message was handled before, as v{done.Version})."),
-                CommandOutcome<Memory, RememberEvent>.Rejected r => Reply.Of($"⚠️ {r.Reason}"),
-                _ => throw new InvalidOperationException($"Unexpected outcome {outcome}"),
-            };
+                new StreamName(RememberStream.For(command.Chat.Guild!.Value, key)), Memory.Initial, Memory.Evolve,
+                state => RememberDecider.Decide(new RememberCommand.Remember(key, value.Text), state), command.Chat, cancellationToken);
+            return outcome.Match(
+                appended: RememberReplies.Remembered,
+                unchanged: u => RememberReplies.AlreadyHolds(u.State, key, value),
+                rejected: r => Reply.Of($"⚠️ {r.Reason}"),
+                alreadyHandled: done => Reply.Of($"Already remembered (this message was handled before, as v{done.Version})."));
         }
+    }
+
+    private static ParseResult? Parse(CommandInput input)
+    {
+        var (p, args) = (input.Prefix, input.Args);
+        var isAt = RememberVerb.FindWordIs(args);
+        if (isAt < 0) return null;
+        var (keyText, valueText) = (args[..isAt].Trim(), args[(isAt + 2)..].Trim());
+        if (keyText.Length == 0) return CommandInput.Invalid($"The key is empty. Usage: `{p}remember <key> is <value>`.");
+        if (valueText.Length == 0) return CommandInput.Invalid($"The value for {Md.Code(CommandInput.Clip(keyText))} is empty. Usage: `{p}remember <key> is <value>`.");
+        var key = MemoryKey.Create(keyText);
+        if (!key.IsValid) return input.ValueError(key.Error!);
+        return input.Validated(MemoryValue.Create(valueText), value => new Command(input.Chat, key.Value, value));
     }
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
+using EventBot.Domain.Common;
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
 using Mediator;
@@ -8,46 +11,67 @@ namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// <c>.remember restore &lt;key&gt; &lt;version&gt;</c>: brings back the value the key held at that version, as a new
-/// event (<see cref="RememberEvent.ValueRestored"/>); history shows "restored from vN" and who did it.
+/// event (<see cref="RememberEvent.ValueRestored"/>); history shows "restored from vN" and who did it. The stream is
+/// read once: the value then and the state now come from the same read.
 /// </summary>
 public static class Restore
 {
-    public sealed record Command(ChatMessage Chat, string Key, long Version) : ICommand<Reply>, IGuildScoped, IValidate
-    {
-        public string? Validate() => MemoryKey.Create(Key).Error ?? (Version < 1 ? "versions start at 1 (see `.remember history <key>`)" : null);
-    }
+    public const string NeverRemembered = "never-remembered";
 
-    public sealed class Handler(IEventReader store, EventCodec codec, AggregateService aggregates, RememberConsistency consistency) : ICommandHandler<Command, Reply>
+    public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, "restore",
+        [new("remember restore <key> <version>", "bring back the value of an earlier version (as a new change)")], Parse)
+    {
+        Options = [new("key", OptionKind.Text, "the key"), new("version", OptionKind.WholeNumber, "the version to bring back")],
+    };
+
+    public sealed record Command(ChatMessage Chat, MemoryKey Key, long Version) : ICommand<Reply>, IGuildScoped;
+
+    public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
-            var (guild, key) = (command.Chat.Guild!.Value, MemoryKey.Parse(command.Key));
-            var stream = new StreamName(RememberStream.For(guild, key));
-            var events = await store.ReadStreamAsync(stream, 1, cancellationToken);
-            if (events.Count == 0) return Reply.Of($"Nothing was ever remembered for {Md.Code(key.Display)}, so there is nothing to restore.");
-            if (command.Version > events.Count)
-                return Reply.Of($"⚠️ {Md.Code(key.Display)} has {events.Count} version{(events.Count == 1 ? "" : "s")}; there is no v{command.Version} (see `.remember history {key.Display}`).");
-            var valueThen = codec.Decode(events[(int)command.Version - 1]) switch
-            {
-                RememberEvent.ValueRemembered r => r.Value,
-                RememberEvent.ValueRestored r => r.Value,
-                _ => null,
-            };
-            if (valueThen is null)
-                return Reply.Of($"⚠️ v{command.Version} of {Md.Code(key.Display)} was a forget, not a value; pick a version that set one (see `.remember history {key.Display}`).");
-
-            var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(stream, Memory.Initial, Memory.Evolve,
-                state => RememberDecider.Decide(new RememberCommand.Restore(key, command.Version, valueThen), state), command.Chat, cancellationToken);
-            return outcome switch
-            {
-                CommandOutcome<Memory, RememberEvent>.Appended { Events: [RememberEvent.ValueRestored e] } a =>
-                    await consistency.AfterWriteAsync(guild, key, a.Version,
-                        $"Restored {Md.Code(e.Key)} to {e.Value} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {p})" : " (it had been forgotten)"), cancellationToken),
-                CommandOutcome<Memory, RememberEvent>.Unchanged { State: Memory.Holding h } => Reply.Of($"{Md.Code(h.Key)} already is {h.Value}; nothing to restore."),
-                CommandOutcome<Memory, RememberEvent>.AlreadyHandled done => Reply.Of($"Already restored (this message was handled before, as v{done.Version})."),
-                CommandOutcome<Memory, RememberEvent>.Rejected r => Reply.Of($"⚠️ {r.Reason}"),
-                _ => throw new InvalidOperationException($"Unexpected outcome {outcome}"),
-            };
+            var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(
+                new StreamName(RememberStream.For(command.Chat.Guild!.Value, command.Key)), Memory.Initial, Memory.Evolve,
+                (state, history) => Decide(command, state, history), command.Chat, cancellationToken);
+            return outcome.Match(
+                appended: RememberReplies.Restored,
+                unchanged: u => RememberReplies.AlreadyRestored(u.State, command.Key),
+                rejected: r => Reply.Of(r.Code == NeverRemembered ? r.Reason : $"⚠️ {r.Reason}"),
+                alreadyHandled: done => Reply.Of($"Already restored (this message was handled before, as v{done.Version})."));
         }
+    }
+
+    /// <summary>The version must exist and have set a value; then the domain decides.</summary>
+    public static Decision<RememberEvent> Decide(Command command, Memory state, IReadOnlyList<RememberEvent> history)
+    {
+        var (key, version) = (command.Key, command.Version);
+        if (history.Count == 0)
+            return Decision<RememberEvent>.Reject(NeverRemembered, $"Nothing was ever remembered for {Md.Code(key.Display)}, so there is nothing to restore.");
+        if (version > history.Count)
+            return Decision<RememberEvent>.Reject("no-such-version", $"{Md.Code(key.Display)} has {history.Count} version{(history.Count == 1 ? "" : "s")}; there is no v{version} (see `.remember history {key.Display}`).");
+        var valueThen = history[(int)version - 1] switch
+        {
+            RememberEvent.ValueRemembered r => r.Value,
+            RememberEvent.ValueRestored r => r.Value,
+            _ => null,
+        };
+        return valueThen is null
+            ? Decision<RememberEvent>.Reject("was-a-forget", $"v{version} of {Md.Code(key.Display)} was a forget, not a value; pick a version that set one (see `.remember history {key.Display}`).")
+            : RememberDecider.Decide(new RememberCommand.Restore(key, version, valueThen), state);
+    }
+
+    private static ParseResult Parse(CommandInput input)
+    {
+        var (p, args) = (input.Prefix, input.Args);
+        var usage = $"Usage: `{p}remember restore <key> <version>`, e.g. `{p}remember restore meeting 2` (versions are in `{p}remember history <key>`).";
+        var words = Words.All(args);
+        if (words.Length < 2) return CommandInput.Invalid(usage);
+        if (!long.TryParse(words[^1].TrimStart('v', 'V'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var version))
+            return CommandInput.Invalid($"`{CommandInput.Clip(words[^1])}` is not a version number. {usage}");
+        var key = MemoryKey.Create(args[..args.LastIndexOf(words[^1], StringComparison.Ordinal)].Trim());
+        if (!key.IsValid) return input.ValueError(key.Error!);
+        return version < 1
+            ? input.ValueError("versions start at 1 (see `.remember history <key>`)")
+            : CommandInput.Request(new Command(input.Chat, key.Value, version));
     }
 }

@@ -1,4 +1,3 @@
-using EventBot.Bot.Tests.Features.Leaderboard;
 using Snapshooter;
 using Snapshooter.Xunit;
 

@@ -1,4 +1,3 @@
-using EventBot.Bot.Tests.Features.Leaderboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -106,7 +105,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
         using var host = builder.Build(); // not started: the SQLite tail is not running yet
         var bot = host.Services.GetRequiredService<Chat.ChatBot>();
         Chat.ChatMessage From(string user, string text, string id) =>
-            new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, Adapters.Console.ConsoleMentions.Find(text));
+            new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, EventBot.Bot.Adapters.Console.ConsoleMentions.Find(text));
 
         var reply = await bot.HandleAsync(From("alice", ".sparkle @bob", "1"), default);
         Assert.Equal("✨ alice sparkled bob: first sparkle! 🎉\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)", reply!.Text);
@@ -125,7 +124,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
         var builder = GamesHost.Builder(GamesHost.NewDataDir(), TimeProvider.System, new ScriptedRandom(),
             new Dictionary<string, string?> { ["EVENTBOT_SPARKLE_COOLDOWN_SECONDS"] = seconds });
         using var host = builder.Build();
-        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<Hosting.BotOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<EventBot.Bot.Hosting.BotOptions>>().Value);
         Assert.Contains("SparkleCooldownSeconds", error.Message, StringComparison.Ordinal);
     }
 }

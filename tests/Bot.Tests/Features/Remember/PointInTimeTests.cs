@@ -1,6 +1,6 @@
 using EventBot.Bot.Features.Remember;
 
-namespace EventBot.Bot.Tests.Features.Audit;
+namespace EventBot.Bot.Tests.Features.Remember;
 
 public sealed class PointInTimeTests
 {

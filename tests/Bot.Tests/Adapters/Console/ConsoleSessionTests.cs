@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EventBot.Bot.Tests.Console;
+namespace EventBot.Bot.Tests.Adapters.Console;
 
 public sealed class ConsoleSessionTests : IDisposable
 {

@@ -6,7 +6,7 @@ using EventBot.Projections.Remember;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EventBot.Bot.Tests.Features.Audit;
+namespace EventBot.Bot.Tests.Hosting;
 
 public sealed class ReplaySliceTests : IAsyncLifetime
 {

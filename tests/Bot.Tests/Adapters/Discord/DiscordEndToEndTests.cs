@@ -5,7 +5,7 @@ using EventBot.EventStore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace EventBot.Bot.Tests.Discord;
+namespace EventBot.Bot.Tests.Adapters.Discord;
 
 /// <summary>The whole bot against a protocol-faithful fake Discord, reached through DISCORD_API_BASE_URL.</summary>
 public sealed class DiscordEndToEndTests : IAsyncLifetime

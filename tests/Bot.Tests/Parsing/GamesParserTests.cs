@@ -9,7 +9,7 @@ using EventBot.Domain.Common;
 using EventBot.Domain.Play;
 using EventBot.Projections.Leaderboards;
 
-namespace EventBot.Bot.Tests.Features.Leaderboard;
+namespace EventBot.Bot.Tests.Parsing;
 
 public sealed class GamesParserTests
 {

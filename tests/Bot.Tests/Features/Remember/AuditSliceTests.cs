@@ -1,4 +1,4 @@
-namespace EventBot.Bot.Tests.Features.Audit;
+namespace EventBot.Bot.Tests.Features.Remember;
 
 /// <summary>As-of and restore through the real container: monday (v1), tuesday (v2), forgotten (v3), friday (v4), an hour apart.</summary>
 public sealed class AuditSliceTests : IAsyncLifetime

@@ -2,9 +2,6 @@ using EventBot.Testing;
 
 namespace EventBot.Bot.Tests;
 
-[CollectionDefinition(DynamoDbLocalFixture.Collection)]
-public sealed class DynamoDbLocalCollection : ICollectionFixture<DynamoDbLocalFixture>;
-
 /// <summary>
 /// Points the bot at DynamoDB Local the way a user would: standard AWS environment variables, read by the SDK's own
 /// chain (and by our Streams client), plus EVENTBOT_* settings with a table prefix of its own.

@@ -4,13 +4,13 @@ using EventBot.Bot.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EventBot.Bot.Tests.Features.Leaderboard;
+namespace EventBot.Bot.Tests.Adapters.Console;
 
 /// <summary>
 /// End to end through the console adapter: one data folder, one server, and a host per user run one after the other
 /// (as people would with EVENTBOT_CONSOLE_USER), with the clock moving from Sunday night into Monday and December.
 /// </summary>
-public sealed class ConsoleSessionTests : IDisposable
+public sealed class GamesConsoleSessionTests : IDisposable
 {
     private readonly string _dir = GamesHost.NewDataDir();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 23, 0, 0, TimeSpan.Zero)); // Sunday, 2026-W48

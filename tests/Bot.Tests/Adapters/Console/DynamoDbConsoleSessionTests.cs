@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using EventBot.EventStore.DynamoDb;
 using EventBot.Testing;
 
-namespace EventBot.Bot.Tests.Console;
+namespace EventBot.Bot.Tests.Adapters.Console;
 
 /// <summary>The foundation session, on DynamoDB Local with the in-process Streams poller: same replies as SQLite.</summary>
 [Collection(DynamoDbLocalFixture.Collection)]

@@ -5,7 +5,7 @@ using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Feeds;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EventBot.Bot.Tests.Features.Audit;
+namespace EventBot.Bot.Tests.Hosting;
 
 /// <summary>Dead letters through the real container: the SQLite tail, the core and the configured policy.</summary>
 public sealed class DeadLetterSliceTests

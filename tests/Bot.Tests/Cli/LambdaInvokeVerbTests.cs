@@ -3,7 +3,7 @@ using EventBot.EventStore.DynamoDb;
 using EventBot.Lambda.Tests;
 using EventBot.Testing;
 
-namespace EventBot.Bot.Tests.Lambda;
+namespace EventBot.Bot.Tests.Cli;
 
 /// <summary>
 /// The deployment check a user runs: a bot that does not project (EVENTBOT_PROJECTOR=off) writes events; the

@@ -1,0 +1,34 @@
+using HelpCommand = EventBot.Bot.Features.Help.Help;
+using EventBot.Bot.Features.Leaderboard;
+using EventBot.Bot.Features.Play;
+using EventBot.Bot.Features.Remember;
+using EventBot.Bot.Features.Sparkle;
+using EventBot.Bot.Parsing;
+
+namespace EventBot.Bot.Features;
+
+/// <summary>
+/// Every command, one line each: the parser routes to these declarations and <c>.help</c> lists them in this order.
+/// A new command adds its line here; everything else about it lives in its slice.
+/// </summary>
+public static class Commands
+{
+    public static readonly IReadOnlyList<CommandSyntax> All =
+    [
+        RememberValue.Syntax,
+        Recall.Syntax,
+        Forget.Syntax,
+        Search.Syntax,
+        History.Syntax,
+        AsOf.Syntax,
+        Restore.Syntax,
+        GiveSparkle.Syntax,
+        ShowSparkles.Syntax,
+        PlayGame.Syntax,
+        PlayStatistics.Syntax,
+        SparkleLeaderboard.Syntax,
+        PlayLeaderboard.Syntax,
+        ServerStats.Syntax,
+        HelpCommand.Syntax,
+    ];
+}

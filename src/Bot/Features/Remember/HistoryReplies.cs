@@ -1,0 +1,49 @@
+using System.Text;
+using EventBot.Bot.Chat;
+using EventBot.Domain.Remember;
+using EventBot.EventStore;
+
+namespace EventBot.Bot.Features.Remember;
+
+/// <summary>How <c>.remember history</c> reads: one line per change, newest first, and where the next page is.</summary>
+public static class HistoryReplies
+{
+    public static Reply OfKey(History.Query query, MemoryKey key, History.Page page, Func<EventEnvelope, RememberEvent?> decode) =>
+        page.Total == 0
+            ? Reply.Of($"No history for {Md.Code(key.Display)}: it was never remembered in this server.")
+            : Render(query, page, decode);
+
+    public static Reply OfServer(History.Query query, History.Page page, Func<EventEnvelope, RememberEvent?> decode) =>
+        page.Events.Count == 0 && query.Page == 1 ? Reply.Of("No history in this server yet.") : Render(query, page, decode);
+
+    private static Reply Render(History.Query query, History.Page page, Func<EventEnvelope, RememberEvent?> decode)
+    {
+        if (page.Events.Count == 0) return Reply.Of($"There is no page {query.Page}.");
+        var title = query.Key is { } key ? $"History of {Md.Code(key.Display)}" : "Recent changes in this server";
+        var pages = (page.Total + History.PageSize - 1) / History.PageSize;
+        var lines = page.Events.Select(e => Line(e, decode(e), query.Key is null)).ToList();
+        var next = query.Key is null ? $".remember history page {query.Page + 1}" : $".remember history {query.Key.Display} page {query.Page + 1}";
+        var footer = (query.Key is null ? $"page {query.Page}" : $"page {query.Page} of {pages}") + (query.Page < pages ? $" — next: `{next}`" : "");
+        var text = new StringBuilder(title).Append(':');
+        foreach (var line in lines) text.Append("\n• ").Append(line);
+        text.Append('\n').Append(footer);
+        return new Reply(text.ToString(), new ReplyEmbed(title, string.Join('\n', lines), [new ReplyField("Page", footer)]));
+    }
+
+    private static string Line(EventEnvelope e, RememberEvent? @event, bool showKey)
+    {
+        var who = $"v{e.Version} · {Md.When(e.RecordedAt)} · {e.ActorName}";
+        var key = showKey && @event is not null ? $"{Md.Code(@event.Key)} " : "";
+        return $"{who} · {key}{Change(@event, e.Type)}";
+    }
+
+    /// <summary>What one event did, in words (shared by chat history and the <c>history</c> CLI verb).</summary>
+    public static string Change(RememberEvent? @event, string type) => @event switch
+    {
+        RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{Md.Shorten(r.Value, 80)}”",
+        RememberEvent.ValueRemembered r => $"changed “{Md.Shorten(r.PreviousValue, 80)}” → “{Md.Shorten(r.Value, 80)}”",
+        RememberEvent.ValueForgotten f => $"forgot (was “{Md.Shorten(f.PreviousValue, 80)}”)",
+        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{Md.Shorten(s.PreviousValue ?? "nothing", 80)}” → “{Md.Shorten(s.Value, 80)}”",
+        _ => type,
+    };
+}

@@ -1,0 +1,41 @@
+using System.Text;
+using EventBot.Bot.Chat;
+using EventBot.Domain.Sparkle;
+using EventBot.Projections.Leaderboards;
+using EventBot.Projections.Sparkle;
+using Appended = EventBot.Bot.Pipeline.CommandOutcome<EventBot.Domain.Sparkle.Sparkles, EventBot.Domain.Sparkle.SparkleEvent>.Appended;
+
+namespace EventBot.Bot.Features.Sparkle;
+
+/// <summary>How sparkles read in chat.</summary>
+public static class SparkleReplies
+{
+    public static Reply Given(Appended a)
+    {
+        var e = a.Event<SparkleEvent.SparkleGiven>();
+        var (why, total) = (e.Reason is null ? "" : $" for “{e.Reason}”", a.Before.Total + 1);
+        var text = total == 1
+            ? $"✨ {e.GiverName} sparkled {e.TargetName}{why}: first sparkle! 🎉"
+            : $"✨ {e.GiverName} sparkled {e.TargetName}{why}: {e.TargetName} now has {total} sparkles.";
+        return Reply.Of(a.CaughtUp ? text : $"{text}\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)");
+    }
+
+    public static Reply NoneYet(ChatUser user) =>
+        Reply.Of($"{user.DisplayName} has no sparkles yet. Give one: `.sparkle @{user.DisplayName} for <reason>`");
+
+    public static Reply Shown(ChatUser user, SparkleTotal total, IReadOnlyList<Ranked<BoardEntry>> ranked)
+    {
+        var rank = ranked.FirstOrDefault(r => r.Entry.UserId == user.Id.Value)?.Rank;
+        var title = $"✨ {total.Name}: {Plural(total.Total, "sparkle")}" + (rank is { } n ? $" — rank #{n} of {ranked.Count} in this server" : "");
+        var lines = total.Recent.Select(Line).ToList();
+        var text = new StringBuilder(title);
+        if (lines.Count > 0) text.Append($"\nLatest {lines.Count}:");
+        foreach (var line in lines) text.Append("\n• ").Append(line);
+        return new Reply(text.ToString(), new ReplyEmbed(title, lines.Count == 0 ? null : string.Join('\n', lines), []));
+    }
+
+    private static string Line(SparkleNote note) =>
+        $"{Md.When(note.At)} · from {note.GiverName}" + (note.Reason is null ? "" : $" · “{note.Reason}”");
+
+    private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
+}
