@@ -77,14 +77,16 @@ public sealed class OperatorVerbTests : IDisposable
     [Fact]
     public async Task A_history_line_and_a_dead_letter_show_the_correlation_id_of_the_message_that_caused_them()
     {
-        await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops");
+        Directory.CreateDirectory(_bot.DataDir);
         using (var store = new SqliteEventStore(new SqliteDatabase(Path.Combine(_bot.DataDir, "eventbot.db")), TimeProvider.System))
         {
             // An event of a newer build, caused by Discord message 555: the projector cannot apply it.
             await store.AppendAsync(new StreamName("remember/1/teleporter"), 0, [new EventData("ValueTeleported", 1, "{}")],
                 new AppendContext("1", "2", "newer build", "discord:555"), default);
         }
-        await _bot.RunAsync("", guild: "ops", extra: new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1" });
+        // The reply waits until the tail applied the new event, so the one stored before it was dead-lettered by then.
+        Assert.Equal("Remembered `lunch`: pizza\n", await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops",
+            extra: new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1" }));
 
         var (historyExit, history) = await RunVerbAsync("history", "--guild", "ops", "--json");
         var (errorsExit, errors) = await RunVerbAsync("projections", "errors", "--json");
