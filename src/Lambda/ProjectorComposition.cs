@@ -37,7 +37,7 @@ public sealed class ProjectorComposition
 
     public ILoggerFactory Loggers { get; }
 
-    /// <summary>Where each invocation writes its CloudWatch Embedded Metric Format line; null: none (the <c>lambda invoke</c> verb).</summary>
+    /// <summary>Where each invocation writes its CloudWatch Embedded Metric Format line; null: none.</summary>
     public TextWriter? MetricsOut { get; set; }
 
     public TimeProvider Time { get; private init; } = TimeProvider.System;
@@ -83,8 +83,9 @@ public sealed class ProjectorComposition
             .AddFilter("Amazon", LogLevel.Warning)
             .AddProvider(new LambdaLoggerProvider(Console.Error)));
         var composition = Create(new AmazonDynamoDBClient(), prefix, loggers);
-        // Standard output, as CloudWatch Logs expects EMF (standard error keeps the log lines).
-        composition.MetricsOut = Console.Out;
+        // In the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME is set) standard output, where CloudWatch Logs picks EMF up;
+        // run by the `lambda invoke` verb, standard error, so standard output stays the batch response alone.
+        composition.MetricsOut = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME")) ? Console.Error : Console.Out;
         return composition;
     }
 }
