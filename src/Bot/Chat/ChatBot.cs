@@ -47,7 +47,7 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
             var reference = Guid.CreateVersion7().ToString("N")[..12];
             // A stream that kept changing is a handled conflict: its reason, no stack trace.
             if (ex is Pipeline.ConcurrencyException) Log.KeptConflicting(logger, reference, ex.Message);
-            else Log.Failed(logger, ex, reference);
+            else Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
             return Reply.Of($"Sorry, that failed on my side (error {reference}). Nothing you had saved is lost; try again in a moment.");
         }
         throw new InvalidOperationException("Unknown parse result.");
@@ -55,8 +55,8 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling a message failed (error {Reference})")]
-        public static partial void Failed(ILogger logger, Exception ex, string reference);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling message {MessageId} in guild {GuildId} failed (error {Reference})")]
+        public static partial void Failed(ILogger logger, Exception ex, string reference, string messageId, string guildId);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Handling a message gave up on conflicts (error {Reference}): {Reason}")]
         public static partial void KeptConflicting(ILogger logger, string reference, string reason);

@@ -14,14 +14,14 @@ public sealed class BotOptions
     public string DataDir { get; set; } = "data";
 
     /// <summary>Event store (<c>EVENTBOT_STORE</c>): <c>sqlite</c> (default) or <c>dynamodb</c>.</summary>
-    [Required, RegularExpression("^(sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
+    [Required, RegularExpression("^(?i:sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
     public string Store { get; set; } = "sqlite";
 
     /// <summary>
     /// Where projection runs in DynamoDB mode (<c>EVENTBOT_PROJECTOR</c>): <c>inprocess</c> (default: the Streams poller
     /// runs inside the bot) or <c>off</c> (a separate <c>projector</c> process or the Lambda does it).
     /// </summary>
-    [Required, RegularExpression("^(inprocess|off)$", ErrorMessage = "EVENTBOT_PROJECTOR must be inprocess or off")]
+    [Required, RegularExpression("^(?i:inprocess|off)$", ErrorMessage = "EVENTBOT_PROJECTOR must be inprocess or off")]
     public string Projector { get; set; } = "inprocess";
 
     /// <summary>Prefix of the DynamoDB table names (<c>EVENTBOT_TABLE_PREFIX</c>). Default <c>eventbot-</c>.</summary>
@@ -72,6 +72,9 @@ public sealed class BotOptions
     /// <summary>/readyz fails while the projector is further behind than this (<c>EVENTBOT_READY_MAX_LAG_SECONDS</c>). Default 60.</summary>
     [Range(1, 86_400)]
     public int ReadyMaxLagSeconds { get; set; } = 60;
+
+    /// <summary>The SQLite database file in <see cref="DataDir"/>.</summary>
+    public string DatabasePath => Path.Combine(DataDir, "eventbot.db");
 
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;

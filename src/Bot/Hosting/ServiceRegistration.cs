@@ -8,6 +8,7 @@ using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
 using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using EventBot.EventStore.Sqlite;
 using EventBot.EventStore.Telemetry;
 using EventBot.Projections.DynamoDb;
@@ -99,7 +100,7 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
         });
         return services;
     }
@@ -120,7 +121,7 @@ public static class ServiceRegistration
 
     private static void AddSqlite(IServiceCollection services)
     {
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.DataDir, "eventbot.db")));
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<BotOptions>>().Value.DatabasePath));
         services.AddSingleton<SqliteEventStore>();
         services.AddInstrumentedWriters<SqliteEventStore>("sqlite");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
@@ -141,7 +142,14 @@ public static class ServiceRegistration
             var bot = sp.GetRequiredService<IOptions<BotOptions>>().Value;
             return new DynamoDbStoreOptions { TablePrefix = bot.TablePrefix, ScanSegments = bot.ScanSegments };
         });
-        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddSingleton<IAmazonDynamoDB>(_ =>
+        {
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
+            return new AmazonDynamoDBClient();
+        });
+        // The one retry policy of every DynamoDB call the stores make (the Streams poller builds its own from its options).
+        services.AddSingleton(sp => DynamoDbRetryLog.Policy(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<DynamoDbEventStore>();
         services.AddInstrumentedWriters<DynamoDbEventStore>("dynamodb");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EventBot.Bot.Cli;
 using EventBot.EventStore;
 using EventBot.EventStore.Sqlite;
 using EventBot.Testing;
@@ -17,26 +16,8 @@ public sealed class OperatorVerbTests : IDisposable
 
     private async Task<(int Exit, string Out)> RunVerbAsync(params string[] args)
     {
-        var previousDir = Environment.GetEnvironmentVariable("EVENTBOT_DATA_DIR");
-        var previousOut = System.Console.Out;
-        var previousError = System.Console.Error;
-        // Not disposed: Spectre's static AnsiConsole keeps the first writer it saw for the rest of the process.
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", _bot.DataDir);
-        System.Console.SetOut(output);
-        System.Console.SetError(errors);
-        try
-        {
-            var exit = await Verbs.Build().Parse(args).InvokeAsync();
-            return (exit, output + errors.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(previousOut);
-            System.Console.SetError(previousError);
-            Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", previousDir);
-        }
+        var (exit, output, error) = await CliRunner.RunAsync(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }, args);
+        return (exit, output + error);
     }
 
     [Fact]
@@ -92,7 +73,7 @@ public sealed class OperatorVerbTests : IDisposable
         var (errorsExit, errors) = await RunVerbAsync("projections", "errors", "--json");
 
         Assert.Equal((0, 0), (historyExit, errorsExit));
-        var line = Assert.Single(JsonDocument.Parse(history).RootElement.EnumerateArray());
+        var line = Assert.Single(JsonDocument.Parse(history).RootElement.GetProperty("changes").EnumerateArray());
         Assert.Matches("^console:[0-9a-f-]{36}$", line.GetProperty("correlationId").GetString());
         Assert.Equal(line.GetProperty("correlationId").GetString(), line.GetProperty("causationId").GetString());
         var letter = Assert.Single(JsonDocument.Parse(errors).RootElement.EnumerateArray());

@@ -1,3 +1,4 @@
+using EventBot.EventStore.Faults;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,9 @@ namespace EventBot.Projections.Feeds.Streams;
 
 /// <summary>
 /// Runs <see cref="StreamsPoller"/> on a <see cref="PeriodicTimer"/>: a round every <see cref="StreamsPollerOptions.PollInterval"/>,
-/// back to back while shards have records left. Stopping exits quietly; an unexpected failure stops the host.
+/// back to back while shards have records left. Stopping exits quietly; a transient failure (<see cref="Failures"/>) that
+/// gets this far is logged and the next round runs; only a deterministic one (no stream on the table, access denied)
+/// stops the host.
 /// </summary>
 public sealed partial class StreamsPollerService(
     StreamsPoller poller,
@@ -25,7 +28,15 @@ public sealed partial class StreamsPollerService(
                 StreamsPollResult result;
                 do
                 {
-                    result = await poller.PollOnceAsync(stoppingToken);
+                    try
+                    {
+                        result = await poller.PollOnceAsync(stoppingToken);
+                    }
+                    catch (Exception e) when (Failures.IsTransient(e, stoppingToken))
+                    {
+                        Log.RoundFailed(logger, Failures.Classify(e, stoppingToken), e);
+                        result = new StreamsPollResult(0, false);
+                    }
                 }
                 while (result.MorePending && !stoppingToken.IsCancellationRequested);
             }
@@ -50,6 +61,9 @@ public sealed partial class StreamsPollerService(
 
         [LoggerMessage(21, LogLevel.Information, "Streams poller stopped")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(23, LogLevel.Warning, "Streams poller round failed ({Kind}); polling again next round")]
+        public static partial void RoundFailed(ILogger logger, FailureKind kind, Exception exception);
 
         [LoggerMessage(22, LogLevel.Critical, "Streams poller failed; the read models stop updating")]
         public static partial void Crashed(ILogger logger, Exception exception);
