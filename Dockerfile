@@ -17,9 +17,15 @@ RUN dotnet restore src/Bot/Bot.csproj
 COPY src/ src/
 RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the bot serves /healthz, /readyz and /metrics with Kestrel (EVENTBOT_HTTP_PORT).
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app ./
+ENV EVENTBOT_HTTP_PORT=8080
+EXPOSE 8080
+# Liveness from /healthz, with bash's /dev/tcp: the image has neither curl nor wget.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${EVENTBOT_HTTP_PORT:-8080} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # The runtime image's non-root user.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "EventBot.Bot.dll"]

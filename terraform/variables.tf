@@ -120,3 +120,9 @@ variable "bot_trusted_services" {
   type        = list(string)
   default     = ["ecs-tasks.amazonaws.com"]
 }
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of EventBot's own metrics: the Lambda projector's Embedded Metric Format lines, and the bot's OTLP metrics when a collector's awsemf exporter writes them (the dashboard reads both)."
+  type        = string
+  default     = "EventBot"
+}

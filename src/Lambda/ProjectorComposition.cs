@@ -44,6 +44,11 @@ public sealed class ProjectorComposition
 
     public ILoggerFactory Loggers { get; }
 
+    /// <summary>Where each invocation writes its CloudWatch Embedded Metric Format line; null: none.</summary>
+    public TextWriter? MetricsOut { get; set; }
+
+    public TimeProvider Time { get; private init; } = TimeProvider.System;
+
     /// <summary><c>DeadLetterAttempts</c> → <c>EVENTBOT_DEAD_LETTER_ATTEMPTS</c>.</summary>
     public static string EnvironmentName(string setting) =>
         "EVENTBOT_" + string.Concat(setting.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
@@ -65,13 +70,13 @@ public sealed class ProjectorComposition
             .AddSingleton<IEventReader, DynamoDbEventStore>()
             .AddSingleton<IViewStore, DynamoDbViewStore>()
             .AddSingleton(sp => new Generations(sp.GetRequiredService<IViewStore>()))
-            .AddProjector(name => Environment.GetEnvironmentVariable(EnvironmentName(name)))
+            .AddProjector(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), _ => "lambda")
             .BuildServiceProvider();
         var core = services.GetRequiredService<ProjectorCore>();
         var generations = services.GetRequiredService<Generations>();
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
-        return new ProjectorComposition(core, handler, counters, generations, loggers, retry);
+        return new ProjectorComposition(core, handler, counters, generations, loggers, retry) { Time = time ?? TimeProvider.System };
     }
 
     /// <summary>
@@ -88,6 +93,10 @@ public sealed class ProjectorComposition
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Amazon", LogLevel.Warning)
             .AddProvider(new LambdaLoggerProvider(Console.Error)));
-        return Create(new AmazonDynamoDBClient(), prefix, loggers);
+        var composition = Create(new AmazonDynamoDBClient(), prefix, loggers);
+        // In the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME is set) standard output, where CloudWatch Logs picks EMF up;
+        // run by the `lambda invoke` verb, standard error, so standard output stays the batch response alone.
+        composition.MetricsOut = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME")) ? Console.Error : Console.Out;
+        return composition;
     }
 }

@@ -55,7 +55,9 @@ public sealed partial class ProjectorFunction
 
         var counters = _composition.Counters;
         var (applied, removes, foreign) = (counters.Applied, counters.SkippedRemoves, counters.SkippedForeign);
+        var deadLettered = _composition.Core.DeadLettered;
         var failed = await HandleWithRetriesAsync(records);
+        WriteMetrics(records, counters.Applied - applied, _composition.Core.DeadLettered - deadLettered);
 
         Log.Batch(_logger, records.Count, counters.Applied - applied, counters.SkippedRemoves - removes, counters.SkippedForeign - foreign,
             failed ?? "none");
@@ -76,6 +78,18 @@ public sealed partial class ProjectorFunction
                 return records[start].SequenceNumber;
             Log.Retrying(_logger, records[start].SequenceNumber, Failures.Classify(error), attempt + 1);
         }
+    }
+
+    private void WriteMetrics(IReadOnlyList<StreamRecord> records, long applied, long deadLettered)
+    {
+        if (_composition.MetricsOut is not { } output || records.Count == 0) return;
+        var now = _composition.Time.GetUtcNow();
+        DateTimeOffset? oldest = null;
+        foreach (var record in records)
+            if (record.ApproximateCreationDateTime is { } created && (oldest is null || created < oldest)) oldest = created;
+        var lag = oldest is { } o ? Math.Max(0, (now - o).TotalSeconds) : (double?)null;
+        output.WriteLine(EmbeddedMetrics.Line(now, applied, lag, deadLettered));
+        output.Flush();
     }
 
     /// <summary><c>{"batchItemFailures":[{"itemIdentifier":"…"}]}</c>, or an empty list when every record is done; rewound.</summary>

@@ -21,7 +21,10 @@ public static class ProjectorServiceCollectionExtensions
     /// Reads a dead-letter setting by name (<c>DeadLetters</c>, <c>DeadLetters_SPARKLE_TOTALS</c>,
     /// <c>DeadLetterAttempts</c>): the bot's <c>EventBot</c> configuration section, or the Lambda's environment.
     /// </param>
-    public static IServiceCollection AddProjector(this IServiceCollection services, Func<string, string?> setting)
+    /// <param name="feed">The name of the feed that drives the live core (<c>sqlite-tail</c>, <c>dynamodb-streams</c>,
+    /// <c>lambda</c>), as its spans and metrics are tagged; default <c>live</c>.</param>
+    public static IServiceCollection AddProjector(this IServiceCollection services, Func<string, string?> setting,
+        Func<IServiceProvider, string>? feed = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(EventCodec.Default);
@@ -43,6 +46,7 @@ public static class ProjectorServiceCollectionExtensions
         {
             DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
+            Feed = feed?.Invoke(sp) ?? "live",
         });
         services.TryAddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),

@@ -40,6 +40,34 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_file_from_before_correlation_gains_its_columns_and_old_events_read_empty()
+    {
+        var path = Path.Combine(_dir, "events.db");
+        var database = new SqliteDatabase(path);
+        var before = SqliteSchema.EventsTable
+            .Replace("recorded_at    TEXT    NOT NULL,", "recorded_at    TEXT    NOT NULL", StringComparison.Ordinal)
+            .Replace("correlation_id TEXT    NOT NULL DEFAULT '',", "", StringComparison.Ordinal)
+            .Replace("causation_id   TEXT    NOT NULL DEFAULT '',", "", StringComparison.Ordinal)
+            .Replace("trace_parent   TEXT    NOT NULL DEFAULT ''", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("correlation", before, StringComparison.Ordinal);
+        database.Execute("CREATE TABLE streams (stream_no INTEGER PRIMARY KEY, stream_id TEXT NOT NULL UNIQUE);" + before + """
+            INSERT INTO streams (stream_id) VALUES ('remember/1/a');
+            INSERT INTO events (stream_no, stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at) VALUES
+              (1, 'remember/1/a', 1, '0190a5a0-0000-7000-8000-000000000001', 'T', 1, '{"n":1}', '1', 'remember', '2', 'ann', 'm1', '2026-01-01T00:00:00.0000000Z');
+            """);
+
+        var store = (SqliteEventStore)await CreateStoreAsync();
+
+        var old = Assert.Single(await store.ReadStreamAsync(new StreamName("remember/1/a"), 1, default));
+        Assert.Equal(("m1", "", "", ""), (old.Source, old.CorrelationId, old.CausationId, old.TraceParent));
+        var context = new AppendContext("1", "2", "ann", "m2") { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+        Assert.IsType<AppendResult.Appended>(await store.AppendAsync(new StreamName("remember/1/a"), 1, [new EventData("T", 1, "{}")], context, default));
+        var fresh = (await store.ReadStreamAsync(new StreamName("remember/1/a"), 2, default))[0];
+        Assert.Equal(("m2", "m2", context.TraceParent), (fresh.CorrelationId, fresh.CausationId, fresh.TraceParent));
+        Assert.ThrowsAny<Exception>(() => database.Execute("UPDATE events SET correlation_id = 'x'"));
+    }
+
+    [Fact]
     public async Task A_file_with_the_v1_schema_is_migrated_in_place_and_keeps_working()
     {
         // The v1 file exactly as the previous store built it, with rows inserted the way it inserted them.

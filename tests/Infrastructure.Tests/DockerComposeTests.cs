@@ -112,11 +112,40 @@ public sealed partial class DockerComposeTests
         [
             "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects",
             "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build",
-            "FROM mcr.microsoft.com/dotnet/runtime:10.0",
+            "FROM mcr.microsoft.com/dotnet/aspnet:10.0",
         ], stages);
         Assert.Contains("RUN dotnet restore src/Bot/Bot.csproj", lines);
         Assert.Contains("RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release -o /app", lines);
         Assert.Equal("ENTRYPOINT [\"dotnet\", \"EventBot.Bot.dll\"]", lines.Last(l => l.Length > 0));
+    }
+
+    [Fact]
+    public void The_image_listens_for_health_checks_and_checks_healthz()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "Dockerfile"));
+        var text = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+
+        Assert.Contains("ENV EVENTBOT_HTTP_PORT=8080", lines);
+        Assert.Contains("EXPOSE 8080", lines);
+        var healthcheck = text[text.IndexOf("HEALTHCHECK", StringComparison.Ordinal)..];
+        Assert.Contains("/dev/tcp/127.0.0.1/${EVENTBOT_HTTP_PORT:-8080}", healthcheck);
+        Assert.Contains("GET /healthz HTTP/1.1", healthcheck);
+        Assert.Contains("grep -q ' 200 '", healthcheck);
+    }
+
+    [Theory]
+    [InlineData("bot")]
+    [InlineData("projector")]
+    public void Bot_and_projector_are_healthy_when_healthz_answers(string name)
+    {
+        var service = Service(name);
+        var test = Sequence(service["healthcheck"], "test");
+
+        Assert.Equal(["CMD", "bash", "-c"], test.Take(3));
+        Assert.Contains("/dev/tcp/127.0.0.1/$${EVENTBOT_HTTP_PORT}", test[3]);
+        Assert.Contains("GET /healthz HTTP/1.1", test[3]);
+        Assert.Equal("8080", Scalar(service, "environment", "EVENTBOT_HTTP_PORT"));
+        Assert.True(int.Parse(Scalar(service["healthcheck"], "retries"), System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 
     [Fact]

@@ -236,6 +236,27 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
     }
 
     [Fact]
+    public void The_dashboard_shows_command_rate_append_latency_lag_iterator_age_dead_letters_and_dlq_depth()
+    {
+        var dashboard = tf.Resource("aws_cloudwatch_dashboard", "eventbot");
+        var body = dashboard.Str("dashboard_body");
+
+        Assert.Equal("${var.prefix}operations", dashboard.Str("dashboard_name"));
+        Assert.StartsWith("${jsonencode(", body);
+        // The names the code publishes: the bot's OpenTelemetry meters and the Lambda's EMF line (EmbeddedMetrics).
+        foreach (var metric in new[] { "eventbot.command.duration", "eventbot.append.duration", EventBot.Lambda.EmbeddedMetrics.Lag,
+                     EventBot.Lambda.EmbeddedMetrics.Applied, EventBot.Lambda.EmbeddedMetrics.DeadLetters })
+        {
+            Assert.Contains(metric, body);
+        }
+        Assert.Contains("\"Feed\", \"lambda\"", body);
+        Assert.Contains("\"AWS/Lambda\", \"IteratorAge\", \"FunctionName\", aws_lambda_function.projector.function_name", body);
+        Assert.Contains("\"AWS/SQS\", \"ApproximateNumberOfMessagesVisible\", \"QueueName\", aws_sqs_queue.projector_dlq.name", body);
+        Assert.Equal("EventBot", tf.Variable("metrics_namespace").Str("default"));
+        Assert.Equal(EventBot.Lambda.EmbeddedMetrics.Namespace, tf.Variable("metrics_namespace").Str("default"));
+    }
+
+    [Fact]
     public void Outputs_name_the_tables_stream_function_queue_and_roles()
     {
         var expected = new Dictionary<string, string>
@@ -271,7 +292,7 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
     public void Every_file_parses()
     {
         Assert.Equal(
-            ["alarms.tf", "dynamodb.tf", "iam.tf", "lambda.tf", "outputs.tf", "sqs.tf", "variables.tf", "versions.tf"],
+            ["alarms.tf", "dashboard.tf", "dynamodb.tf", "iam.tf", "lambda.tf", "outputs.tf", "sqs.tf", "variables.tf", "versions.tf"],
             tf.Files.Order(StringComparer.Ordinal));
     }
 }

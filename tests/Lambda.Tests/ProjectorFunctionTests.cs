@@ -43,6 +43,32 @@ public sealed class ProjectorFunctionTests(DynamoDbLocalFixture dynamo)
     }
 
     [Fact]
+    public async Task Each_invocation_writes_one_embedded_metric_format_line_with_applied_lag_and_dead_letters()
+    {
+        var world = await LambdaWorld.CreateAsync(dynamo);
+        await world.AppendHistoryAsync();
+        var records = await LambdaStreamEvents.ReadRecordsAsync(dynamo, world.EventsTable);
+        var function = world.Function(out var composition);
+        var metrics = new StringWriter();
+        composition.MetricsOut = metrics;
+
+        await InvokeAsync(function, LambdaStreamEvents.LambdaEvent(records));
+
+        var line = Assert.Single(metrics.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var emf = JsonNode.Parse(line)!;
+        var directive = emf["_aws"]!["CloudWatchMetrics"]![0]!;
+        Assert.Equal("EventBot", directive["Namespace"]!.GetValue<string>());
+        Assert.Equal("Feed", directive["Dimensions"]![0]![0]!.GetValue<string>());
+        Assert.Equal(["eventbot.projector.applied", "eventbot.projector.lag", "eventbot.deadletters"],
+            directive["Metrics"]!.AsArray().Select(m => m!["Name"]!.GetValue<string>()));
+        Assert.Equal("lambda", emf["Feed"]!.GetValue<string>());
+        Assert.Equal(10, emf["eventbot.projector.applied"]!.GetValue<long>());
+        Assert.True(emf["eventbot.projector.lag"]!.GetValue<double>() >= 0);
+        Assert.Equal(0, emf["eventbot.deadletters"]!.GetValue<long>());
+        Assert.True(emf["_aws"]!["Timestamp"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
     public async Task The_same_batch_twice_changes_nothing_the_second_time()
     {
         var world = await LambdaWorld.CreateAsync(dynamo);

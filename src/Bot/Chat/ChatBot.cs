@@ -1,4 +1,5 @@
 using EventBot.Bot.Parsing;
+using EventBot.Bot.Telemetry;
 using Mediator;
 using Microsoft.Extensions.Logging;
 
@@ -22,8 +23,19 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
                 case ParseResult.Invalid invalid:
                     return Reply.Of(invalid.Reply);
                 case ParseResult.Request request:
-                    return await mediator.Send(request.Message, ct) as Reply
-                        ?? throw new InvalidOperationException($"{request.Message.GetType().Name} answered no reply.");
+                    using (var command = CommandTelemetry.Start(request.Message, message))
+                    using (logger.BeginScope(new ChatScope(message)))
+                    {
+                        try
+                        {
+                            return await mediator.Send(request.Message, ct) as Reply
+                                ?? throw new InvalidOperationException($"{request.Message.GetType().Name} answered no reply.");
+                        }
+                        catch (Exception ex) when (CommandTelemetry.Fail(command, ex))
+                        {
+                            throw; // never reached: the filter only records the failure
+                        }
+                    }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -33,7 +45,9 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
         catch (Exception ex)
         {
             var reference = Guid.CreateVersion7().ToString("N")[..12];
-            Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
+            // A stream that kept changing is a handled conflict: its reason, no stack trace.
+            if (ex is Pipeline.ConcurrencyException) Log.KeptConflicting(logger, reference, ex.Message);
+            else Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
             return Reply.Of($"Sorry, that failed on my side (error {reference}). Nothing you had saved is lost; try again in a moment.");
         }
         throw new InvalidOperationException("Unknown parse result.");
@@ -43,5 +57,34 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling message {MessageId} in guild {GuildId} failed (error {Reference})")]
         public static partial void Failed(ILogger logger, Exception ex, string reference, string messageId, string guildId);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Handling a message gave up on conflicts (error {Reference}): {Reason}")]
+        public static partial void KeptConflicting(ILogger logger, string reference, string reason);
     }
+}
+
+/// <summary>
+/// The log scope of one chat message: its id (the correlation id of whatever it appends) and its guild. Shows as
+/// <c>MessageId</c> and <c>Guild</c> in JSON logs; never the text.
+/// </summary>
+internal sealed class ChatScope(ChatMessage message) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("MessageId", message.IdempotencyKey),
+        1 => new("Guild", message.Guild?.ToString() ?? "dm"),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public int Count => 2;
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        yield return this[0];
+        yield return this[1];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"{message.IdempotencyKey} in {message.Guild?.ToString() ?? "dm"}";
 }

@@ -133,6 +133,9 @@ public static class HistoryVerb
             restoredFrom = from,
             type = e.Type,
             stream = e.StreamId,
+            // The chat message or interaction that caused the change (empty for events stored before it was kept).
+            correlationId = e.CorrelationId,
+            causationId = e.CausationId,
         };
     }
 

@@ -46,6 +46,7 @@ public static class ProjectionsVerb
                     firstSeen = d.FirstSeen,
                     lastSeen = d.LastSeen,
                     status = d.Status.ToString().ToLowerInvariant(),
+                    correlationId = d.CorrelationId,
                 }), EventCodec.Json));
                 return 0;
             }

@@ -1,4 +1,5 @@
 using EventBot.Bot.Adapters.Console;
+using EventBot.Bot.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ public static class BotHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.AddEventBotTelemetry();
 
         builder.Services.AddEventBotCore(builder.Configuration, projectorOnly);
         return builder;

@@ -54,6 +54,25 @@ public sealed class BotOptions
     [Range(0, 86_400)]
     public int SparkleCooldownSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Traces and metrics (<c>EVENTBOT_TELEMETRY</c>): <c>off</c>, <c>console</c> (printed to standard error, for local
+    /// use) or <c>otlp</c> (to <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>). Unset: <c>otlp</c> when that endpoint is set, else off.
+    /// </summary>
+    [RegularExpression("^(off|console|otlp)$", ErrorMessage = "EVENTBOT_TELEMETRY must be off, console or otlp")]
+    public string? Telemetry { get; set; }
+
+    /// <summary>Log lines (<c>EVENTBOT_LOG_FORMAT</c>): <c>text</c> (default, one line each) or <c>json</c> (one JSON object per line, with scopes).</summary>
+    [Required, RegularExpression("^(text|json)$", ErrorMessage = "EVENTBOT_LOG_FORMAT must be text or json")]
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>Port of the health and metrics listener (<c>EVENTBOT_HTTP_PORT</c>: /healthz, /readyz, /metrics). Unset: no listener; 0: any free port.</summary>
+    [Range(0, 65_535)]
+    public int? HttpPort { get; set; }
+
+    /// <summary>/readyz fails while the projector is further behind than this (<c>EVENTBOT_READY_MAX_LAG_SECONDS</c>). Default 60.</summary>
+    [Range(1, 86_400)]
+    public int ReadyMaxLagSeconds { get; set; } = 60;
+
     /// <summary>The SQLite database file in <see cref="DataDir"/>.</summary>
     public string DatabasePath => Path.Combine(DataDir, "eventbot.db");
 

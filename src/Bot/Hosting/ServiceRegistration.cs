@@ -10,6 +10,7 @@ using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
 using EventBot.EventStore.Faults;
 using EventBot.EventStore.Sqlite;
+using EventBot.EventStore.Telemetry;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Core;
@@ -54,10 +55,16 @@ public static class ServiceRegistration
             AddSqlite(services);
 
         // The projector as the Lambda composes it too: projections, core, dead letters, replay.
-        services.AddProjector(name => section[name]);
+        services.AddProjector(name => section[name], sp => sp.GetService<SqliteEventStore>() is null ? "dynamodb-streams" : "sqlite-tail");
         // One rebuild at a time across processes (replay, replay --verify, projections retry): a row of the views store.
         services.AddSingleton(sp => new RebuildLease(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<LagReporter>();
+        // The dead-letter gauge lists the dead letters (a Query of the views table): the bot's role may read views, the
+        // projector verb's poller role writes them but never lists them, so that process leaves the gauge out.
+        services.AddSingleton(sp => new LagReporter(sp.GetServices<IFeedLagSource>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LagReporter>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetServices<IProjection>(),
+            projectorOnly ? null : sp.GetRequiredService<DeadLetterStore>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LagReporter>());
         services.AddSingleton(sp => new ReadYourWrites(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<Generations>(),
             sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<TimeProvider>())
         {
@@ -70,6 +77,10 @@ public static class ServiceRegistration
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
         services.AddSingleton<BotExit>();
+        // EVENTBOT_HTTP_PORT: /healthz, /readyz, /metrics (nothing listens when it is unset).
+        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<HttpEndpointsService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HttpEndpointsService>());
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
@@ -96,9 +107,8 @@ public static class ServiceRegistration
     {
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<BotOptions>>().Value.DatabasePath));
         services.AddSingleton<SqliteEventStore>();
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddInstrumentedWriters<SqliteEventStore>("sqlite");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
-        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<SqliteTail>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteTail>());
@@ -125,9 +135,8 @@ public static class ServiceRegistration
         services.AddSingleton(sp => DynamoDbRetryLog.Policy(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<DynamoDbEventStore>();
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddInstrumentedWriters<DynamoDbEventStore>("dynamodb");
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
-        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<DynamoDbEventStore>());
         services.AddSingleton<IViewStore, DynamoDbViewStore>();
         // Registered before the poller: hosted services start in order, and the poller needs the tables.
         services.AddHostedService<TableCreation>();
@@ -145,6 +154,18 @@ public static class ServiceRegistration
             services.AddSingleton<IFeedLagSource, StreamsPollerLag>();
         }
         return services;
+    }
+
+    /// <summary>
+    /// IEventStore and IEventWriter go through <see cref="InstrumentedEventStore"/> (append spans, metrics, traceparent,
+    /// log scope); IEventReader stays the store itself, so readers keep its extra capabilities.
+    /// </summary>
+    private static void AddInstrumentedWriters<TStore>(this IServiceCollection services, string storeName) where TStore : class, IEventStore
+    {
+        services.AddSingleton(sp => new InstrumentedEventStore(sp.GetRequiredService<TStore>(), storeName,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<InstrumentedEventStore>>()));
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<InstrumentedEventStore>());
+        services.AddSingleton<IEventWriter>(sp => sp.GetRequiredService<InstrumentedEventStore>());
     }
 
     private static void TryAddSingleton<T>(this IServiceCollection services, T instance) where T : class

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Telemetry;
 using EventBot.Domain.Common;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
@@ -37,15 +38,20 @@ public sealed class AggregateService(IEventStore store, EventCodec codec, Projec
         var context = new AppendContext(chat.Guild?.ToString() ?? "dm", chat.Author.Id.ToString(), chat.Author.DisplayName, chat.IdempotencyKey);
         for (var attempt = 1; ; attempt++)
         {
-            var envelopes = await store.ReadStreamAsync(stream, 1, ct);
-            var history = envelopes.Select(e => (TEvent)codec.Decode(e)).ToList();
+            IReadOnlyList<EventEnvelope> envelopes;
+            List<TEvent> history;
+            using (BotTelemetry.StartLoad(stream.Value))
+            {
+                envelopes = await store.ReadStreamAsync(stream, 1, ct);
+                history = envelopes.Select(e => (TEvent)codec.Decode(e)).ToList();
+            }
             var (state, version) = (history.Aggregate(initial, evolve), envelopes.Count == 0 ? 0 : envelopes[^1].Version);
-            switch (decide(state, history))
+            switch (BotTelemetry.Decide(decide, state, history))
             {
                 case Decision<TEvent>.Rejected r:
-                    return new CommandOutcome<TState, TEvent>.Rejected(r.Code, r.Reason);
+                    return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Rejected(r.Code, r.Reason));
                 case Decision<TEvent>.Accepted { Events.Count: 0 }:
-                    return new CommandOutcome<TState, TEvent>.Unchanged(state, version);
+                    return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Unchanged(state, version));
                 case Decision<TEvent>.Accepted a:
                     AppendResult result;
                     try
@@ -62,9 +68,9 @@ public sealed class AggregateService(IEventStore store, EventCodec codec, Projec
                     {
                         case AppendResult.Appended appended:
                             var caughtUp = await readYourWrites.WaitAllAsync(routes.RowsTouchedBy(appended.Events), ct);
-                            return new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.Events, caughtUp);
+                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.Appended(state, a.Events, appended.Events, caughtUp));
                         case AppendResult.AlreadyProcessed done:
-                            return new CommandOutcome<TState, TEvent>.AlreadyHandled(done.LastVersion);
+                            return CommandTelemetry.Record(new CommandOutcome<TState, TEvent>.AlreadyHandled(done.LastVersion));
                         case AppendResult.WrongExpectedVersion when attempt < MaxAttempts:
                             // Another writer appended first: decide again on the new state, with jitter so
                             // a crowd of writers on one hot key spreads out instead of colliding in lockstep.

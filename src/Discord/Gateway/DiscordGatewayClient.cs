@@ -47,7 +47,11 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         _logger = logger;
         _random = random ?? Random.Shared.NextDouble;
         _identifyGate = new IdentifyGate(time);
+        Health = new GatewayHealth(time);
     }
+
+    /// <summary>READY/RESUMED and reconnect times, for a readiness probe.</summary>
+    public GatewayHealth Health { get; }
 
     public DiscordUser? CurrentUser => Volatile.Read(ref _currentUser);
 
@@ -160,6 +164,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 ReconnectDelay.InvalidSession => TimeSpan.FromSeconds(1 + (4 * _random())),
                 _ => Backoff(++_failedConnections),
             };
+            Health.Lost();
+            DiscordTelemetry.GatewayReconnects.Add(1, new KeyValuePair<string, object?>(DiscordTelemetry.ReasonAttribute, DiscordTelemetry.ReconnectReason(end.CloseCode, end.Reason)));
             Log.Reconnecting(_logger, end.Reason, resume, delay);
             if (delay > TimeSpan.Zero)
                 await Task.Delay(delay, _time, ct);
@@ -196,6 +202,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         if (helloText is null)
             return FromClose(connection, ready: false);
         var interval = ReadHelloInterval(helloText);
+        Health.HeartbeatInterval(interval);
 
         // Not linked to ct: cancelling a ClientWebSocket receive aborts the socket, and on shutdown we first want to
         // send a close frame. ct starts that close; the receive then ends on the server's answer (or after CloseTimeout).
@@ -314,11 +321,13 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 _resumeUrl = resumeUrl;
                 Volatile.Write(ref _currentUser, user);
                 state.Ready = true;
+                Health.Ready();
                 _ready.TrySetResult(user);
                 Log.Ready(_logger, user.Id, user.Username);
                 break;
             case "RESUMED":
                 state.Ready = true;
+                Health.Ready();
                 Log.Resumed(_logger, Interlocked.Read(ref _sequence));
                 break;
             case "MESSAGE_CREATE":

@@ -103,6 +103,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
     {
         var rateLimitRetries = 0;
         var serverErrorRetries = 0;
+        using var activity = DiscordTelemetry.StartRest(route.TemplateKey);
         while (true)
         {
             ThrowIfUnauthorized();
@@ -129,6 +130,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 using var disposeResponse = response;
                 _limiter.Update(route, response.Headers);
                 var status = (int)response.StatusCode;
+                activity?.SetTag(DiscordTelemetry.StatusAttribute, status);
 
                 if (response.IsSuccessStatusCode)
                     return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
@@ -144,6 +146,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 {
                     var (retryAfter, global, readable) = ReadRetryAfter(response, text, _time.GetUtcNow());
                     _limiter.Block(route, retryAfter, global);
+                    DiscordTelemetry.RestRateLimited.Add(1, new KeyValuePair<string, object?>(DiscordTelemetry.RouteAttribute, route.TemplateKey));
                     if (++rateLimitRetries > _options.MaxRateLimitRetries)
                         throw new DiscordRestException($"{route.TemplateKey} still rate limited after {_options.MaxRateLimitRetries} retries.", status);
                     Log.RateLimited(_logger, route.TemplateKey, retryAfter, global, readable);

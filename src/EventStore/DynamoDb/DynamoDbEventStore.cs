@@ -29,7 +29,12 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
         var now = time.GetUtcNow();
         var envelopes = events.Select((e, i) => new EventEnvelope(stream.Value, expectedVersion + i + 1, Guid.CreateVersion7(now), e.Type,
-            e.SchemaVersion, e.Data, context.GuildId, context.ActorId, context.ActorName, context.Source, now)).ToList();
+            e.SchemaVersion, e.Data, context.GuildId, context.ActorId, context.ActorName, context.Source, now)
+        {
+            CorrelationId = context.CorrelationId,
+            CausationId = context.CausationId,
+            TraceParent = context.TraceParent,
+        }).ToList();
         var lastVersion = expectedVersion + events.Count;
 
         var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now);

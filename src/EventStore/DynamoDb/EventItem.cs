@@ -18,6 +18,11 @@ public static class EventItem
     public const string ActorName = "actor_name";
     public const string Source = "source";
 
+    // Correlation (absent on events stored before it was kept, and when empty: DynamoDB items carry no empty strings here).
+    public const string CorrelationId = "correlation_id";
+    public const string CausationId = "causation_id";
+    public const string TraceParent = "trace_parent";
+
     // Marker attributes: the first outcome of a source message.
     public const string MarkerPrefix = "idempotency#";
     public const string MarkerStream = "target_stream";
@@ -30,7 +35,16 @@ public static class EventItem
 
     public static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    public static Dictionary<string, AttributeValue> ToItem(EventEnvelope e) => new(StringComparer.Ordinal)
+    public static Dictionary<string, AttributeValue> ToItem(EventEnvelope e)
+    {
+        var item = BaseItem(e);
+        if (e.CorrelationId.Length > 0) item[CorrelationId] = new() { S = e.CorrelationId };
+        if (e.CausationId.Length > 0) item[CausationId] = new() { S = e.CausationId };
+        if (e.TraceParent.Length > 0) item[TraceParent] = new() { S = e.TraceParent };
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> BaseItem(EventEnvelope e) => new(StringComparer.Ordinal)
     {
         [EventBotTables.StreamId] = new() { S = e.StreamId },
         [EventBotTables.Version] = N(e.Version),
@@ -65,7 +79,15 @@ public static class EventItem
         ActorId: item[ActorId].S,
         ActorName: item[ActorName].S,
         Source: item[Source].S,
-        RecordedAt: DateTimeOffset.Parse(item[EventBotTables.RecordedAt].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+        RecordedAt: DateTimeOffset.Parse(item[EventBotTables.RecordedAt].S, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
+    {
+        CorrelationId = Optional(item, CorrelationId),
+        CausationId = Optional(item, CausationId),
+        TraceParent = Optional(item, TraceParent),
+    };
+
+    private static string Optional(IReadOnlyDictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.S is { } s ? s : "";
 
     public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

@@ -18,8 +18,10 @@ internal sealed class AppendStatements : IDisposable
         NewStream = SqliteEventStore.Command(connection, null, "INSERT INTO streams (stream_id) VALUES ($stream) RETURNING stream_no");
         NewStreamId = NewStream.Parameters.Add("$stream", SqliteType.Text);
         Insert = SqliteEventStore.Command(connection, null, """
-            INSERT INTO events (stream_no, stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at)
-            VALUES ($streamNo, $stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at)
+            INSERT INTO events (stream_no, stream_id, version, event_id, type, schema_version, data, guild_id, category, actor_id, actor_name, source, recorded_at,
+                                correlation_id, causation_id, trace_parent)
+            VALUES ($streamNo, $stream, $version, $id, $type, $schema, $data, $guild, $category, $actor, $actorName, $source, $at,
+                    $correlation, $causation, $traceParent)
             """);
         Handle = connection.Handle!;
         InsertStreamNo = Insert.Parameters.Add("$streamNo", SqliteType.Integer);
@@ -35,6 +37,9 @@ internal sealed class AppendStatements : IDisposable
         InsertActorName = Insert.Parameters.Add("$actorName", SqliteType.Text);
         InsertSource = Insert.Parameters.Add("$source", SqliteType.Text);
         InsertAt = Insert.Parameters.Add("$at", SqliteType.Text);
+        InsertCorrelation = Insert.Parameters.Add("$correlation", SqliteType.Text);
+        InsertCausation = Insert.Parameters.Add("$causation", SqliteType.Text);
+        InsertTraceParent = Insert.Parameters.Add("$traceParent", SqliteType.Text);
         // Claims the source: no row changed means it was processed before.
         Mark = SqliteEventStore.Command(connection, null, """
             INSERT INTO idempotency (source, stream_id, first_version, last_version) VALUES ($source, $stream, $first, $last)
@@ -67,6 +72,9 @@ internal sealed class AppendStatements : IDisposable
     public SqliteParameter InsertActorName { get; }
     public SqliteParameter InsertSource { get; }
     public SqliteParameter InsertAt { get; }
+    public SqliteParameter InsertCorrelation { get; }
+    public SqliteParameter InsertCausation { get; }
+    public SqliteParameter InsertTraceParent { get; }
     public SqliteCommand Mark { get; }
     public SqliteParameter MarkSource { get; }
     public SqliteParameter MarkStream { get; }

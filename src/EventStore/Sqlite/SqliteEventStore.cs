@@ -11,7 +11,7 @@ namespace EventBot.EventStore.Sqlite;
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositionedEventReader, IEventCountEstimator, IDisposable
 {
-    private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at";
+    private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at, correlation_id, causation_id, trace_parent";
 
     /// <summary>
     /// The writer connection's settings: a 32 MB page cache (in KiB) and an auto-checkpoint every 10,000 WAL pages
@@ -117,6 +117,9 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         s.InsertActorName.Value = context.ActorName;
         s.InsertSource.Value = context.Source;
         s.InsertAt.Value = recordedAt;
+        s.InsertCorrelation.Value = context.CorrelationId;
+        s.InsertCausation.Value = context.CausationId;
+        s.InsertTraceParent.Value = context.TraceParent;
         var version = expectedVersion;
         foreach (var e in events)
         {
@@ -131,7 +134,12 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
             s.Insert.ExecuteNonQuery();
             var position = SQLitePCL.raw.sqlite3_last_insert_rowid(s.Handle);
             stored.Add(new EventEnvelope(stream.Value, version, id, e.Type, e.SchemaVersion, e.Data, context.GuildId,
-                context.ActorId, context.ActorName, context.Source, now, position));
+                context.ActorId, context.ActorName, context.Source, now, position)
+            {
+                CorrelationId = context.CorrelationId,
+                CausationId = context.CausationId,
+                TraceParent = context.TraceParent,
+            });
         }
         return new AppendResult.Appended(stored, last);
     }
@@ -258,7 +266,12 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
                 ActorName: reader.GetString(9),
                 Source: reader.GetString(10),
                 RecordedAt: ParseRecordedAt(reader.GetString(11)),
-                Position: reader.GetInt64(0)));
+                Position: reader.GetInt64(0))
+            {
+                CorrelationId = reader.GetString(12),
+                CausationId = reader.GetString(13),
+                TraceParent = reader.GetString(14),
+            });
         }
         return list;
     }

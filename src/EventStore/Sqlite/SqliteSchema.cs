@@ -29,9 +29,23 @@ public static class SqliteSchema
           actor_id       TEXT    NOT NULL,
           actor_name     TEXT    NOT NULL,
           source         TEXT    NOT NULL,
-          recorded_at    TEXT    NOT NULL
+          recorded_at    TEXT    NOT NULL,
+          correlation_id TEXT    NOT NULL DEFAULT '',
+          causation_id   TEXT    NOT NULL DEFAULT '',
+          trace_parent   TEXT    NOT NULL DEFAULT ''
         );
         """;
+
+    /// <summary>
+    /// Columns added to the current shape after it first shipped: an older file gets them with ALTER TABLE (cheap: no
+    /// row is rewritten, old events read the default, empty). Name and definition, in order.
+    /// </summary>
+    private static readonly (string Name, string Definition)[] AddedColumns =
+    [
+        ("correlation_id", "TEXT NOT NULL DEFAULT ''"),
+        ("causation_id", "TEXT NOT NULL DEFAULT ''"),
+        ("trace_parent", "TEXT NOT NULL DEFAULT ''"),
+    ];
 
     /// <summary>The events table's indexes: every insert maintains them.</summary>
     public const string EventsIndexes = """
@@ -111,6 +125,7 @@ public static class SqliteSchema
                 MigrateV1(connection, tx);
                 break;
             case Shape.Current:
+                AddMissingColumns(connection, tx);
                 Run(connection, tx, OtherTables + EventsIndexesAndTriggers);
                 break;
         }
@@ -153,6 +168,20 @@ public static class SqliteSchema
             ALTER TABLE events_v2 RENAME TO events;
             DELETE FROM sqlite_sequence WHERE name = 'events';
             """ + EventsIndexesAndTriggers);
+
+    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction tx)
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = "SELECT name FROM pragma_table_info('events')";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) existing.Add(reader.GetString(0));
+        }
+        foreach (var (name, definition) in AddedColumns)
+            if (!existing.Contains(name)) Run(connection, tx, $"ALTER TABLE events ADD COLUMN {name} {definition};");
+    }
 
     private static void Run(SqliteConnection connection, SqliteTransaction tx, string sql)
     {

@@ -16,7 +16,10 @@ public enum DeadLetterStatus
     Stopped,
 }
 
-/// <summary>A record the projector could not apply. One per event (stream + version), whichever projection failed.</summary>
+/// <summary>
+/// A record the projector could not apply. One per event (stream + version), whichever projection failed.
+/// <see cref="CorrelationId"/> is the chat message or interaction that caused the event (null for old events and letters).
+/// </summary>
 public sealed record DeadLetter(
     string StreamId,
     long Version,
@@ -26,7 +29,8 @@ public sealed record DeadLetter(
     int Attempts,
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
-    DeadLetterStatus Status)
+    DeadLetterStatus Status,
+    string? CorrelationId = null)
 {
     public string Id => IdOf(StreamId, Version);
 
@@ -66,7 +70,8 @@ public sealed class DeadLetterStore(IViewStore views, TimeProvider time)
             var status = attempts < policy.MaxAttempts ? DeadLetterStatus.Failing
                 : policy.ActionFor(projection) == DeadLetterAction.Skip ? DeadLetterStatus.Skipped : DeadLetterStatus.Stopped;
             var letter = new DeadLetter(envelope.StreamId, envelope.Version, envelope.Type, projection ?? before?.Projection,
-                error.GetBaseException().Message, attempts, before?.FirstSeen ?? now, now, status);
+                error.GetBaseException().Message, attempts, before?.FirstSeen ?? now, now, status,
+                envelope.CorrelationId is { Length: > 0 } correlation ? correlation : before?.CorrelationId);
             var body = JsonSerializer.Serialize(letter, EventCodec.Json);
             var revision = row?.Revision ?? 0;
             if (await views.TryWriteAsync(new ViewRow(key, body, new Dictionary<string, long>(), revision + 1), revision, ct)) return letter;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EventBot.EventStore;
 using EventBot.EventStore.Faults;
+using EventBot.Projections.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Projections.Core;
@@ -69,6 +70,31 @@ public sealed partial class ProjectorCore(
     /// rebuild's reader thread, so several cores on one batch decode it once.</param>
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct, IReadOnlyList<object?>? decoded = null)
     {
+        if (batch.Count == 0 || !ProjectionsTelemetry.Enabled) return await ProjectBatchAsync(batch, decoded, ct);
+        var activity = ProjectionsTelemetry.StartBatch(batch, FeedName);
+        ProjectionBatchResult? result = null;
+        try
+        {
+            return result = await ProjectBatchAsync(batch, decoded, ct);
+        }
+        finally
+        {
+            ProjectionsTelemetry.EndBatch(activity, FeedName, result?.FirstFailedIndex ?? (result is null ? 0 : batch.Count), result?.Error);
+        }
+    }
+
+    /// <summary>The feed this core serves, for telemetry (<c>eventbot.feed</c>); a rebuild's cores say <c>rebuild</c>.</summary>
+    public string Feed { get; init; } = "live";
+
+    private string FeedName => TargetGeneration is null ? Feed : "rebuild";
+
+    /// <summary>Records given up on (dead-lettered and skipped) by this core since it was built; the Lambda reports it per batch.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    private long _deadLettered;
+
+    private async Task<ProjectionBatchResult> ProjectBatchAsync(IReadOnlyList<EventEnvelope> batch, IReadOnlyList<object?>? decoded, CancellationToken ct)
+    {
         for (var i = 0; i < batch.Count; i++)
         {
             try
@@ -105,6 +131,7 @@ public sealed partial class ProjectorCore(
                     }
                     if (letter.Status == DeadLetterStatus.Skipped)
                     {
+                        Interlocked.Increment(ref _deadLettered);
                         Log.Skipped(logger, letter.StreamId, letter.Version, letter.Type, letter.Attempts);
                         continue;
                     }

@@ -1,4 +1,5 @@
 using EventBot.EventStore.Faults;
+using EventBot.Projections.Telemetry;
 
 namespace EventBot.Projections.Core;
 
@@ -13,8 +14,11 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     public TimeSpan PollPeriod { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>True once the row has applied <paramref name="version"/> of <paramref name="streamId"/>; false if the wait ran out.</summary>
-    public Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct) =>
-        WaitUntilAsync(projection, logicalRow, streamId, version, time.GetUtcNow() + Timeout, ct);
+    public async Task<bool> WaitAsync(string projection, ViewKey logicalRow, string streamId, long version, CancellationToken ct)
+    {
+        using var activity = ProjectionsTelemetry.StartWait(streamId, version);
+        return ProjectionsTelemetry.EndWait(activity, await WaitUntilAsync(projection, logicalRow, streamId, version, time.GetUtcNow() + Timeout, ct));
+    }
 
     /// <summary>
     /// True once every row has applied <paramref name="version"/> of <paramref name="streamId"/>; false when one has not
@@ -29,10 +33,14 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     /// </summary>
     public async Task<bool> WaitAllAsync(IEnumerable<PendingRow> rows, CancellationToken ct)
     {
+        using var activity = ProjectionsTelemetry.StartWait();
         var deadline = time.GetUtcNow() + Timeout;
         foreach (var row in rows)
-            if (!await WaitUntilAsync(row.Projection, row.Row, row.StreamId, row.Version, deadline, ct)) return false;
-        return true;
+        {
+            ProjectionsTelemetry.Waiting(activity, row.StreamId, row.Version);
+            if (!await WaitUntilAsync(row.Projection, row.Row, row.StreamId, row.Version, deadline, ct)) return ProjectionsTelemetry.EndWait(activity, false);
+        }
+        return ProjectionsTelemetry.EndWait(activity, true);
     }
 
     private async Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct)

@@ -55,18 +55,45 @@ public sealed partial class LagReporter : BackgroundService
     private readonly ILogger<LagReporter> _logger;
     private readonly Dictionary<string, FeedLag> _latest = new(StringComparer.Ordinal);
 
-    public LagReporter(IEnumerable<IFeedLagSource> sources, IViewStore views, TimeProvider time, ILogger<LagReporter> logger, IMeterFactory? meters = null)
+    public LagReporter(IEnumerable<IFeedLagSource> sources, IViewStore views, TimeProvider time, ILogger<LagReporter> logger, IMeterFactory? meters = null,
+        IEnumerable<IProjection>? projections = null, DeadLetterStore? deadLetters = null)
     {
         _sources = [.. sources];
         _views = views;
         _time = time;
         _logger = logger;
+        _deadLetters = deadLetters;
+        // A feed's checkpoint is shared by every projection it feeds: each gets the feed's lag, tagged with its name, so
+        // dashboards can group by projection (and a per-projection feed, later, fits the same series).
+        string[] names = projections is null ? ["all"] : [.. projections.Select(p => p.Name)];
         var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         meter.CreateObservableGauge("eventbot.projector.lag", () => Snapshot().Where(l => l.LagSeconds is not null)
-            .Select(l => new Measurement<double>(l.LagSeconds!.Value, new KeyValuePair<string, object?>("feed", l.Feed))), "s", "Age of the oldest event not yet projected");
+            .SelectMany(l => names.Select(p => new Measurement<double>(l.LagSeconds!.Value, Tag(FeedAttribute, l.Feed), Tag(ProjectionAttribute, p)))),
+            "s", "Age of the oldest event not yet projected (now - its recorded-at; 0 when caught up), per feed and projection");
         meter.CreateObservableGauge("eventbot.projector.lag_events", () => Snapshot().Where(l => l.LagEvents is not null)
-            .Select(l => new Measurement<long>(l.LagEvents!.Value, new KeyValuePair<string, object?>("feed", l.Feed))), "{event}", "Events not yet projected");
+            .Select(l => new Measurement<long>(l.LagEvents!.Value, Tag(FeedAttribute, l.Feed))), "{event}", "Events not yet projected");
+        if (deadLetters is not null)
+        {
+            meter.CreateObservableGauge("eventbot.deadletters", ObserveDeadLetters,
+                "{record}", "Dead letters in the store (failing, skipped or stopped), counted at each lag report");
+        }
     }
+
+    private const string FeedAttribute = "eventbot.feed";
+    private const string ProjectionAttribute = "eventbot.projection";
+    private readonly DeadLetterStore? _deadLetters;
+    private long _deadLetterCount = -1;
+
+    private IEnumerable<Measurement<long>> ObserveDeadLetters()
+    {
+        var count = Volatile.Read(ref _deadLetterCount);
+        if (count >= 0) yield return new Measurement<long>(count);
+    }
+
+    private static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
+
+    /// <summary>The latest measurement of every feed of this process (for health checks).</summary>
+    public IReadOnlyList<FeedLag> Latest => Snapshot();
 
     public static string StatusName(string feed) => $"status/{feed}";
 
@@ -115,11 +142,12 @@ public sealed partial class LagReporter : BackgroundService
             LogIfItMatters(lag);
             await _views.SetValueAsync(StatusName(lag.Feed), JsonSerializer.Serialize(lag, EventCodec.Json), ct);
         }
+        if (_deadLetters is not null) Volatile.Write(ref _deadLetterCount, (await _deadLetters.ListAsync(ct)).Count);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_sources.Count == 0) return;
+        if (_sources.Count == 0 && _deadLetters is null) return;
         using var timer = new PeriodicTimer(Period, _time);
         try
         {

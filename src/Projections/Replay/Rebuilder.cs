@@ -75,6 +75,7 @@ public sealed partial class Rebuilder(
     /// <summary>A full rebuild of <paramref name="projections"/>: resumes a saved one of the same set, else starts the next generation.</summary>
     public async Task<RebuildResult> RunAsync(IReadOnlyList<IProjection> projections, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
+        progress = new GaugedProgress(progress);
         var logger = loggers.CreateLogger<Rebuilder>();
         var clock = Stopwatch.StartNew();
         var stateName = ProgressName(projections);

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using EventBot.Bot.Cli;
+using EventBot.EventStore;
+using EventBot.EventStore.Sqlite;
 using EventBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -77,6 +79,31 @@ public sealed class OperatorVerbTests : IDisposable
         Assert.Equal(RebuildLeaseScope.BusyExitCode, retryExit);
         Assert.Contains("a rebuild is already running", retry);
         Assert.True(afterExit == 0, after);
+    }
+
+    [Fact]
+    public async Task A_history_line_and_a_dead_letter_show_the_correlation_id_of_the_message_that_caused_them()
+    {
+        Directory.CreateDirectory(_bot.DataDir);
+        using (var store = new SqliteEventStore(new SqliteDatabase(Path.Combine(_bot.DataDir, "eventbot.db")), TimeProvider.System))
+        {
+            // An event of a newer build, caused by Discord message 555: the projector cannot apply it.
+            await store.AppendAsync(new StreamName("remember/1/teleporter"), 0, [new EventData("ValueTeleported", 1, "{}")],
+                new AppendContext("1", "2", "newer build", "discord:555"), default);
+        }
+        // The reply waits until the tail applied the new event, so the one stored before it was dead-lettered by then.
+        Assert.Equal("Remembered `lunch`: pizza\n", await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops",
+            extra: new Dictionary<string, string?> { ["EVENTBOT_DEAD_LETTER_ATTEMPTS"] = "1" }));
+
+        var (historyExit, history) = await RunVerbAsync("history", "--guild", "ops", "--json");
+        var (errorsExit, errors) = await RunVerbAsync("projections", "errors", "--json");
+
+        Assert.Equal((0, 0), (historyExit, errorsExit));
+        var line = Assert.Single(JsonDocument.Parse(history).RootElement.GetProperty("changes").EnumerateArray());
+        Assert.Matches("^console:[0-9a-f-]{36}$", line.GetProperty("correlationId").GetString());
+        Assert.Equal(line.GetProperty("correlationId").GetString(), line.GetProperty("causationId").GetString());
+        var letter = Assert.Single(JsonDocument.Parse(errors).RootElement.EnumerateArray());
+        Assert.Equal("discord:555", letter.GetProperty("correlationId").GetString());
     }
 
     public void Dispose() => _bot.Dispose();

@@ -24,7 +24,7 @@ public sealed class DeadLetterSliceTests
         Assert.Equal("Updated `meeting`: friday\n(was: monday)", await h.SayAsync(".remember meeting is friday")); // read-your-writes: the tail went on
         Assert.Equal("`meeting` is friday", await h.SayAsync(".remember meeting"));
         var letter = Assert.Single(await h.Host.Services.GetRequiredService<DeadLetterStore>().ListAsync(default));
-        Assert.Equal(($"{stream}@1", "ValueTeleported", DeadLetterStatus.Skipped), (letter.Id, letter.Type, letter.Status));
+        Assert.Equal(($"{stream}@1", "ValueTeleported", DeadLetterStatus.Skipped, "raw:teleport"), (letter.Id, letter.Type, letter.Status, letter.CorrelationId));
         Assert.Equal(DeadLetterAction.Skip, h.Host.Services.GetRequiredService<DeadLetterPolicy>().ActionFor(null));
     }
 

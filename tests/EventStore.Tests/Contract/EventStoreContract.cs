@@ -53,6 +53,22 @@ public abstract class EventStoreContract
     }
 
     [Fact]
+    public async Task The_envelope_keeps_the_correlation_of_the_append()
+    {
+        var store = await CreateStoreAsync();
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var context = new AppendContext("77", "42", "alice", "discord:123") { CorrelationId = "discord:100", CausationId = "discord:123", TraceParent = traceParent };
+        var appended = Assert.IsType<AppendResult.Appended>(await store.AppendAsync(Stream(), 0, [Data("a"), Data("b")], context, default));
+        await store.AppendAsync(Stream("test/1/b"), 0, [Data("c")], Context("console:m2"), default);
+
+        var read = await store.ReadStreamAsync(Stream(), 1, default);
+        Assert.All(read.Concat(appended.Events), e => Assert.Equal(("discord:100", "discord:123", traceParent), (e.CorrelationId, e.CausationId, e.TraceParent)));
+        // Unless told otherwise, a command's correlation and causation are its chat message; no trace when tracing is off.
+        var plain = Assert.Single(await store.ReadStreamAsync(Stream("test/1/b"), 1, default));
+        Assert.Equal(("console:m2", "console:m2", ""), (plain.CorrelationId, plain.CausationId, plain.TraceParent));
+    }
+
+    [Fact]
     public async Task A_stale_expected_version_is_a_conflict_value_and_appends_nothing()
     {
         var store = await CreateStoreAsync();

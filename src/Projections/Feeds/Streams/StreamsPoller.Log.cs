@@ -32,8 +32,18 @@ public sealed partial class StreamsPoller
         [LoggerMessage(8, LogLevel.Error, "Shard {ShardId} no longer exists (checkpoint {Checkpoint}); anything unread in it is lost")]
         public static partial void ShardGone(ILogger logger, string shardId, string? checkpoint, Exception? exception);
 
+        // Throttling and 5xx are handled (retried next round): the reason, not a stack trace, unless debugging.
+        public static void RoundGaveUp(ILogger logger, string step, string reason, Exception exception)
+        {
+            RoundGaveUpWarning(logger, step, reason);
+            RoundGaveUpDetail(logger, exception, step);
+        }
+
         [LoggerMessage(9, LogLevel.Error, "{Step} still failing ({Reason}) after retries; trying again next round")]
-        public static partial void RoundGaveUp(ILogger logger, string step, string reason, Exception exception);
+        public static partial void RoundGaveUpWarning(ILogger logger, string step, string reason);
+
+        [LoggerMessage(11, LogLevel.Debug, "{Step}: the failure that made the round give up")]
+        public static partial void RoundGaveUpDetail(ILogger logger, Exception exception, string step);
 
         [LoggerMessage(10, LogLevel.Warning, "The table's stream changed from {Old} to {New}; reading the new one from its start")]
         public static partial void StreamChanged(ILogger logger, string old, string @new);

@@ -169,3 +169,34 @@ public sealed class StreamRecordParserTests
         Assert.Equal((true, null), (b.BOOL == true, b.NULL));
     }
 }
+
+public sealed class StreamRecordCorrelationTests
+{
+    static StreamRecord Record(string extraAttributes) => StreamRecordParser.Parse(JsonDocument.Parse("""
+        {"eventID":"1","eventName":"INSERT","dynamodb":{"SequenceNumber":"100","NewImage":{
+          "stream_id":{"S":"remember/1/k"},"version":{"N":"1"},"event_id":{"S":"0190a5a0-0000-7000-8000-000000000001"},
+          "type":{"S":"ValueRemembered"},"schema_version":{"N":"1"},"data":{"S":"{}"},"guild_id":{"S":"1"},
+          "guild_category":{"S":"1#remember"},"actor_id":{"S":"2"},"actor_name":{"S":"ann"},"source":{"S":"discord:5"},
+          "recorded_at":{"S":"2026-01-01T00:00:00.0000000Z"}
+        """ + extraAttributes + "}}}").RootElement);
+
+    [Fact]
+    public void A_record_carries_the_correlation_of_its_event()
+    {
+        var record = Record("""
+            ,"correlation_id":{"S":"discord:5"},"causation_id":{"S":"discord:5"},
+            "trace_parent":{"S":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+            """);
+
+        Assert.Equal(StreamRecordKind.Event, StreamRecordEvents.Read(record, out var envelope, out _));
+        Assert.Equal(("discord:5", "discord:5", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            (envelope!.CorrelationId, envelope.CausationId, envelope.TraceParent));
+    }
+
+    [Fact]
+    public void A_record_of_an_event_stored_before_correlation_reads_empty_values()
+    {
+        Assert.Equal(StreamRecordKind.Event, StreamRecordEvents.Read(Record(""), out var envelope, out _));
+        Assert.Equal(("", "", ""), (envelope!.CorrelationId, envelope.CausationId, envelope.TraceParent));
+    }
+}
