@@ -13,7 +13,7 @@ public static class SparkleReplies
     public static Reply Given(Appended a)
     {
         var e = a.Event<SparkleEvent.SparkleGiven>();
-        var (why, total) = (e.Reason is null ? "" : $" for “{e.Reason}”", a.Before.Total + 1);
+        var (why, total) = (e.Reason is null ? "" : $" for “{Md.Text(e.Reason)}”", a.Before.Total + 1);
         var text = total == 1
             ? $"✨ {e.GiverName} sparkled {e.TargetName}{why}: first sparkle! 🎉"
             : $"✨ {e.GiverName} sparkled {e.TargetName}{why}: {e.TargetName} now has {total} sparkles.";
@@ -35,7 +35,7 @@ public static class SparkleReplies
     }
 
     private static string Line(SparkleNote note) =>
-        $"{Md.When(note.At)} · from {note.GiverName}" + (note.Reason is null ? "" : $" · “{note.Reason}”");
+        $"{Md.When(note.At)} · from {note.GiverName}" + (note.Reason is null ? "" : $" · “{Md.Text(note.Reason)}”");
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
 }
