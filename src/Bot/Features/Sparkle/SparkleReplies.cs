@@ -20,8 +20,11 @@ public static class SparkleReplies
         return Reply.Of(a.CaughtUp ? text : $"{text}\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)");
     }
 
-    public static Reply NoneYet(ChatUser user) =>
-        Reply.Of($"{user.DisplayName} has no sparkles yet. Give one: `.sparkle @{user.DisplayName} for <reason>`");
+    /// <summary>No sparkles yet; the hint is something the asker can do (nobody can sparkle themselves).</summary>
+    public static Reply NoneYet(ChatUser user, ChatUser asker) =>
+        Reply.Of(user.Id == asker.Id
+            ? $"{user.DisplayName} has no sparkles yet. Sparkles come from others; start by thanking someone: `.sparkle @name for <reason>`"
+            : $"{user.DisplayName} has no sparkles yet. Give one: `.sparkle @{user.DisplayName} for <reason>`");
 
     public static Reply Shown(ChatUser user, SparkleTotal total, IReadOnlyList<Ranked<BoardEntry>> ranked)
     {

@@ -30,4 +30,13 @@ public sealed class UserTextTests : IAsyncLifetime
         Assert.Equal("✨ alice sparkled bob for “the \\`fix\\` \\|\\| spoiler”: first sparkle! 🎉", await _h.SayAsync(".sparkle @bob for the `fix` || spoiler"));
         Assert.Contains("“the \\`fix\\` \\|\\| spoiler”", await _h.SayAsync(".show sparkles @bob"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task No_sparkles_yet_suggests_something_the_asker_can_do()
+    {
+        var own = await _h.SayAsync(".show sparkles");
+        Assert.Equal("alice has no sparkles yet. Sparkles come from others; start by thanking someone: `.sparkle @name for <reason>`", own);
+        Assert.StartsWith("⚠️", await _h.SayAsync(".sparkle @alice"));
+        Assert.Equal("bob has no sparkles yet. Give one: `.sparkle @bob for <reason>`", await _h.SayAsync(".show sparkles @bob"));
+    }
 }
