@@ -46,7 +46,8 @@ public static class HistoryReplies
         RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{shorten(r.Value, 80)}”",
         RememberEvent.ValueRemembered r => $"changed “{shorten(r.PreviousValue, 80)}” → “{shorten(r.Value, 80)}”",
         RememberEvent.ValueForgotten f => $"forgot (was “{shorten(f.PreviousValue, 80)}”)",
-        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{shorten(s.PreviousValue ?? "nothing", 80)}” → “{shorten(s.Value, 80)}”",
+        RememberEvent.ValueRestored { PreviousValue: null } s => $"restored from v{s.FromVersion} after a forget: “{shorten(s.Value, 80)}”",
+        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{shorten(s.PreviousValue, 80)}” → “{shorten(s.Value, 80)}”",
         _ => type,
     };
 }

@@ -39,4 +39,16 @@ public sealed class UserTextTests : IAsyncLifetime
         Assert.StartsWith("⚠️", await _h.SayAsync(".sparkle @alice"));
         Assert.Equal("bob has no sparkles yet. Give one: `.sparkle @bob for <reason>`", await _h.SayAsync(".show sparkles @bob"));
     }
+
+    [Fact]
+    public async Task A_restore_after_a_forget_says_so_instead_of_quoting_nothing()
+    {
+        await _h.SayAsync(".remember k is one");
+        await _h.SayAsync(".forget k");
+        await _h.SayAsync(".remember restore k 1");
+
+        var history = await _h.SayAsync(".remember history k");
+        Assert.Contains("restored from v1 after a forget: “one”", history, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing", history, StringComparison.Ordinal);
+    }
 }
