@@ -49,6 +49,13 @@ public sealed class DiscordOptions
     /// <summary>Retries of a REST call answered 429 before giving up. Default 5.</summary>
     public int MaxRateLimitRetries { get; set; } = 5;
 
+    /// <summary>
+    /// Received messages waiting for the handler (<c>DISCORD_MESSAGE_QUEUE_CAPACITY</c>). Default 1,000. When the handler
+    /// falls this far behind, newer messages are dropped and logged (once when the queue fills, once with the count when
+    /// it has room again): memory stays bounded and the connection keeps its heartbeat.
+    /// </summary>
+    public int MessageQueueCapacity { get; set; } = 1_000;
+
     /// <summary>First delay of the 5xx backoff. Default 500 ms.</summary>
     public TimeSpan ServerErrorInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -86,6 +93,8 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
         Positive(options.ServerErrorInitialDelay, nameof(options.ServerErrorInitialDelay));
         if (options.ReconnectMaxDelay < options.ReconnectInitialDelay)
             failures.Add("Discord:ReconnectMaxDelay must be at least ReconnectInitialDelay.");
+        if (options.MessageQueueCapacity is < 1 or > 1_000_000)
+            failures.Add("Discord:MessageQueueCapacity must be between 1 and 1,000,000.");
         if (options.MaxServerErrorRetries < 0 || options.MaxRateLimitRetries < 0)
             failures.Add("Discord:MaxServerErrorRetries and MaxRateLimitRetries must not be negative.");
 

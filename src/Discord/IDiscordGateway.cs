@@ -11,7 +11,9 @@ public interface IDiscordGateway
 
     /// <summary>
     /// Connects, identifies, resumes and reconnects as the Discord docs prescribe, calling <paramref name="onMessage"/>
-    /// for every MESSAGE_CREATE in order. Returns when <paramref name="ct"/> is cancelled; throws
+    /// for every MESSAGE_CREATE in order. When <paramref name="ct"/> is cancelled it stops reading, closes the connection,
+    /// hands every message already read to <paramref name="onMessage"/> (whose token is then cancelled: the handler
+    /// decides how long it may still take) and returns; throws
     /// <see cref="DiscordGatewayFatalException"/> when Discord closes with a code that must not be retried.
     /// </summary>
     Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct);

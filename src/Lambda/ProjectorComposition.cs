@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using EventBot.EventStore;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using EventBot.Projections;
 using EventBot.Projections.Core;
 using EventBot.Projections.DeadLetters;
@@ -17,8 +18,10 @@ namespace EventBot.Lambda;
 /// </summary>
 public sealed class ProjectorComposition
 {
-    private ProjectorComposition(ProjectorCore core, StreamsProjectionHandler handler, StreamFeedCounters counters, Generations generations, ILoggerFactory loggers)
+    private ProjectorComposition(ProjectorCore core, StreamsProjectionHandler handler, StreamFeedCounters counters, Generations generations, ILoggerFactory loggers,
+        TransientRetry retry)
     {
+        Retry = retry;
         Core = core;
         Handler = handler;
         Counters = counters;
@@ -27,6 +30,9 @@ public sealed class ProjectorComposition
     }
 
     public ProjectorCore Core { get; }
+
+    /// <summary>The one retry policy of every DynamoDB call, and of a batch that stopped on a transient failure.</summary>
+    public TransientRetry Retry { get; }
 
     public StreamsProjectionHandler Handler { get; }
 
@@ -43,11 +49,13 @@ public sealed class ProjectorComposition
 
     /// <param name="client">The DynamoDB client; owned by the caller (a container keeps it for its lifetime).</param>
     /// <param name="tablePrefix">Prefix of the events and views tables, as <c>EVENTBOT_TABLE_PREFIX</c>.</param>
-    public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="retry">Default: <see cref="RetrySettings"/>' defaults on <paramref name="time"/>.</param>
+    public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null, TransientRetry? retry = null)
     {
         var options = new DynamoDbStoreOptions { TablePrefix = tablePrefix };
-        var store = new DynamoDbEventStore(client, options, time ?? TimeProvider.System);
-        var views = new DynamoDbViewStore(client, options);
+        retry ??= new TransientRetry(new RetrySettings(), time ?? TimeProvider.System);
+        var store = new DynamoDbEventStore(client, options, time ?? TimeProvider.System, retry);
+        var views = new DynamoDbViewStore(client, options, retry);
         var generations = new Generations(views);
         var projections = ProjectionCatalog.All();
         // The same dead-letter rules as the bot and the poller, from the same EVENTBOT_DEAD_LETTERS* variables.
@@ -59,7 +67,7 @@ public sealed class ProjectorComposition
         };
         var counters = new StreamFeedCounters();
         var handler = new StreamsProjectionHandler(core, counters, loggers.CreateLogger<StreamsProjectionHandler>());
-        return new ProjectorComposition(core, handler, counters, generations, loggers);
+        return new ProjectorComposition(core, handler, counters, generations, loggers, retry);
     }
 
     /// <summary>

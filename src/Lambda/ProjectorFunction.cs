@@ -1,4 +1,6 @@
 using System.Text.Json;
+using EventBot.EventStore.Faults;
+using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +22,10 @@ namespace EventBot.Lambda;
 /// report, so the invocation fails and the mapping retries (and bisects) the batch until its retry limits send it to
 /// the DLQ. A record that fails to apply is answered as the first <c>batchItemFailures</c> entry; the records after it
 /// are not applied and come again.</para>
+/// <para>A batch that stops on a transient failure (throttling, 5xx, a conflict, a timeout: <see cref="Failures"/>) is
+/// continued from that record here, with the composition's <see cref="TransientRetry"/>, before anything is reported:
+/// the mapping's retries, bisection and DLQ are kept for what does not go away. Transient failures never count toward
+/// dead letters.</para>
 /// </remarks>
 public sealed partial class ProjectorFunction
 {
@@ -48,12 +54,27 @@ public sealed partial class ProjectorFunction
 
         var counters = _composition.Counters;
         var (applied, removes, foreign) = (counters.Applied, counters.SkippedRemoves, counters.SkippedForeign);
-        var outcome = await _composition.Handler.HandleAsync(records, CancellationToken.None);
-        var failed = outcome.FirstFailedIndex is { } index ? records[index].SequenceNumber : null;
+        var failed = await HandleWithRetriesAsync(records);
 
         Log.Batch(_logger, records.Count, counters.Applied - applied, counters.SkippedRemoves - removes, counters.SkippedForeign - foreign,
             failed ?? "none");
         return Response(failed);
+    }
+
+    /// <summary>The sequence number of the first record still failing, or null when the whole batch is done.</summary>
+    private async Task<string?> HandleWithRetriesAsync(IReadOnlyList<StreamRecord> records)
+    {
+        var start = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var rest = start == 0 ? records : records.Skip(start).ToList();
+            var outcome = await _composition.Handler.HandleAsync(rest, CancellationToken.None);
+            if (outcome.FirstFailedIndex is not { } index) return null;
+            start += index;
+            if (outcome.Error is not { } error || !await _composition.Retry.TryBackoffAsync("Lambda batch", attempt, error, CancellationToken.None))
+                return records[start].SequenceNumber;
+            Log.Retrying(_logger, records[start].SequenceNumber, Failures.Classify(error), attempt + 1);
+        }
     }
 
     /// <summary><c>{"batchItemFailures":[{"itemIdentifier":"…"}]}</c>, or an empty list when every record is done; rewound.</summary>
@@ -82,5 +103,8 @@ public sealed partial class ProjectorFunction
         [LoggerMessage(EventId = 2401, Level = LogLevel.Information,
             Message = "Batch of {Records} records: {Applied} events through the projector core, {Removes} REMOVE and {Foreign} non-event records skipped; first failed: {Failed}")]
         public static partial void Batch(ILogger logger, int records, long applied, long removes, long foreign, string failed);
+
+        [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Record {SequenceNumber} hit a transient failure ({Kind}); continuing the batch from it (retry {Attempt})")]
+        public static partial void Retrying(ILogger logger, string sequenceNumber, FailureKind kind, int attempt);
     }
 }

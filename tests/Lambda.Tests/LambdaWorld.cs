@@ -49,6 +49,13 @@ public sealed class LambdaWorld
         return new ProjectorFunction(composition);
     }
 
+    /// <summary>The function on a client of the caller's (e.g. one behind the fault injector), retrying on the system clock.</summary>
+    public ProjectorFunction Function(Amazon.DynamoDBv2.IAmazonDynamoDB client, EventBot.EventStore.Faults.TransientRetry retry, out ProjectorComposition composition)
+    {
+        composition = ProjectorComposition.Create(client, Prefix, NullLoggerFactory.Instance, _time, retry);
+        return new ProjectorFunction(composition);
+    }
+
     public static string RememberStreamId(string key) => StreamIds.For(RememberStream.Category, new GuildId(42), key);
 
     public static string SparkleStreamId(ulong target) => SparkleStream.For(new GuildId(42), new UserId(target));

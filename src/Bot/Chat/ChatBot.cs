@@ -33,7 +33,7 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
         catch (Exception ex)
         {
             var reference = Guid.CreateVersion7().ToString("N")[..12];
-            Log.Failed(logger, ex, reference);
+            Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
             return Reply.Of($"Sorry, that failed on my side (error {reference}). Nothing you had saved is lost; try again in a moment.");
         }
         throw new InvalidOperationException("Unknown parse result.");
@@ -41,7 +41,7 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling a message failed (error {Reference})")]
-        public static partial void Failed(ILogger logger, Exception ex, string reference);
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Handling message {MessageId} in guild {GuildId} failed (error {Reference})")]
+        public static partial void Failed(ILogger logger, Exception ex, string reference, string messageId, string guildId);
     }
 }

@@ -7,5 +7,12 @@ namespace EventBot.Bot.Cli;
 public static class CliGuild
 {
     public static GuildId Parse(string text) =>
-        ulong.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? new GuildId(id) : GuildId.FromName(text);
+        IsId(text, out var id) ? new GuildId(id) : GuildId.FromName(text);
+
+    /// <summary>The server as the operator typed it, for messages: <c>server 1234</c>, or <c>server "ops" (a console server's name)</c>.</summary>
+    public static string Describe(string text) =>
+        IsId(text, out var id) ? $"server {id.ToString(CultureInfo.InvariantCulture)}" : $"server \"{text}\" (read as a console server's name)";
+
+    private static bool IsId(string text, out ulong id) =>
+        ulong.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out id);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Text.Json;
+using EventBot.Bot.Hosting;
 using EventBot.EventStore.DynamoDb;
 
 namespace EventBot.Bot.Cli;
@@ -20,6 +21,7 @@ public static class LambdaVerb
         var invoke = new Command("invoke", "Run the Lambda projector handler locally on one event and print its batchItemFailures answer.") { file };
         invoke.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
+            BotHost.CheckSettings();
             var path = result.GetValue(file)!;
             var input = path == "-" ? await ReadAllAsync(Console.OpenStandardInput(), ct) : await File.ReadAllBytesAsync(path, ct);
             var handler = LambdaHandler.Resolve(LambdaContract.Handler);

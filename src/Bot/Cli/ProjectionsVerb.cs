@@ -31,6 +31,7 @@ public static class ProjectionsVerb
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var letters = await host.Services.GetRequiredService<DeadLetterStore>().ListAsync(ct);
             if (result.GetValue(Cli.Json))
             {
@@ -54,11 +55,15 @@ public static class ProjectionsVerb
                 Console.WriteLine("No dead letters.");
                 return 0;
             }
-            var table = new Table().AddColumns("id", "type", "projection", "status", "attempts", "first seen", "last seen", "error");
+            // One block per dead letter, wrapped at 80 columns: an eight-column table with the error in it was unreadable.
             foreach (var d in letters)
-                table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Type), Markup.Escape(d.Projection ?? "—"), d.Status.ToString().ToLowerInvariant(),
-                    d.Attempts.ToString(CultureInfo.InvariantCulture), Time(d.FirstSeen), Time(d.LastSeen), Markup.Escape(d.Error));
-            AnsiConsole.Write(table);
+            {
+                Console.WriteLine($"{d.Id}  {d.Status.ToString().ToLowerInvariant()} after {d.Attempts} attempt(s)");
+                CliText.Field("event", $"{d.StreamId} v{d.Version} ({d.Type})");
+                CliText.Field("projection", d.Projection ?? "— (before any projection)");
+                CliText.Field("seen", $"{Time(d.FirstSeen)} … {Time(d.LastSeen)}");
+                CliText.Field("error", d.Error);
+            }
             return 0;
         }));
         return command;
@@ -73,7 +78,12 @@ public static class ProjectionsVerb
         {
             if (result.GetValue(all) == (result.GetValue(id) is not null)) return Cli.Fail("give exactly one of --all or --id ID");
             using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var services = host.Services;
+            // A retry rewrites read-model rows: not while a rebuild does (nor two retries at once).
+            await using var lease = await RebuildLeaseScope.AcquireAsync(services, "projections retry", ct);
+            if (lease.BusyExit is { } busy) return busy;
+            ct = lease.Token;
             var store = services.GetRequiredService<DeadLetterStore>();
             var retry = new DeadLetterRetry(services.GetRequiredService<IEventReader>(), services.GetRequiredService<EventCodec>(),
                 [.. services.GetServices<IProjection>()], services.GetRequiredService<RowRebuilder>(), store);
@@ -107,6 +117,7 @@ public static class ProjectionsVerb
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var services = host.Services;
             var views = services.GetRequiredService<IViewStore>();
             var feeds = new List<(FeedLag Lag, string Source)>();
@@ -152,16 +163,17 @@ public static class ProjectionsVerb
                 }, EventCodec.Json));
                 return 0;
             }
-            var feedTable = new Table().AddColumns("feed", "checkpoint", "newest event seen", "lag (s)", "lag (events)", "source");
+            var feedTable = new Table().AddColumns("feed", "checkpoint", "newest event", "lag s", "lag events", "source");
             foreach (var (lag, source) in feeds)
                 feedTable.AddRow(lag.Feed, Markup.Escape(lag.Checkpoint), lag.NewestEventTime is { } t ? Time(t) : "—",
                     lag.LagSeconds?.ToString("N1", CultureInfo.InvariantCulture) ?? "?", lag.LagEvents?.ToString("N0", CultureInfo.InvariantCulture) ?? "?", Markup.Escape(source));
             if (feeds.Count == 0) feedTable.AddRow("dynamodb-streams", "—", "—", "?", "?", "no report yet (is a poller running?)");
-            AnsiConsole.Write(feedTable);
-            var projectionTable = new Table().AddColumns("projection", "active generation", "dead letters", "rebuild in progress");
+            var output = Cli.Out();
+            output.Write(feedTable);
+            var projectionTable = new Table().AddColumns("projection", "active generation", "dead letters", "rebuilding");
             foreach (var p in projections)
                 projectionTable.AddRow(p.Name, p.Generation.ToString(CultureInfo.InvariantCulture), p.DeadLetters.ToString(CultureInfo.InvariantCulture), p.Rebuilding ? "yes" : "no");
-            AnsiConsole.Write(projectionTable);
+            output.Write(projectionTable);
             return 0;
         }));
         return command;

@@ -30,6 +30,7 @@ public static class ReplayVerb
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var services = host.Services;
             var all = services.GetServices<IProjection>().ToList();
             var names = result.GetValue(projection) ?? [];
@@ -41,6 +42,11 @@ public static class ReplayVerb
             var keyText = result.GetValue(key);
             if (keyText is not null && guildText is null) return Cli.Fail("--key needs --guild (keys belong to a server)");
             if (guildText is not null && result.GetValue(verify)) return Cli.Fail("--verify checks whole projections; leave out --guild/--key");
+
+            // One rebuild at a time; from here on ct is also cancelled if this run loses the lease.
+            await using var lease = await RebuildLeaseScope.AcquireAsync(services, result.GetValue(verify) ? "replay --verify" : "replay", ct);
+            if (lease.BusyExit is { } busy) return busy;
+            ct = lease.Token;
 
             if (guildText is not null)
             {
@@ -54,7 +60,7 @@ public static class ReplayVerb
                 }
                 var scoped = await WithProgressAsync(json, p => services.GetRequiredService<RowRebuilder>().RebuildScopeAsync(chosen, guildId.ToString(), stream, p, ct));
                 if (json) Console.WriteLine(JsonSerializer.Serialize(new { scope = stream ?? $"guild {guildId}", events = scoped.Events, rows = scoped.Rows, changed = scoped.Changed }, EventCodec.Json));
-                else AnsiConsole.MarkupLineInterpolated($"Rebuilt [bold]{scoped.Rows}[/] row(s) in place from {scoped.Events:N0} event(s) of {stream ?? $"guild {guildId}"}; {scoped.Changed} changed.");
+                else Cli.Out().MarkupLineInterpolated($"Rebuilt [bold]{scoped.Rows}[/] row(s) in place from {scoped.Events:N0} event(s) of {(keyText is null ? "" : $"key \"{keyText}\" in ")}{CliGuild.Describe(guildText)}; {scoped.Changed} changed.");
                 return 0;
             }
 
@@ -75,15 +81,18 @@ public static class ReplayVerb
                     {
                         events = rebuilt.Events,
                         elapsedSeconds = rebuilt.Elapsed.TotalSeconds,
-                        eventsPerSecond = rebuilt.EventsPerSecond,
+                        workSeconds = Work(rebuilt).TotalSeconds,
+                        settleSeconds = rebuilt.Settled.TotalSeconds,
+                        eventsPerSecond = WorkRate(rebuilt),
                         resumed = rebuilt.Resumed,
                         generations = rebuilt.Flips.Select(f => new { projection = f.Projection, old = f.Old, active = f.Next }),
                     }, EventCodec.Json));
                 }
                 else
                 {
-                    AnsiConsole.MarkupLineInterpolated($"Rebuilt {chosen.Count} projection(s){(rebuilt.Resumed ? $" (resumed after {rebuilt.DoneBefore:N0})" : "")}: [bold]{rebuilt.Events:N0}[/] events in {rebuilt.Elapsed.TotalSeconds:N1} s, {rebuilt.EventsPerSecond:N0} events/s.");
-                    foreach (var f in rebuilt.Flips) AnsiConsole.MarkupLineInterpolated($"  {f.Projection}: generation {f.Old} → {f.Next}");
+                    var output = Cli.Out();
+                    Console.WriteLine(Summary(rebuilt, chosen.Count));
+                    foreach (var f in rebuilt.Flips) output.MarkupLineInterpolated($"  {f.Projection}: generation {f.Old} → {f.Next}");
                 }
                 return 0;
             }
@@ -110,13 +119,40 @@ public static class ReplayVerb
         }
         if (verified.Drift.Count == 0)
         {
-            AnsiConsole.MarkupLineInterpolated($"No drift: {verified.Events:N0} events rebuild exactly the live read models ({verified.Elapsed.TotalSeconds:N1} s).");
+            Console.WriteLine($"No drift: {verified.Events:N0} events rebuild exactly the live read models ({verified.Elapsed.TotalSeconds:N1} s).");
             return;
         }
-        var table = new Table().AddColumns("projection", "partition", "row", "drift", "live", "rebuilt from events");
+        // One block per row, labelled lines wrapped at 80 columns: JSON bodies in a six-column table were unreadable.
         foreach (var d in verified.Drift)
-            table.AddRow(Markup.Escape(d.Projection), Markup.Escape(d.Partition), Markup.Escape(d.Sort), d.Kind.ToString().ToLowerInvariant(), Markup.Escape(d.Live ?? "—"), Markup.Escape(d.Rebuilt ?? "—"));
-        AnsiConsole.Write(table);
+        {
+            Console.WriteLine($"{d.Projection}: {d.Kind.ToString().ToLowerInvariant()} row");
+            CliText.Field("partition", d.Partition);
+            CliText.Field("row", d.Sort);
+            CliText.Field("live", d.Live ?? "(none)");
+            CliText.Field("rebuilt", d.Rebuilt ?? "(none)");
+        }
+    }
+
+    /// <summary>The rebuild's own work: its elapsed time less the fixed wait after the flip.</summary>
+    public static TimeSpan Work(RebuildResult rebuilt) => rebuilt.Elapsed - rebuilt.Settled;
+
+    /// <summary>Events this run replayed per second of work (the settle wait is a fixed delay, not work; resumed runs count their own events).</summary>
+    public static double WorkRate(RebuildResult rebuilt)
+    {
+        var events = rebuilt.Events - rebuilt.DoneBefore;
+        var seconds = Work(rebuilt).TotalSeconds;
+        return seconds > 0 ? events / seconds : 0;
+    }
+
+    /// <summary>The summary line: the work's rate, and the settle wait beside it, as the README reports rebuilds.</summary>
+    public static string Summary(RebuildResult rebuilt, int projections)
+    {
+        var events = rebuilt.Events - rebuilt.DoneBefore;
+        var resumed = rebuilt.Resumed ? $" (resumed: {rebuilt.DoneBefore:N0} events were done before)" : "";
+        var work = events == 0
+            ? "no events were left to replay"
+            : $"{events:N0} events in {Work(rebuilt).TotalSeconds:N1} s, {WorkRate(rebuilt):N0} events/s";
+        return $"Rebuilt {projections} projection(s){resumed}: {work}.\n  Then {rebuilt.Settled.TotalSeconds:N1} s waiting for other processes to see the new generation (not work).";
     }
 
     /// <summary>A live progress bar (events done / total, events per second, ETA) unless --json asked for quiet output.</summary>
@@ -124,7 +160,12 @@ public static class ReplayVerb
     {
         if (json) return await work(new Progress<RebuildProgress>(_ => { }));
         var clock = Stopwatch.StartNew();
-        return await AnsiConsole.Progress()
+        var rate = 0.0;
+        (long Done, TimeSpan At)? start = null; // counted from the first report: a resumed run from where it resumed
+        var settled = TimeSpan.Zero;
+        TimeSpan? settling = null;
+        // Progress goes to standard error: standard output carries only the result, for scripts.
+        return await Cli.Error().Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
@@ -132,7 +173,18 @@ public static class ReplayVerb
                 var task = context.AddTask("starting", maxValue: 1);
                 var progress = new SyncProgress(p =>
                 {
-                    var rate = clock.Elapsed.TotalSeconds > 0 ? p.Done / clock.Elapsed.TotalSeconds : 0;
+                    // The settle wait after the flip is not work: the rate is the work's, as in the summary.
+                    if (p.Phase.StartsWith("settling", StringComparison.Ordinal))
+                    {
+                        settling ??= clock.Elapsed;
+                    }
+                    else
+                    {
+                        if (settling is { } began) (settled, settling) = (settled + (clock.Elapsed - began), null);
+                        start ??= (p.Done, clock.Elapsed);
+                        var working = (clock.Elapsed - start.Value.At - settled).TotalSeconds;
+                        if (working > 0) rate = (p.Done - start.Value.Done) / working;
+                    }
                     task.MaxValue = Math.Max(1, p.Total);
                     task.Value = p.Done;
                     task.Description = $"{p.Phase}: {p.Done:N0} / {(p.TotalIsExact ? "" : "≈")}{p.Total:N0} events · {rate:N0}/s";

@@ -9,21 +9,24 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EventBot.Bot.Cli;
 
 /// <summary>
-/// Hidden <c>seed --events N</c>: appends N remember events (keys with a few versions each, some forgotten) to the
+/// <c>seed --events N</c>: appends N remember events (keys with a few versions each, some forgotten) to the
 /// configured store, for trying replay on a big store. Appends go through the store (expected versions and
 /// idempotency markers as usual), ten events per append.
 /// </summary>
 public static class SeedVerb
 {
+    public const int MaxEvents = 100_000_000;
+
     public static Command Create()
     {
-        var events = new Option<int>("--events") { Description = "How many events (default 10,000).", DefaultValueFactory = _ => 10_000 };
-        var guilds = new Option<int>("--guilds") { Description = "Spread over this many console servers seed-0, seed-1, … (default 3).", DefaultValueFactory = _ => 3 };
-        var command = new Command("seed", "Append synthetic remember events (for trying replay).") { events, guilds };
-        command.Hidden = true;
+        var events = new Option<int>("--events") { Description = $"How many events to append (required; 1 to {MaxEvents:N0}).", Required = true };
+        var guilds = new Option<int>("--guilds") { Description = "Spread over this many console servers seed-0, seed-1, … (default 3; 1 to 1,000).", DefaultValueFactory = _ => 3 };
+        var command = new Command("seed", "Append synthetic remember events to the configured store, for trying replay and benchmarks (it adds history: not for a real server's store).") { events, guilds };
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
-            var (total, guildCount) = (result.GetValue(events), Math.Max(1, result.GetValue(guilds)));
+            var (total, guildCount) = (result.GetValue(events), result.GetValue(guilds));
+            if (total is < 1 or > MaxEvents) return Cli.Fail($"--events must be from 1 to {MaxEvents:N0}, not {total}");
+            if (guildCount is < 1 or > 1_000) return Cli.Fail($"--guilds must be from 1 to 1,000, not {guildCount}");
             using var host = BotHost.CreateBuilder().Build();
             var store = host.Services.GetRequiredService<IEventStore>();
             var codec = host.Services.GetRequiredService<EventCodec>();

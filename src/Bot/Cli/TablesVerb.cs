@@ -13,8 +13,8 @@ public static class TablesVerb
     public static Command Create()
     {
         var tables = new Command("tables", "Create or verify the DynamoDB tables (endpoint, region and credentials from the AWS SDK's standard chain).");
-        tables.Subcommands.Add(Verb("create", "Create missing tables (idempotent) and report any drift of existing ones.", EventBotTableAdmin.CreateAsync));
-        tables.Subcommands.Add(Verb("verify", "Report drift from the code's table definitions; exit 1 on any.", EventBotTableAdmin.VerifyAsync));
+        tables.Subcommands.Add(Verb("create", "Create missing tables (idempotent) and report any drift of existing ones.", (c, p, ct) => EventBotTableAdmin.CreateAsync(c, p, ct)));
+        tables.Subcommands.Add(Verb("verify", "Report drift from the code's table definitions; exit 1 on any.", (c, p, ct) => EventBotTableAdmin.VerifyAsync(c, p, ct)));
         return tables;
     }
 
@@ -26,6 +26,7 @@ public static class TablesVerb
         {
             var options = BotHost.LoadOptions();
             var tablePrefix = result.GetValue(prefix) ?? options.TablePrefix;
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
             using var client = new AmazonDynamoDBClient();
             var report = await act(client, tablePrefix, ct);
             if (result.GetValue(Cli.Json))

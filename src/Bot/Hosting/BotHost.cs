@@ -22,6 +22,7 @@ public static class BotHost
         });
         builder.Configuration.AddUserSecrets(typeof(BotHost).Assembly, optional: true);
         builder.Configuration.AddEventBotEnvironment(environment);
+        SettingsCheck.ThrowIfInvalid(builder.Configuration);
 
         // Standard output belongs to chat replies; every log line goes to standard error.
         builder.Logging.ClearProviders();
@@ -44,6 +45,8 @@ public static class BotHost
         using var host = builder.Build();
         // RunAsync disposes the host's services when it returns (e.g. at the end of console input): resolve first.
         var exit = host.Services.GetRequiredService<BotExit>();
+        // Made now, so a missing region stops the bot with its one line before the host starts (and logs a failure).
+        host.Services.GetService<Amazon.DynamoDBv2.IAmazonDynamoDB>();
         await host.RunAsync(ct);
         if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
         return exit.Code;
@@ -55,6 +58,13 @@ public static class BotHost
         using var host = CreateBuilder(environment).Build();
         return host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value;
     }
+
+    /// <summary>Checks the process's EVENTBOT_* settings alone, for verbs that build no host (<c>lambda invoke</c>).</summary>
+    public static void CheckSettings() =>
+        SettingsCheck.ThrowIfInvalid(new ConfigurationBuilder().AddEventBotEnvironment().Build());
+
+    /// <summary>The region the AWS SDK would use, from the environment or the profile (not instance metadata: no network at start).</summary>
+    public static string? AwsRegion() => Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false)?.SystemName;
 
     public static bool UsesDiscord(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{EventBotEnvironment.DiscordSection}:Token"]);

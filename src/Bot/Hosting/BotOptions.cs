@@ -14,14 +14,14 @@ public sealed class BotOptions
     public string DataDir { get; set; } = "data";
 
     /// <summary>Event store (<c>EVENTBOT_STORE</c>): <c>sqlite</c> (default) or <c>dynamodb</c>.</summary>
-    [Required, RegularExpression("^(sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
+    [Required, RegularExpression("^(?i:sqlite|dynamodb)$", ErrorMessage = "EVENTBOT_STORE must be sqlite or dynamodb")]
     public string Store { get; set; } = "sqlite";
 
     /// <summary>
     /// Where projection runs in DynamoDB mode (<c>EVENTBOT_PROJECTOR</c>): <c>inprocess</c> (default: the Streams poller
     /// runs inside the bot) or <c>off</c> (a separate <c>projector</c> process or the Lambda does it).
     /// </summary>
-    [Required, RegularExpression("^(inprocess|off)$", ErrorMessage = "EVENTBOT_PROJECTOR must be inprocess or off")]
+    [Required, RegularExpression("^(?i:inprocess|off)$", ErrorMessage = "EVENTBOT_PROJECTOR must be inprocess or off")]
     public string Projector { get; set; } = "inprocess";
 
     /// <summary>Prefix of the DynamoDB table names (<c>EVENTBOT_TABLE_PREFIX</c>). Default <c>eventbot-</c>.</summary>
@@ -53,6 +53,38 @@ public sealed class BotOptions
     /// </summary>
     [Range(0, 86_400)]
     public int SparkleCooldownSeconds { get; set; } = 60;
+
+    /// <summary>The SQLite database file in <see cref="DataDir"/>.</summary>
+    public string DatabasePath => Path.Combine(DataDir, "eventbot.db");
+
+    /// <summary>
+    /// How long a stopping bot (SIGTERM, Ctrl-C) may take to finish the messages it has already read
+    /// (<c>EVENTBOT_SHUTDOWN_SECONDS</c>). Default 20; 1–600. It stops reading at once, answers what it has, then stops
+    /// the projector; whatever is still running when the time is up is cancelled and logged.
+    /// </summary>
+    [Range(1, 600)]
+    public int ShutdownSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// Commands one Discord user may send in a row before the rate limit applies (<c>EVENTBOT_RATE_LIMIT_BURST</c>).
+    /// Default 5; 1–1,000. The console is never limited.
+    /// </summary>
+    [Range(1, 1_000)]
+    public int RateLimitBurst { get; set; } = 5;
+
+    /// <summary>
+    /// Commands per minute one Discord user gets back after a burst (<c>EVENTBOT_RATE_LIMIT_PER_MINUTE</c>): a token
+    /// bucket of <see cref="RateLimitBurst"/> refilled at this rate. Default 20; 0 turns the limit off; at most 6,000.
+    /// </summary>
+    [Range(0, 6_000)]
+    public int RateLimitPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Discord servers whose commands run at the same time (<c>EVENTBOT_PARALLEL_GUILDS</c>); each server's own commands
+    /// always run one after another, in the order they arrived. Default 8; 1–64.
+    /// </summary>
+    [Range(1, 64)]
+    public int ParallelGuilds { get; set; } = 8;
 
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;

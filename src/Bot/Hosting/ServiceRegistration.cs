@@ -8,6 +8,7 @@ using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
 using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.DynamoDb;
 using EventBot.Projections.Feeds.Streams;
@@ -15,6 +16,7 @@ using EventBot.Projections.Core;
 using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Feeds;
+using EventBot.Projections.Leases;
 using EventBot.Projections.Sqlite;
 using EventBot.Projections;
 using Mediator;
@@ -31,6 +33,17 @@ public static class ServiceRegistration
     public static IServiceCollection AddEventBotCore(this IServiceCollection services, IConfiguration configuration, bool projectorOnly = false)
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // The host must give the adapters their whole drain window (EVENTBOT_SHUTDOWN_SECONDS) and then still stop the
+        // projector after its last checkpoint; its own default (30 s) would cut a longer window short.
+        // Read from configuration, not from the validated BotOptions: the host resolves HostOptions while it is being
+        // built, and a bad setting must fail at start with its one-line reason, not inside Build(). An invalid value
+        // falls back to the default here; the validation at start then names it.
+        services.AddOptions<HostOptions>().Configure(host =>
+        {
+            var seconds = int.TryParse(configuration.GetSection(EventBotEnvironment.Section)[nameof(BotOptions.ShutdownSeconds)],
+                System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 600 ? s : new BotOptions().ShutdownSeconds;
+            host.ShutdownTimeout = TimeSpan.FromSeconds(seconds + 10);
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(EventCodec.Default);
 
@@ -58,6 +71,8 @@ public static class ServiceRegistration
             Time = sp.GetRequiredService<TimeProvider>(),
             CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
         });
+        // One rebuild at a time across processes (replay, replay --verify, projections retry): a row of the views store.
+        services.AddSingleton(sp => new RebuildLease(sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
         {
@@ -87,7 +102,7 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
         });
         return services;
     }
@@ -108,7 +123,7 @@ public static class ServiceRegistration
 
     private static void AddSqlite(IServiceCollection services)
     {
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<BotOptions>>().Value.DataDir, "eventbot.db")));
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<BotOptions>>().Value.DatabasePath));
         services.AddSingleton<SqliteEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
@@ -130,7 +145,14 @@ public static class ServiceRegistration
             var bot = sp.GetRequiredService<IOptions<BotOptions>>().Value;
             return new DynamoDbStoreOptions { TablePrefix = bot.TablePrefix, ScanSegments = bot.ScanSegments };
         });
-        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddSingleton<IAmazonDynamoDB>(_ =>
+        {
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
+            return new AmazonDynamoDBClient();
+        });
+        // The one retry policy of every DynamoDB call the stores make (the Streams poller builds its own from its options).
+        services.AddSingleton(sp => DynamoDbRetryLog.Policy(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<DynamoDbEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<DynamoDbEventStore>());
         services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());

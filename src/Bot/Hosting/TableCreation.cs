@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace EventBot.Bot.Hosting;
 
 /// <summary>With <c>EVENTBOT_CREATE_TABLES=true</c>, creates missing tables before anything else starts.</summary>
-public sealed partial class TableCreation(IAmazonDynamoDB client, IOptions<BotOptions> options, ILogger<TableCreation> logger) : IHostedService
+public sealed partial class TableCreation(IAmazonDynamoDB client, IOptions<BotOptions> options, TransientRetry retry, ILogger<TableCreation> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.CreateTables) return;
-        var report = await EventBotTableAdmin.CreateAsync(client, options.Value.TablePrefix, cancellationToken);
+        var report = await EventBotTableAdmin.CreateAsync(client, options.Value.TablePrefix, cancellationToken, retry);
         foreach (var table in report.Tables)
         {
             if (table.Created) Log.Created(logger, table.TableName);

@@ -14,6 +14,11 @@ public sealed class AggregateService(IEventStore store, EventCodec codec, Projec
 {
     public const int MaxAttempts = 25;
 
+    /// <summary>Keys of <see cref="Exception.Data"/> naming the stream and expected version a failed command was on, for its log line.</summary>
+    public const string StreamKey = "eventbot.stream";
+
+    public const string VersionKey = "eventbot.version";
+
     public Task<CommandOutcome<TState, TEvent>> HandleAsync<TState, TEvent>(
         StreamName stream, TState initial, Func<TState, TEvent, TState> evolve, Func<TState, Decision<TEvent>> decide, ChatMessage chat, CancellationToken ct)
         where TEvent : notnull =>
@@ -42,7 +47,18 @@ public sealed class AggregateService(IEventStore store, EventCodec codec, Projec
                 case Decision<TEvent>.Accepted { Events.Count: 0 }:
                     return new CommandOutcome<TState, TEvent>.Unchanged(state, version);
                 case Decision<TEvent>.Accepted a:
-                    switch (await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct))
+                    AppendResult result;
+                    try
+                    {
+                        result = await store.AppendAsync(stream, version, [.. a.Events.Select(e => codec.Encode(e))], context, ct);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        ex.Data[StreamKey] = stream.Value;
+                        ex.Data[VersionKey] = version;
+                        throw;
+                    }
+                    switch (result)
                     {
                         case AppendResult.Appended appended:
                             var caughtUp = await readYourWrites.WaitAllAsync(routes.RowsTouchedBy(appended.Events), ct);

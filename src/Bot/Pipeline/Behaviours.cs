@@ -13,6 +13,13 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var chat = (message as IChatRequest)?.Chat;
+        // Every line logged while handling the request carries its message id and guild as structured fields.
+        using var scope = chat is null ? null : logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["MessageId"] = chat.IdempotencyKey,
+            ["GuildId"] = chat.Guild?.ToString() ?? "dm",
+        });
         try
         {
             var response = await next(message, cancellationToken);
@@ -21,7 +28,8 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.Failed(logger, ex, typeof(TMessage).FullName ?? typeof(TMessage).Name);
+            Log.Failed(logger, ex, typeof(TMessage).FullName ?? typeof(TMessage).Name, chat?.IdempotencyKey ?? "-", chat?.Guild?.ToString() ?? "dm",
+                ex.Data[AggregateService.StreamKey] as string ?? "-", ex.Data[AggregateService.VersionKey] as long? ?? 0);
             throw;
         }
     }
@@ -31,8 +39,8 @@ public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<Loggin
         [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "{Request} handled in {Milliseconds:F1} ms")]
         public static partial void Handled(ILogger logger, string request, double milliseconds);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Request} failed")]
-        public static partial void Failed(ILogger logger, Exception ex, string request);
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Request} of message {MessageId} in guild {GuildId} (stream {StreamId}, expected version {Version}) failed")]
+        public static partial void Failed(ILogger logger, Exception ex, string request, string messageId, string guildId, string streamId, long version);
     }
 }
 

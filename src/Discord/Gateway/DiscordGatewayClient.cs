@@ -32,6 +32,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     // Written by the receive loop, read by the heartbeat task: a plain long (-1 = none yet) so reads are never torn.
     private long _sequence = -1;
     private int _failedConnections;
+    // Messages dropped since the queue filled up (receive loop only); logged once when it fills and once when it drains.
+    private long _dropped;
     private int _emptyContentWarned;
     private int _running;
     private DiscordUser? _currentUser;
@@ -59,7 +61,14 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
             throw new InvalidOperationException("RunAsync is already running on this gateway client.");
 
         // Handlers run off the receive loop: a slow handler must not stall reading ACKs, or we would see a false zombie.
-        var messages = Channel.CreateUnbounded<DiscordIncomingMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // The queue is bounded: when the handler falls MessageQueueCapacity behind, new messages are dropped (and
+        // counted in the log) rather than growing memory without limit or stalling the heartbeat.
+        var messages = Channel.CreateBounded<DiscordIncomingMessage>(new BoundedChannelOptions(_options.MessageQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         var consumer = ConsumeAsync(messages.Reader, onMessage, ct);
         try
         {
@@ -85,7 +94,10 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
     private async Task ConsumeAsync(ChannelReader<DiscordIncomingMessage> reader, Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
     {
-        await foreach (var message in reader.ReadAllAsync(ct))
+        // Not cancelled by ct: on shutdown the connection closes first (nothing new is read), then every message already
+        // read is still handed over, so none that Discord delivered is silently lost. The handler sees the cancelled ct
+        // and decides how long it may take.
+        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
         {
             try
             {
@@ -219,7 +231,17 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 if (text is null)
                     return state.Decision is { } decided ? decided with { Ready = state.Ready } : FromClose(connection, state.Ready);
 
-                var end = await HandlePayloadAsync(text, connection, state, messages, ct);
+                ConnectionEnd? end;
+                try
+                {
+                    end = await HandlePayloadAsync(text, connection, state, messages, ct);
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or UriFormatException)
+                {
+                    // A payload we cannot read (no op, a READY without session_id, not JSON …) must not stop the host:
+                    // start over on a fresh connection, resuming when the session is known, else identifying.
+                    end = Malformed(ex);
+                }
                 if (end is not null)
                 {
                     await connection.CloseAsync(ReconnectCloseCode, end.Reason, ct);
@@ -236,11 +258,21 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         }
     }
 
+    private ConnectionEnd Malformed(Exception ex)
+    {
+        var reason = $"malformed gateway payload ({ex.GetType().Name}: {ex.Message})";
+        return _sessionId is not null && _resumeUrl is not null
+            ? new ConnectionEnd(NextStep.Resume, false, ReconnectDelay.Backoff, null, reason)
+            : new ConnectionEnd(NextStep.Identify, false, ReconnectDelay.Backoff, null, reason);
+    }
+
     private async Task<ConnectionEnd?> HandlePayloadAsync(string text, GatewayConnection connection, ConnectionState state, ChannelWriter<DiscordIncomingMessage> messages, CancellationToken ct)
     {
         using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;
-        var op = root.GetProperty("op").GetInt32();
+        var op = root.TryGetProperty("op", out var o) && o.ValueKind == JsonValueKind.Number
+            ? o.GetInt32()
+            : throw new InvalidOperationException("the payload has no numeric op.");
         switch (op)
         {
             case 0:
@@ -272,9 +304,14 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         switch (type)
         {
             case "READY":
-                _sessionId = d.GetProperty("session_id").GetString();
-                _resumeUrl = new Uri(d.GetProperty("resume_gateway_url").GetString()!);
-                var user = DiscordJson.ParseUser(d.GetProperty("user"));
+                // Read everything before keeping any of it: a READY without session_id must not leave half a session.
+                var sessionId = DiscordJson.OptionalString(d, "session_id")
+                    ?? throw new InvalidOperationException("READY has no session_id.");
+                var resumeUrl = new Uri(DiscordJson.OptionalString(d, "resume_gateway_url")
+                    ?? throw new InvalidOperationException("READY has no resume_gateway_url."));
+                var user = DiscordJson.ParseUser(d.TryGetProperty("user", out var u) ? u : throw new InvalidOperationException("READY has no user."));
+                _sessionId = sessionId;
+                _resumeUrl = resumeUrl;
                 Volatile.Write(ref _currentUser, user);
                 state.Ready = true;
                 _ready.TrySetResult(user);
@@ -303,7 +340,19 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                     Log.EmptyContent(_logger, message.Id);
                 }
 
-                messages.TryWrite(message);
+                if (messages.TryWrite(message))
+                {
+                    if (_dropped > 0)
+                    {
+                        Log.QueueRecovered(_logger, _dropped);
+                        _dropped = 0;
+                    }
+                }
+                else if (_dropped++ == 0)
+                {
+                    Log.QueueFull(_logger, _options.MessageQueueCapacity, message.Id);
+                }
+
                 break;
         }
     }
@@ -350,16 +399,25 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
     private static TimeSpan ReadHelloInterval(string text)
     {
-        using var doc = JsonDocument.Parse(text);
-        var root = doc.RootElement;
-        if (root.GetProperty("op").GetInt32() != 10)
-            throw new WebSocketException("The gateway's first payload was not Hello (op 10).");
-        return TimeSpan.FromMilliseconds(root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble());
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            if (root.GetProperty("op").GetInt32() != 10)
+                throw new WebSocketException("The gateway's first payload was not Hello (op 10).");
+            var interval = root.GetProperty("d").GetProperty("heartbeat_interval").GetDouble();
+            return interval > 0 ? TimeSpan.FromMilliseconds(interval) : throw new FormatException("heartbeat_interval is not positive");
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Reported like a failed connection: logged once, then a fresh connection after the backoff.
+            throw new WebSocketException($"The gateway's Hello could not be read ({ex.GetType().Name}: {ex.Message}).");
+        }
     }
 
     private JsonObject HeartbeatPayload() => new() { ["op"] = 1, ["d"] = LastSequence is { } seq ? JsonValue.Create(seq) : null };
 
-    private long? LastSequence => Interlocked.Read(ref _sequence) is var seq and >= 0 ? seq : null;
+    internal long? LastSequence => Interlocked.Read(ref _sequence) is var seq and >= 0 ? seq : null;
 
     private JsonObject IdentifyPayload() => new()
     {
@@ -461,6 +519,12 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
         [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Skipped a MESSAGE_CREATE that could not be read: {Error}")]
         public static partial void MalformedMessage(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "The message queue is full ({Capacity} waiting for the handler): dropping new messages, starting with {MessageId}")]
+        public static partial void QueueFull(ILogger logger, int capacity, string messageId);
+
+        [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "The message queue has room again; {Dropped} message(s) were dropped while it was full")]
+        public static partial void QueueRecovered(ILogger logger, long dropped);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The message handler failed for message {MessageId}")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string messageId);

@@ -103,7 +103,7 @@ internal sealed class GatewayConnection : IAsyncDisposable
             await _writer.WaitAsync(linked.Token);
             try
             {
-                await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, linked.Token);
+                await _socket.CloseOutputAsync((WebSocketCloseStatus)code, CloseDescription(reason), linked.Token);
             }
             finally
             {
@@ -114,6 +114,15 @@ internal sealed class GatewayConnection : IAsyncDisposable
         {
             // Best effort: the socket is dropped right after either way.
         }
+    }
+
+    /// <summary>A close frame's description holds at most 123 UTF-8 bytes (RFC 6455); longer reasons are cut.</summary>
+    internal static string CloseDescription(string reason)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= 123) return reason;
+        var cut = reason.Length;
+        while (System.Text.Encoding.UTF8.GetByteCount(reason.AsSpan(0, cut)) > 123 || char.IsHighSurrogate(reason[cut - 1])) cut--;
+        return reason[..cut];
     }
 
     public ValueTask DisposeAsync()

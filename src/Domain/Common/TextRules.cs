@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace EventBot.Domain.Common;
@@ -70,6 +71,54 @@ public static class TextRules
         return false;
     }
 
-    /// <summary>Length in user-perceived characters (text elements), which is what "64 characters" means to a person.</summary>
-    public static int VisibleLength(string text) => new System.Globalization.StringInfo(text).LengthInTextElements;
+    /// <summary>
+    /// Length in user-perceived characters (text elements, grapheme clusters), which is what "64 characters" means to a
+    /// person: an emoji, a flag, a letter with its accents each count one. Every limit on user text is counted this way.
+    /// </summary>
+    public static int VisibleLength(string text) =>
+        text.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0 ? text.Length : new StringInfo(text).LengthInTextElements;
+
+    /// <summary>
+    /// The first invisible formatting character (Unicode category Cf: zero-width space, non-joiner and joiner, word
+    /// joiner, BOM, soft hyphen, bidirectional marks, embeddings, overrides and isolates) that is not part of what a
+    /// person sees, or null. Such characters make look-alike names that cannot be typed back. Kept, because they are
+    /// part of one visible emoji: a zero-width joiner between two pictographs (👩‍💻) and the tags of a flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿).
+    /// </summary>
+    public static Rune? FirstHiddenFormat(string text)
+    {
+        if (Ascii.IsValid(text)) return null; // no format character is ASCII
+        var elements = StringInfo.GetTextElementEnumerator(text);
+        while (elements.MoveNext())
+        {
+            var runes = elements.GetTextElement().EnumerateRunes().ToArray();
+            for (var i = 0; i < runes.Length; i++)
+            {
+                if (Rune.GetUnicodeCategory(runes[i]) != UnicodeCategory.Format) continue;
+                if (JoinsEmoji(runes, i) || IsFlagTag(runes, i)) continue;
+                return runes[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The first bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), or null: text holding one
+    /// reorders the rest of the reply line it is shown in. The weak marks (LRM, RLM, ALM) only nudge their neighbours
+    /// and are kept, as right-to-left writers use them.
+    /// </summary>
+    public static Rune? FirstBidiControl(string text)
+    {
+        foreach (var c in text)
+            if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return new Rune(c);
+        return null;
+    }
+
+    /// <summary><c>U+200B</c>: how a reply names an invisible character.</summary>
+    public static string CodePoint(Rune rune) => $"U+{rune.Value:X4}";
+
+    private static bool JoinsEmoji(Rune[] cluster, int i) =>
+        cluster[i].Value == 0x200D && i > 0 && i < cluster.Length - 1 && Rune.GetUnicodeCategory(cluster[i + 1]) == UnicodeCategory.OtherSymbol;
+
+    private static bool IsFlagTag(Rune[] cluster, int i) =>
+        cluster[i].Value is >= 0xE0020 and <= 0xE007F && i > 0 && cluster[0].Value == 0x1F3F4;
 }

@@ -3,8 +3,10 @@ using EventBot.Domain.Common;
 namespace EventBot.Domain.Remember;
 
 /// <summary>
-/// A remembered key: any Unicode text, matched case-insensitively with white space collapsed,
-/// displayed as written.
+/// A remembered key: any visible Unicode text up to 64 characters as a person counts them (text elements), matched
+/// case-insensitively with white space collapsed, displayed as written. Control characters and invisible formatting
+/// characters (zero-width spaces and joiners, direction controls) are refused: they make keys that look alike and
+/// cannot be typed back. Emoji built with joiners (👩‍💻) are visible, and allowed.
 /// </summary>
 public sealed record MemoryKey
 {
@@ -23,8 +25,10 @@ public sealed record MemoryKey
         if (display.Length == 0) return Validated<MemoryKey>.Invalid("the key is empty");
         if (TextRules.HasForbiddenControl(display, allowNewLines: false))
             return Validated<MemoryKey>.Invalid("the key contains control characters");
-        if (TextRules.VisibleLength(display) > MaxLength)
-            return Validated<MemoryKey>.Invalid($"the key is longer than {MaxLength} characters");
+        if (TextRules.FirstHiddenFormat(display) is { } hidden)
+            return Validated<MemoryKey>.Invalid($"the key contains an invisible formatting character ({TextRules.CodePoint(hidden)}), so it could not be typed back; remove it");
+        if (TextRules.VisibleLength(display) is var length && length > MaxLength)
+            return Validated<MemoryKey>.Invalid($"the key is longer than {MaxLength} characters ({length:N0})");
         return Validated<MemoryKey>.Valid(new MemoryKey(display, TextRules.Fold(display)));
     }
 
@@ -40,7 +44,10 @@ public sealed record MemoryKey
     public static implicit operator string(MemoryKey key) => key.Display;
 }
 
-/// <summary>A remembered value: up to 1,800 characters, may span lines.</summary>
+/// <summary>
+/// A remembered value: up to 1,800 characters as a person counts them (text elements), may span lines; may hold emoji
+/// joiners and other formatting characters, but no text-direction control that would reorder the reply it is shown in.
+/// </summary>
 public sealed record MemoryValue
 {
     public const int MaxLength = 1800;
@@ -55,8 +62,10 @@ public sealed record MemoryValue
         if (value.Length == 0) return Validated<MemoryValue>.Invalid("the value is empty");
         if (TextRules.HasForbiddenControl(value, allowNewLines: true))
             return Validated<MemoryValue>.Invalid("the value contains control characters (only new lines are allowed)");
-        if (value.Length > MaxLength)
-            return Validated<MemoryValue>.Invalid($"the value is longer than {MaxLength:N0} characters ({value.Length:N0})");
+        if (TextRules.FirstBidiControl(value) is { } bidi)
+            return Validated<MemoryValue>.Invalid($"the value contains a text-direction control ({TextRules.CodePoint(bidi)}) that would reorder the reply; remove it");
+        if (TextRules.VisibleLength(value) is var length && length > MaxLength)
+            return Validated<MemoryValue>.Invalid($"the value is longer than {MaxLength:N0} characters ({length:N0})");
         return Validated<MemoryValue>.Valid(new MemoryValue(value));
     }
 

@@ -19,6 +19,8 @@ public sealed record SparkleReason
         if (reason.Length == 0) return Validated<SparkleReason?>.Valid(null);
         if (TextRules.HasForbiddenControl(reason, allowNewLines: false))
             return Validated<SparkleReason?>.Invalid("the reason contains control characters");
+        if (TextRules.FirstBidiControl(reason) is { } bidi)
+            return Validated<SparkleReason?>.Invalid($"the reason contains a text-direction control ({TextRules.CodePoint(bidi)}) that would reorder the reply");
         var length = TextRules.VisibleLength(reason);
         if (length > MaxLength)
             return Validated<SparkleReason?>.Invalid($"the reason is longer than {MaxLength} characters ({length})");

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using EventBot.EventStore.Faults;
 
 namespace EventBot.EventStore.DynamoDb;
 
@@ -9,12 +10,16 @@ namespace EventBot.EventStore.DynamoDb;
 /// The event store on DynamoDB. An append is one TransactWriteItems: a conditional put per event
 /// (<c>attribute_not_exists</c> on the key, so a version can exist only once), a condition check that the expected
 /// version is the stream's last, and the idempotency marker of the source message. A failed condition comes back
-/// as a value, never an exception.
+/// as a value, never an exception. Transient failures (<see cref="Failures"/>) are retried by <paramref name="retry"/>;
+/// an append is retried as the very same request with the same <c>ClientRequestToken</c>, so a retry whose first try
+/// did commit (a lost response) is answered as a success, not as "handled before".
 /// </summary>
-public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time) : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader
+public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time, TransientRetry? retry = null)
+    : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
+    private readonly TransientRetry _retry = retry ?? TransientRetry.Default;
 
     public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
     {
@@ -29,20 +34,44 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
         var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now);
 
+        request.ClientRequestToken = ClientRequestToken(_table, context.Source, stream.Value, expectedVersion, envelopes[0].EventId);
+
         try
         {
-            await client.TransactWriteItemsAsync(request, ct);
+            await _retry.RunAsync("TransactWriteItems", token => client.TransactWriteItemsAsync(request, token), ct);
             return new AppendResult.Appended(envelopes, lastVersion);
         }
-        catch (TransactionCanceledException ex)
+        catch (TransactionCanceledException ex) when (!Failures.IsConflictOnly(ex.CancellationReasons))
         {
             var reasons = ex.CancellationReasons ?? [];
             var markerFailed = reasons.Count == request.TransactItems.Count && reasons[^1].Code == "ConditionalCheckFailed";
             if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
             if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
                 return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
-            throw; // TransactionConflict, throttling after SDK retries, …: the caller sees a real failure.
+            throw;
         }
+        catch (IdempotentParameterMismatchException)
+        {
+            // Only on a hash collision of two different appends' tokens: answer by what the store holds.
+            if (await ReadMarkerAsync(context.Source, ct) is { } first) return first;
+            return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
+        }
+        // Anything else transient, after the retry budget, reaches the caller (a chat reply says "try again").
+    }
+
+    /// <summary>
+    /// The append's idempotency token (≤ 36 characters): a hash of the table, the source message, the stream, the expected
+    /// version and the first new event's id. The SDK's retries and ours resend the very same request, so a retry of an
+    /// append that did commit (its answer lost) succeeds instead of finding the marker and answering "handled before".
+    /// A decision taken again (after a conflict, or a redelivery of the message) has new event ids and so a token of its
+    /// own: DynamoDB's tokens live ten minutes per account and region, and a token sent again with other content would
+    /// be refused with IdempotentParameterMismatch.
+    /// </summary>
+    public static string ClientRequestToken(string table, string source, string stream, long expectedVersion, Guid firstEventId)
+    {
+        var text = string.Join('\n', table, source, stream, expectedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), firstEventId.ToString("N"));
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(hash)[..36];
     }
 
     /// <summary>
@@ -105,7 +134,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await client.QueryAsync(new QueryRequest
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,
@@ -113,7 +142,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
                 ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId, ["#v"] = EventBotTables.Version },
                 ExpressionAttributeValues = new() { [":s"] = new() { S = stream.Value }, [":v"] = EventItem.N(Math.Max(1, fromVersion)) },
                 ExclusiveStartKey = start,
-            }, ct);
+            }, token), ct);
             events.AddRange((page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem));
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
@@ -128,7 +157,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await client.QueryAsync(new QueryRequest
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
             {
                 TableName = _table,
                 IndexName = EventBotTables.GuildIndex,
@@ -138,7 +167,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
                 ScanIndexForward = false,
                 Limit = Math.Min(1000, toSkip + take - events.Count),
                 ExclusiveStartKey = start,
-            }, ct);
+            }, token), ct);
             foreach (var item in page.Items ?? [])
             {
                 if (toSkip > 0) { toSkip--; continue; }
@@ -196,7 +225,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             var key = System.Text.Json.JsonSerializer.Deserialize<SegmentCursor>(cursor)!;
             start = Key(key.Stream, key.Version);
         }
-        var page = await client.ScanAsync(BuildSegmentScanRequest(_table, segment, Segments, start), ct);
+        var page = await _retry.RunAsync("Scan", token => client.ScanAsync(BuildSegmentScanRequest(_table, segment, Segments, start), token), ct);
         var events = (page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem).ToList();
         string? next = page.LastEvaluatedKey is { Count: > 0 } last
             ? System.Text.Json.JsonSerializer.Serialize(new SegmentCursor(last[EventBotTables.StreamId].S,
@@ -219,7 +248,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
                 request.ExpressionAttributeNames = new() { ["#at"] = EventBotTables.RecordedAt };
                 request.ExpressionAttributeValues = new() { [":since"] = new AttributeValue { S = EventItem.FormatTime(from) } };
             }
-            var page = await client.ScanAsync(request, ct);
+            var page = await _retry.RunAsync("Scan", token => client.ScanAsync(request, token), ct);
             foreach (var item in page.Items ?? [])
                 if (EventItem.IsEvent(item)) await writer.WriteAsync(EventItem.FromItem(item), ct);
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
@@ -230,18 +259,18 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
     /// <summary>DescribeTable's ItemCount: approximate (refreshed about every six hours) and it includes idempotency markers.</summary>
     public async Task<EventCountEstimate> EstimateEventCountAsync(CancellationToken ct)
     {
-        var table = await client.DescribeTableAsync(new DescribeTableRequest { TableName = _table }, ct);
+        var table = await _retry.RunAsync("DescribeTable", token => client.DescribeTableAsync(new DescribeTableRequest { TableName = _table }, token), ct);
         return new EventCountEstimate(table.Table.ItemCount ?? 0, Exact: false, "DescribeTable ItemCount (approximate, includes idempotency markers)");
     }
 
     private async Task<AppendResult.AlreadyProcessed?> ReadMarkerAsync(string source, CancellationToken ct)
     {
-        var response = await client.GetItemAsync(new GetItemRequest
+        var response = await _retry.RunAsync("GetItem", token => client.GetItemAsync(new GetItemRequest
         {
             TableName = _table,
             Key = Key(EventItem.MarkerKey(source), 0),
             ConsistentRead = true,
-        }, ct);
+        }, token), ct);
         if (response.Item is not { Count: > 0 } item) return null;
         return new AppendResult.AlreadyProcessed(item[EventItem.MarkerStream].S,
             long.Parse(item[EventItem.MarkerFirst].N, System.Globalization.CultureInfo.InvariantCulture),
@@ -250,7 +279,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
 
     private async Task<long> LastVersionAsync(string stream, CancellationToken ct)
     {
-        var page = await client.QueryAsync(new QueryRequest
+        var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
         {
             TableName = _table,
             ConsistentRead = true,
@@ -260,7 +289,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
             ScanIndexForward = false,
             Limit = 1,
             ProjectionExpression = "#s, #v",
-        }, ct);
+        }, token), ct);
         return page.Items is not { Count: > 0 } found ? 0 : long.Parse(found[0][EventBotTables.Version].N, System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventBot.EventStore;
+using EventBot.EventStore.Faults;
 using EventBot.Projections.DeadLetters;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,9 @@ public sealed record ProjectionBatchResult(int? FirstFailedIndex, Exception? Err
 /// counted in <see cref="DeadLetters"/>; once it has failed <see cref="DeadLetterPolicy.MaxAttempts"/> times it is
 /// skipped (reported as applied, so the feed moves on) or keeps stopping the batch, per projection.
 /// A skipped version leaves a hole in the rows it would have touched; the gap fill steps over dead-lettered
-/// versions instead of failing on them again.
+/// versions instead of failing on them again. Only deterministic failures (decode, apply, validation) count: a transient
+/// one (<see cref="Failures"/>: throttling, 5xx, conflicts, timeouts, dropped connections), which the stores have
+/// already retried, stops the batch at that record without a dead letter, and the feed delivers it again.
 /// </summary>
 public sealed partial class ProjectorCore(
     IReadOnlyList<IProjection> projections,
@@ -77,12 +80,30 @@ public sealed partial class ProjectorCore(
             {
                 throw;
             }
+            catch (Exception ex) when (Failures.Classify(ex, ct) is var kind && kind != FailureKind.Deterministic)
+            {
+                Log.RecordTransient(logger, ex, kind, batch[i].StreamId, batch[i].Version, batch[i].Type, batch[i].GuildId, batch[i].Source);
+                if (i > 0) signals.Notify();
+                return new ProjectionBatchResult(i, ex);
+            }
             catch (Exception ex)
             {
-                Log.RecordFailed(logger, ex, batch[i].StreamId, batch[i].Version, batch[i].Type);
+                Log.RecordFailed(logger, ex, batch[i].StreamId, batch[i].Version, batch[i].Type, batch[i].GuildId, batch[i].Source);
                 if (DeadLetters is { } letters)
                 {
-                    var letter = await letters.RecordFailureAsync(batch[i], (ex as ProjectionApplyException)?.Projection, ex, DeadLetterPolicy, ct);
+                    DeadLetter letter;
+                    try
+                    {
+                        letter = await letters.RecordFailureAsync(batch[i], (ex as ProjectionApplyException)?.Projection, ex, DeadLetterPolicy, ct);
+                    }
+                    catch (Exception bookkeeping) when (Failures.IsTransient(bookkeeping, ct))
+                    {
+                        // The failure could not be counted now: it will be, when the record comes again.
+                        Log.RecordTransient(logger, bookkeeping, Failures.Classify(bookkeeping, ct), batch[i].StreamId, batch[i].Version, batch[i].Type,
+                            batch[i].GuildId, batch[i].Source);
+                        if (i > 0) signals.Notify();
+                        return new ProjectionBatchResult(i, bookkeeping);
+                    }
                     if (letter.Status == DeadLetterStatus.Skipped)
                     {
                         Log.Skipped(logger, letter.StreamId, letter.Version, letter.Type, letter.Attempts);
@@ -213,8 +234,12 @@ public sealed partial class ProjectorCore(
         [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Gap fill stepped over dead-lettered {StreamId} v{Version} for {Projection}")]
         public static partial void GapSkipped(ILogger logger, string streamId, long version, string projection);
 
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Projecting {StreamId} v{Version} ({Type}) failed")]
-        public static partial void RecordFailed(ILogger logger, Exception ex, string streamId, long version, string type);
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Projecting {StreamId} v{Version} ({Type}) of guild {GuildId}, message {MessageId}, failed")]
+        public static partial void RecordFailed(ILogger logger, Exception ex, string streamId, long version, string type, string guildId, string messageId);
+
+        [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+            Message = "Projecting {StreamId} v{Version} ({Type}) of guild {GuildId}, message {MessageId}, hit a transient failure ({Kind}); not a dead letter, it comes again")]
+        public static partial void RecordTransient(ILogger logger, Exception ex, FailureKind kind, string streamId, long version, string type, string guildId, string messageId);
 
         [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "{StreamId} v{Version} is applied, but its dead letter could not be removed; `projections retry` clears it")]
         public static partial void DeadLetterNotRemoved(ILogger logger, Exception ex, string streamId, long version);

@@ -1,3 +1,5 @@
+using EventBot.EventStore.Faults;
+
 namespace EventBot.Projections.Core;
 
 /// <summary>
@@ -38,10 +40,17 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
         while (true)
         {
             var pulse = signals.NextAsync();
-            var generation = await generations.ActiveAsync(projection, ct);
-            var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
-            var row = await views.GetAsync(key, ct);
-            if (row is not null && row.AppliedVersion(streamId) >= version) return true;
+            try
+            {
+                var generation = await generations.ActiveAsync(projection, ct);
+                var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
+                var row = await views.GetAsync(key, ct);
+                if (row is not null && row.AppliedVersion(streamId) >= version) return true;
+            }
+            catch (Exception e) when (Failures.IsTransient(e, ct))
+            {
+                // The change is saved; a busy read model only means "not seen yet": wait on, then say "still catching up".
+            }
             var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero) return false;
             var delay = left < PollPeriod ? left : PollPeriod;

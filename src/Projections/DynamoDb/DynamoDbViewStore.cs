@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventBot.EventStore.DynamoDb;
+using EventBot.EventStore.Faults;
 using EventBot.Projections.Core;
 
 namespace EventBot.Projections.DynamoDb;
@@ -9,10 +10,13 @@ namespace EventBot.Projections.DynamoDb;
 /// <summary>
 /// Read models in the views table (single-table design): a row is an item keyed by partition and sort, with its
 /// body, its per-stream applied versions (a map) and a revision that every write checks. Named values
-/// (checkpoints, generation pointers, dead letters) live under their own partition.
+/// (checkpoints, generation pointers, dead letters) live under their own partition. Every call retries transient
+/// failures with <paramref name="retry"/> (throttling, 5xx, timeouts, dropped connections); a conditional put retried
+/// after a lost answer reports the condition failed, and the projector core then finds the row already applied.
 /// </summary>
-public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptions options) : IViewStore, IBatchViewStore
+public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TransientRetry? retry = null) : IViewStore, IBatchViewStore
 {
+    private readonly TransientRetry _retry = retry ?? TransientRetry.Default;
     private const string ValuesPartition = "meta#values";
     private const string Body = "body";
     private const string Applied = "applied";
@@ -22,7 +26,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
 
     public async Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
     {
-        var response = await client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort), ConsistentRead = true }, ct);
+        var response = await _retry.RunAsync("GetItem", token => client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort), ConsistentRead = true }, token), ct);
         return response.Item is { Count: > 0 } item ? ToRow(item) : null;
     }
 
@@ -32,7 +36,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await client.QueryAsync(new QueryRequest
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,
@@ -40,7 +44,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
                 ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
                 ExpressionAttributeValues = new() { [":pk"] = new() { S = partition } },
                 ExclusiveStartKey = start,
-            }, ct);
+            }, token), ct);
             rows.AddRange((page.Items ?? []).Select(ToRow));
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
@@ -60,7 +64,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         if (expectedRevision != 0) request.ExpressionAttributeValues = new() { [":expected"] = EventItem.N(expectedRevision) };
         try
         {
-            await client.PutItemAsync(request, ct);
+            await _retry.RunAsync("PutItem", token => client.PutItemAsync(request, token), ct);
             return true;
         }
         catch (ConditionalCheckFailedException)
@@ -88,7 +92,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
             Dictionary<string, AttributeValue>? start = null;
             do
             {
-                var page = await client.ScanAsync(new ScanRequest
+                var page = await _retry.RunAsync("Scan", t => client.ScanAsync(new ScanRequest
                 {
                     TableName = _table,
                     Segment = segment,
@@ -98,9 +102,9 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
                     ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#sk"] = EventBotTables.Sk },
                     ExpressionAttributeValues = values,
                     ExclusiveStartKey = start,
-                }, token);
+                }, t), token);
                 var items = page.Items ?? [];
-                await client.BatchWriteManyAsync(_table, items.Select(i => new WriteRequest(new DeleteRequest(i))), token);
+                await client.BatchWriteManyAsync(_table, items.Select(i => new WriteRequest(new DeleteRequest(i))), token, _retry);
                 foreach (var item in items)
                 {
                     var pk = item[EventBotTables.Pk].S;
@@ -119,7 +123,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     }
 
     public async Task DeleteAsync(ViewKey key, CancellationToken ct) =>
-        await client.DeleteItemAsync(new DeleteItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort) }, ct);
+        await _retry.RunAsync("DeleteItem", token => client.DeleteItemAsync(new DeleteItemRequest { TableName = _table, Key = Key(key.Partition, key.Sort) }, token), ct);
 
     public async Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct)
     {
@@ -127,7 +131,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await client.ScanAsync(new ScanRequest
+            var page = await _retry.RunAsync("Scan", token => client.ScanAsync(new ScanRequest
             {
                 TableName = _table,
                 FilterExpression = "begins_with(#pk, :prefix)",
@@ -135,7 +139,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
                 ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
                 ExpressionAttributeValues = new() { [":prefix"] = new() { S = partitionPrefix } },
                 ExclusiveStartKey = start,
-            }, ct);
+            }, token), ct);
             foreach (var item in page.Items ?? []) partitions.Add(item[EventBotTables.Pk].S);
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
@@ -155,11 +159,11 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
 
     /// <summary>BatchWriteItem, 25 rows a request, 8 requests at a time, unprocessed items retried with backoff.</summary>
     public Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) =>
-        client.BatchWriteManyAsync(_table, rows.Select(r => new WriteRequest(new PutRequest(ToItem(r)))), ct);
+        client.BatchWriteManyAsync(_table, rows.Select(r => new WriteRequest(new PutRequest(ToItem(r)))), ct, _retry);
 
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {
-        var response = await client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(ValuesPartition, name), ConsistentRead = true }, ct);
+        var response = await _retry.RunAsync("GetItem", token => client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(ValuesPartition, name), ConsistentRead = true }, token), ct);
         return response.Item is { Count: > 0 } item && item.TryGetValue(Value, out var v) ? v.S : null;
     }
 
@@ -167,7 +171,7 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     {
         var item = Key(ValuesPartition, name);
         item[Value] = new AttributeValue { S = value };
-        await client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, ct);
+        await _retry.RunAsync("PutItem", token => client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, token), ct);
     }
 
     private static Dictionary<string, AttributeValue> ToItem(ViewRow row)

@@ -85,13 +85,47 @@ public sealed partial class LagReporter : BackgroundService
 
     public TimeSpan Period { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far behind a feed must be before it is logged (a warning), once when it falls behind and once when it catches up.</summary>
+    public TimeSpan BehindThreshold { get; init; } = TimeSpan.FromSeconds(10);
+
+    private readonly HashSet<string> _behind = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Lag is logged only when it matters: when a feed falls behind by the threshold or more, and when it has caught up
+    /// again, in words. A caught-up feed, or one with nothing to project, logs nothing (the 30-second line used to
+    /// interrupt the console prompt); the metric and <c>projections status</c> have every measurement.
+    /// </summary>
+    private void LogIfItMatters(FeedLag lag)
+    {
+        var behind = lag.LagSeconds is { } seconds && seconds >= BehindThreshold.TotalSeconds;
+        var wasBehind = _behind.Contains(lag.Feed);
+        if (behind)
+        {
+            _behind.Add(lag.Feed);
+            var waiting = lag.LagEvents is { } events ? $" ({events.ToString("N0", CultureInfo.InvariantCulture)} event(s) not yet projected)" : "";
+            Log.Behind(_logger, lag.Feed, Duration(lag.LagSeconds!.Value), waiting);
+        }
+        else if (wasBehind)
+        {
+            _behind.Remove(lag.Feed);
+            Log.CaughtUp(_logger, lag.Feed);
+        }
+    }
+
+    private static string Duration(double seconds) => seconds switch
+    {
+        < 90 => $"{seconds.ToString("0", CultureInfo.InvariantCulture)} seconds",
+        < 5_400 => $"{(seconds / 60).ToString("0", CultureInfo.InvariantCulture)} minutes",
+        _ => $"{(seconds / 3_600).ToString("0.#", CultureInfo.InvariantCulture)} hours",
+    };
+
     public async Task ReportOnceAsync(CancellationToken ct)
     {
         foreach (var source in _sources)
         {
             var lag = await source.MeasureAsync(ct);
             lock (_latest) _latest[source.Feed] = lag;
-            Log.Lag(_logger, lag.Feed, lag.Checkpoint, lag.LagSeconds ?? -1, lag.LagEvents ?? -1);
+            LogIfItMatters(lag);
             await _views.SetValueAsync(StatusName(lag.Feed), JsonSerializer.Serialize(lag, EventCodec.Json), ct);
         }
     }
@@ -127,8 +161,11 @@ public sealed partial class LagReporter : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Projector lag: {Feed} at {Checkpoint}, {LagSeconds:0.#} s and {LagEvents} events behind (-1: unknown)")]
-        public static partial void Lag(ILogger logger, string feed, string checkpoint, double lagSeconds, long lagEvents);
+        [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "The projector's {Feed} feed is {Behind} behind{Waiting}; replies may say \"still catching up\"")]
+        public static partial void Behind(ILogger logger, string feed, string behind, string waiting);
+
+        [LoggerMessage(EventId = 2403, Level = LogLevel.Information, Message = "The projector's {Feed} feed has caught up")]
+        public static partial void CaughtUp(ILogger logger, string feed);
 
         [LoggerMessage(EventId = 2402, Level = LogLevel.Warning, Message = "Measuring projector lag failed")]
         public static partial void Failed(ILogger logger, Exception ex);

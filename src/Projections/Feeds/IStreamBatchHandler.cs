@@ -13,11 +13,13 @@ public interface IStreamBatchHandler
 
 /// <summary>
 /// How a batch went: <paramref name="FirstFailedIndex"/> null means every record succeeded; otherwise the records before
-/// it succeeded and it and everything after it will be delivered again.
+/// it succeeded and it and everything after it will be delivered again. <paramref name="Error"/>: why it failed, when
+/// known; a transient error (<see cref="EventBot.EventStore.Faults.Failures"/>) means the same records may well apply
+/// if tried again soon.
 /// </summary>
-public sealed record StreamBatchOutcome(int? FirstFailedIndex)
+public sealed record StreamBatchOutcome(int? FirstFailedIndex, Exception? Error = null)
 {
     public static StreamBatchOutcome Success { get; } = new((int?)null);
 
-    public static StreamBatchOutcome FailedAt(int index) => new(index);
+    public static StreamBatchOutcome FailedAt(int index, Exception? error = null) => new(index, error);
 }

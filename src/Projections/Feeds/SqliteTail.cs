@@ -75,6 +75,21 @@ public sealed partial class SqliteTail(
         {
             store.Appended -= OnAppended;
         }
+
+        // The chat adapters stop first and answer what they had read; one last catch-up then projects anything they
+        // appended after their read-your-writes wait gave up, so the tail stops after its last checkpoint.
+        if (stoppingToken.IsCancellationRequested)
+        {
+            using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await CatchUpAsync(last.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ProjectionStalledException)
+            {
+                // Left for the next start: the checkpoint says where.
+            }
+        }
     }
 
     public override void Dispose()

@@ -1,5 +1,7 @@
 using EventBot.EventStore;
+using EventBot.EventStore.Faults;
 using EventBot.Projections.Core;
+using EventBot.Projections.DeadLetters;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -49,10 +51,16 @@ public sealed partial class StreamsProjectionHandler(ProjectorCore core, StreamF
                     counters.AddForeign();
                     continue;
                 case StreamRecordKind.Malformed:
-                    // It looked like an event but is malformed: fail the record, never guess.
-                    Log.Unreadable(logger, error!, records[i].SequenceNumber);
+                    // It looked like an event but is malformed: never guess. Apply what came before it, then count it as
+                    // a dead letter of its own, by sequence number, so it cannot wedge the shard: once given up on (skip)
+                    // the batch goes on past it.
                     var earlier = await core.ProjectAsync(envelopes, ct);
-                    return earlier.FirstFailedIndex is { } f ? StreamBatchOutcome.FailedAt(recordIndex[f]) : StreamBatchOutcome.FailedAt(i);
+                    counters.AddApplied(earlier.FirstFailedIndex ?? envelopes.Count);
+                    if (earlier.FirstFailedIndex is { } f) return StreamBatchOutcome.FailedAt(recordIndex[f], earlier.Error);
+                    envelopes.Clear();
+                    recordIndex.Clear();
+                    if (!await GiveUpOnMalformedAsync(records[i], error!, ct)) return StreamBatchOutcome.FailedAt(i, error);
+                    continue;
             }
             envelopes.Add(envelope!);
             recordIndex.Add(i);
@@ -62,16 +70,45 @@ public sealed partial class StreamsProjectionHandler(ProjectorCore core, StreamF
         if (result.FirstFailedIndex is { } failed)
         {
             counters.AddApplied(failed);
-            return StreamBatchOutcome.FailedAt(recordIndex[failed]);
+            return StreamBatchOutcome.FailedAt(recordIndex[failed], result.Error);
         }
         counters.AddApplied(envelopes.Count);
         return StreamBatchOutcome.Success;
     }
 
+    /// <summary>The dead-letter stream id of an unreadable record: its sequence number, the one id it surely has.</summary>
+    public static string MalformedStreamId(string sequenceNumber) => "stream-record/" + sequenceNumber;
+
+    /// <summary>Counts one failure of an unreadable record; true when it is now skipped (the policy gave up on it).</summary>
+    private async Task<bool> GiveUpOnMalformedAsync(StreamRecord record, Exception error, CancellationToken ct)
+    {
+        var stream = record.Keys.TryGetValue(EventBot.EventStore.DynamoDb.EventBotTables.StreamId, out var s) ? s.S ?? "?" : "?";
+        var version = record.Keys.TryGetValue(EventBot.EventStore.DynamoDb.EventBotTables.Version, out var v) ? v.N ?? "?" : "?";
+        Log.Unreadable(logger, error, record.SequenceNumber, stream, version);
+        if (core.DeadLetters is not { } letters) return false;
+        var envelope = new EventEnvelope(MalformedStreamId(record.SequenceNumber), 0, Guid.Empty, "(unreadable stream record)", 0, "",
+            "", "", "", record.SequenceNumber, record.ApproximateCreationDateTime ?? DateTimeOffset.UnixEpoch);
+        try
+        {
+            var letter = await letters.RecordFailureAsync(envelope, null, error, core.DeadLetterPolicy, ct);
+            if (letter.Status != DeadLetterStatus.Skipped) return false;
+            Log.MalformedSkipped(logger, record.SequenceNumber, stream, version, letter.Attempts);
+            return true;
+        }
+        catch (Exception e) when (Failures.IsTransient(e, ct))
+        {
+            return false; // counted when the record comes again
+        }
+    }
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Stream record {SequenceNumber} looks like an event but cannot be read")]
-        public static partial void Unreadable(ILogger logger, Exception ex, string sequenceNumber);
+        [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Stream record {SequenceNumber} (stream {StreamId}, version {Version}) looks like an event but cannot be read")]
+        public static partial void Unreadable(ILogger logger, Exception ex, string sequenceNumber, string streamId, string version);
+
+        [LoggerMessage(EventId = 2302, Level = LogLevel.Warning,
+            Message = "Dead letter: skipped unreadable stream record {SequenceNumber} (stream {StreamId}, version {Version}) after {Attempts} attempts; see `projections errors`")]
+        public static partial void MalformedSkipped(ILogger logger, string sequenceNumber, string streamId, string version, int attempts);
     }
 }
 

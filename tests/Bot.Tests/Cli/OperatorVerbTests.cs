@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventBot.Bot.Cli;
 using EventBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventBot.Bot.Tests.Cli;
 
@@ -15,26 +16,8 @@ public sealed class OperatorVerbTests : IDisposable
 
     private async Task<(int Exit, string Out)> RunVerbAsync(params string[] args)
     {
-        var previousDir = Environment.GetEnvironmentVariable("EVENTBOT_DATA_DIR");
-        var previousOut = System.Console.Out;
-        var previousError = System.Console.Error;
-        // Not disposed: Spectre's static AnsiConsole keeps the first writer it saw for the rest of the process.
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", _bot.DataDir);
-        System.Console.SetOut(output);
-        System.Console.SetError(errors);
-        try
-        {
-            var exit = await Verbs.Build().Parse(args).InvokeAsync();
-            return (exit, output + errors.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(previousOut);
-            System.Console.SetError(previousError);
-            Environment.SetEnvironmentVariable("EVENTBOT_DATA_DIR", previousDir);
-        }
+        var (exit, output, error) = await CliRunner.RunAsync(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }, args);
+        return (exit, output + error);
     }
 
     [Fact]
@@ -70,6 +53,30 @@ public sealed class OperatorVerbTests : IDisposable
         var (exit, _) = await RunVerbAsync("replay", "--verify");
 
         Assert.Equal(1, exit);
+    }
+
+    [Fact]
+    public async Task A_second_rebuild_says_who_holds_the_lease_and_exits_non_zero()
+    {
+        await _bot.RunAsync(".remember lunch is pizza\n", guild: "ops");
+        using var other = EventBot.Bot.Hosting.BotHost.CreateBuilder(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _bot.DataDir }).Build();
+        var lease = new EventBot.Projections.Leases.RebuildLease(
+            other.Services.GetRequiredService<EventBot.Projections.Core.IViewStore>(), TimeProvider.System)
+        { Host = "ops-box", Pid = 4242 };
+        var held = Assert.IsType<EventBot.Projections.Leases.LeaseAttempt.Acquired>(await lease.TryAcquireAsync("replay", default));
+
+        var (replayExit, replay) = await RunVerbAsync("replay");
+        var (verifyExit, _) = await RunVerbAsync("replay", "--verify");
+        var (retryExit, retry) = await RunVerbAsync("projections", "retry", "--all");
+        await held.Lease.DisposeAsync();
+        var (afterExit, after) = await RunVerbAsync("replay", "--verify");
+
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, replayExit);
+        Assert.Contains("a rebuild is already running: `replay` on ops-box (pid 4242) since ", replay);
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, verifyExit);
+        Assert.Equal(RebuildLeaseScope.BusyExitCode, retryExit);
+        Assert.Contains("a rebuild is already running", retry);
+        Assert.True(afterExit == 0, after);
     }
 
     public void Dispose() => _bot.Dispose();

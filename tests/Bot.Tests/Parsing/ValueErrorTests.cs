@@ -17,12 +17,12 @@ public sealed class ValueErrorTests
     private static ParseResult Parse(string text, GuildId? guild) => Parser.Parse(new ChatMessage("m", guild, Alice, text, []));
 
     [Theory]
-    [InlineData(".remember {0} is tomorrow", "⚠️ the key is longer than 64 characters")]
-    [InlineData(".remember {0}", "⚠️ the key is longer than 64 characters")]
-    [InlineData(".forget {0}", "⚠️ the key is longer than 64 characters")]
-    [InlineData(".remember history {0}", "⚠️ the key is longer than 64 characters")]
-    [InlineData(".remember {0} as of 3d ago", "⚠️ the key is longer than 64 characters")]
-    [InlineData(".remember restore {0} 2", "⚠️ the key is longer than 64 characters")]
+    [InlineData(".remember {0} is tomorrow", "⚠️ the key is longer than 64 characters (65)")]
+    [InlineData(".remember {0}", "⚠️ the key is longer than 64 characters (65)")]
+    [InlineData(".forget {0}", "⚠️ the key is longer than 64 characters (65)")]
+    [InlineData(".remember history {0}", "⚠️ the key is longer than 64 characters (65)")]
+    [InlineData(".remember {0} as of 3d ago", "⚠️ the key is longer than 64 characters (65)")]
+    [InlineData(".remember restore {0} 2", "⚠️ the key is longer than 64 characters (65)")]
     [InlineData(".remember history page 1001", "⚠️ that page is too far back (at most page 1,000)")]
     [InlineData(".remember restore meeting 0", "⚠️ versions start at 1 (see `.remember history <key>`)")]
     [InlineData(".remember meeting is \u0007", "⚠️ the value contains control characters (only new lines are allowed)")]

@@ -60,6 +60,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     /// <summary>When set, the next identify is answered with this close code instead of READY (then it resets).</summary>
     public int? CloseCodeOnNextIdentify { get; set; }
 
+    /// <summary>The next READY leaves out <c>session_id</c> (a malformed payload the client must survive).</summary>
+    public bool OmitSessionIdOnNextReady { get; set; }
+
     public int SessionStartTotal { get; set; } = 1000;
 
     public int SessionStartRemaining { get; set; } = 1000;
@@ -212,7 +215,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         _sessions[session.Id] = session;
         connection.Session = session;
         var shard = d.TryGetProperty("shard", out var s) ? JsonNode.Parse(s.GetRawText()) : null;
-        await connection.DispatchAsync("READY", new JsonObject
+        var ready = new JsonObject
         {
             ["v"] = 10,
             ["user"] = new JsonObject { ["id"] = BotUserId, ["username"] = "eventbot", ["global_name"] = null, ["bot"] = true, ["discriminator"] = "0" },
@@ -221,7 +224,14 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["resume_gateway_url"] = BaseAddress.Replace("http://", "ws://", StringComparison.Ordinal) + "/resume-gateway",
             ["shard"] = shard,
             ["application"] = new JsonObject { ["id"] = BotUserId, ["flags"] = 0 },
-        });
+        };
+        if (OmitSessionIdOnNextReady)
+        {
+            OmitSessionIdOnNextReady = false;
+            ready.Remove("session_id");
+        }
+
+        await connection.DispatchAsync("READY", ready);
     }
 
     private async Task ResumeAsync(FakeGatewayConnection connection, JsonElement d)

@@ -69,15 +69,19 @@ public sealed class TestDiscord : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway loop in the background; <see cref="RunTask"/> observes how it ended.</summary>
-    public void StartGateway()
+    public void StartGateway(Func<DiscordIncomingMessage, CancellationToken, Task>? handler = null)
     {
-        _run = Gateway.RunAsync((message, _) =>
+        _run = Gateway.RunAsync(async (message, ct) =>
         {
+            if (handler is not null)
+                await handler(message, ct);
             lock (Messages)
                 Messages.Add(message);
-            return Task.CompletedTask;
         }, _stop.Token);
     }
+
+    /// <summary>Cancels the gateway's token, as a host does on SIGTERM.</summary>
+    public Task StopAsync() => _stop.CancelAsync();
 
     public Task RunTask => _run ?? throw new InvalidOperationException("Gateway not started.");
 
@@ -91,7 +95,7 @@ public sealed class TestDiscord : IAsyncDisposable
         {
             try
             {
-                await _run.WaitAsync(TimeSpan.FromSeconds(10));
+                await _run.WaitAsync(Wait.DefaultTimeout);
             }
             catch (Exception)
             {

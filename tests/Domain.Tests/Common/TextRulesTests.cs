@@ -43,6 +43,11 @@ public sealed class TextRulesTests
             Assert.Equal(CollapseByRule(text).ToUpperInvariant().ToLowerInvariant(), TextRules.Fold(text));
         }, iter: 5_000);
 
+    [Fact]
+    public void Visible_length_agrees_with_text_elements_for_any_text() =>
+        Gen.OneOf(Texts, Gen.String[Gen.OneOfConst('a', ' ', '\r', '\n', '\u200D', '\u0301', '\uD83D', '\uDE00'), 0, 12]).Sample(text =>
+            Assert.Equal(new System.Globalization.StringInfo(text).LengthInTextElements, TextRules.VisibleLength(text)), iter: 5_000);
+
     [Theory]
     [InlineData("meeting", "meeting")]
     [InlineData("  Team   Meeting\t", "team meeting")]

@@ -2,6 +2,8 @@ using EventBot.Domain.Remember;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
 using EventBot.Projections.DeadLetters;
+using EventBot.Projections.Feeds;
+using EventBot.Projections.Feeds.Streams;
 using EventBot.Projections.Remember;
 using EventBot.Projections.Replay;
 using EventBot.Projections.Tests.Core;
@@ -151,6 +153,57 @@ public sealed class DeadLetterTests : IDisposable
         Assert.Throws<FormatException>(() => DeadLetterPolicy.From(n => n == "DeadLetters" ? "ignore" : null, []));
         Assert.Equal(DeadLetterAction.Skip, DeadLetterPolicy.From(_ => null, []).Default);
     }
+
+    [Fact]
+    public async Task A_transient_failure_never_counts_toward_a_dead_letter_however_often_it_comes()
+    {
+        var events = await _h.AppendAsync("k", new ValueRemembered("k", "one", null));
+        var core = Core(DeadLetterAction.Skip, attempts: 2);
+        var throttled = 0;
+        core.FaultInjector = _ => ++throttled <= 10
+            ? new Amazon.DynamoDBv2.AmazonDynamoDBException("throttled", Amazon.Runtime.ErrorType.Sender, "ThrottlingException", "r", System.Net.HttpStatusCode.BadRequest)
+            : null;
+
+        for (var delivery = 0; delivery < 10; delivery++)
+            Assert.Equal(0, (await core.ProjectAsync(events, default)).FirstFailedIndex); // stopped there, to come again
+        Assert.Empty(await Letters.ListAsync(default));
+
+        Assert.Null((await core.ProjectAsync(events, default)).FirstFailedIndex);
+        Assert.Equal("one", (await _h.ValueAsync("k"))!.Value);
+        Assert.Empty(await Letters.ListAsync(default));
+    }
+
+    [Fact]
+    public async Task A_malformed_event_looking_stream_record_becomes_a_dead_letter_by_sequence_number_and_the_batch_goes_on()
+    {
+        var before = await _h.AppendAsync("k", new ValueRemembered("k", "one", null));
+        var after = await _h.AppendAsync("k", new ValueRemembered("k", "two", "one"));
+        var core = Core(DeadLetterAction.Skip, attempts: 2);
+        var handler = new StreamsProjectionHandler(core, new StreamFeedCounters(), NullLogger<StreamsProjectionHandler>.Instance);
+        var image = EventBot.EventStore.DynamoDb.EventItem.ToItem(before[0]);
+        image["version"] = new() { N = "not a number" }; // an event by its shape, unreadable by its content
+        var malformed = Record("200", before[0]) with { NewImage = image };
+        IReadOnlyList<StreamRecord> batch = [Record("100", before[0]), malformed, Record("300", after[0])];
+
+        var first = await handler.HandleAsync(batch, default);
+        Assert.Equal(1, first.FirstFailedIndex); // attempt 1 of 2: it comes again
+        var second = await handler.HandleAsync([.. batch.Skip(1)], default);
+
+        Assert.Null(second.FirstFailedIndex); // given up on: the shard is not wedged
+        var letter = Assert.Single(await Letters.ListAsync(default));
+        Assert.Equal((StreamsProjectionHandler.MalformedStreamId("200"), DeadLetterStatus.Skipped, 2), (letter.StreamId, letter.Status, letter.Attempts));
+        Assert.Equal("two", (await _h.ValueAsync("k"))!.Value);
+    }
+
+    private static StreamRecord Record(string sequence, EventEnvelope e) => new()
+    {
+        EventId = sequence,
+        EventName = StreamEventName.Insert,
+        SequenceNumber = sequence,
+        SequenceOrder = System.Numerics.BigInteger.Parse(sequence, System.Globalization.CultureInfo.InvariantCulture),
+        Keys = new() { ["stream_id"] = new() { S = e.StreamId }, ["version"] = new() { N = e.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        NewImage = EventBot.EventStore.DynamoDb.EventItem.ToItem(e),
+    };
 
     public void Dispose() => _h.Dispose();
 

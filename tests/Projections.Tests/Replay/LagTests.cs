@@ -36,3 +36,54 @@ public sealed class LagTests : IDisposable
 
     public void Dispose() => _h.Dispose();
 }
+
+public sealed class LagLogTests
+{
+    private sealed class FixedLag(string feed) : IFeedLagSource
+    {
+        public double? Seconds { get; set; }
+
+        public long? Events { get; set; }
+
+        public string Feed => feed;
+
+        public Task<FeedLag> MeasureAsync(CancellationToken ct) =>
+            Task.FromResult(new FeedLag(feed, "7", null, Seconds, Events, DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public async Task Lag_is_logged_in_words_only_when_a_feed_falls_behind_and_when_it_catches_up()
+    {
+        using var h = new ProjectorHarness();
+        var source = new FixedLag("sqlite-tail") { Seconds = 0, Events = 0 };
+        var logger = new Feeds.Streams.CapturingLogger<LagReporter>();
+        var reporter = new LagReporter([source], h.Views, h.Time, logger);
+
+        await reporter.ReportOnceAsync(default);                               // nothing to project: silent
+        (source.Seconds, source.Events) = (3, 2);
+        await reporter.ReportOnceAsync(default);                               // a little behind: silent
+        (source.Seconds, source.Events) = (95, 1_200);
+        await reporter.ReportOnceAsync(default);
+        (source.Seconds, source.Events) = (0, 0);
+        await reporter.ReportOnceAsync(default);
+        await reporter.ReportOnceAsync(default);                               // still caught up: silent
+
+        Assert.Equal(
+        [
+            "The projector's sqlite-tail feed is 2 minutes behind (1,200 event(s) not yet projected); replies may say \"still catching up\"",
+            "The projector's sqlite-tail feed has caught up",
+        ], logger.Entries.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task A_feed_that_cannot_count_events_says_only_how_long()
+    {
+        using var h = new ProjectorHarness();
+        var source = new FixedLag("dynamodb-streams") { Seconds = 12, Events = null };
+        var logger = new Feeds.Streams.CapturingLogger<LagReporter>();
+
+        await new LagReporter([source], h.Views, h.Time, logger).ReportOnceAsync(default);
+
+        Assert.Equal("The projector's dynamodb-streams feed is 12 seconds behind; replies may say \"still catching up\"", Assert.Single(logger.Entries).Message);
+    }
+}

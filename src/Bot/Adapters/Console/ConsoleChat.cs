@@ -8,7 +8,10 @@ namespace EventBot.Bot.Adapters.Console;
 
 /// <summary>
 /// Console chat: each stdin line is a message from the configured console user in the configured console server;
-/// replies go to stdout (logs never do). At end of input the host stops and the process exits 0.
+/// replies go to stdout (logs never do). At end of input the host stops and the process exits 0. On Ctrl-C or SIGTERM
+/// it stops reading at once (a read of an interactive terminal cannot be cancelled, so it is abandoned, not awaited),
+/// finishes the command in hand within <c>EVENTBOT_SHUTDOWN_SECONDS</c> and exits 0. The console is the operator's
+/// own input: never rate-limited, so piped scripts run at full speed.
 /// </summary>
 public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHostApplicationLifetime lifetime, ConsoleStreams streams)
     : BackgroundService
@@ -21,6 +24,8 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
         var author = new ChatUser(UserId.FromName(settings.ConsoleUser), settings.ConsoleUser);
         var guild = GuildId.FromName(settings.ConsoleGuild);
         using var reader = new ConsoleLineReader(streams.Input);
+        // The command in hand finishes even when the host is stopping; only the shutdown time limit cancels it.
+        using var drain = new DrainWindow(TimeSpan.FromSeconds(settings.ShutdownSeconds), stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -31,7 +36,7 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
                 var reply = line switch
                 {
                     ConsoleLine.Text text => await bot.HandleAsync(
-                        new ChatMessage(Guid.CreateVersion7().ToString(), guild, author, text.Value, ConsoleMentions.Find(text.Value)), stoppingToken),
+                        new ChatMessage(Guid.CreateVersion7().ToString(), guild, author, text.Value, ConsoleMentions.Find(text.Value)), drain.Token),
                     ConsoleLine.InvalidUtf8 => Reply.Of("That line is not valid UTF-8, so I could not read it. Nothing was done."),
                     ConsoleLine.TooLong tooLong => Reply.Of($"That line is too long ({tooLong.Bytes:N0} bytes). Nothing was done."),
                     _ => null,
@@ -39,12 +44,13 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
                 if (reply is not null)
                 {
                     await streams.Output.WriteLineAsync(reply.Text);
-                    await streams.Output.FlushAsync(stoppingToken);
+                    await streams.Output.FlushAsync(drain.Token);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopped while waiting for input or after the shutdown time ran out on a command.
         }
         finally
         {

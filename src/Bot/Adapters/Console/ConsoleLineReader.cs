@@ -38,7 +38,9 @@ public sealed class ConsoleLineReader(Stream input) : IDisposable
         {
             if (_start == _end)
             {
-                _end = await input.ReadAsync(_buffer, ct);
+                // WaitAsync: a terminal's stdin ignores the token (the read blocks in the OS until a key is pressed), so
+                // Ctrl-C would wait for the host's shutdown timeout. The abandoned read is harmless: nothing reads after it.
+                _end = await input.ReadAsync(_buffer, ct).AsTask().WaitAsync(ct);
                 _start = 0;
                 if (_end == 0) return _line.Length == 0 && dropped == 0 ? null : Finish(dropped);
             }

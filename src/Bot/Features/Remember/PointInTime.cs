@@ -6,7 +6,7 @@ namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// The time in <c>.remember &lt;key&gt; as of &lt;time&gt;</c>. Pure: "now" is passed in (from <see cref="TimeProvider"/>).
-/// Accepts an ISO 8601 date (meaning the end of that day, UTC), an ISO 8601 date-time (UTC unless it carries an
+/// Accepts an ISO 8601 date (meaning the end of that day, UTC, or now for today), an ISO 8601 date-time (UTC unless it carries an
 /// offset), or a relative time: <c>15m ago</c>, <c>2h ago</c>, <c>3d ago</c>, <c>1w ago</c>.
 /// </summary>
 public static partial class PointInTime
@@ -41,6 +41,7 @@ public static partial class PointInTime
         else if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             at = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59, 999, 999), DateTimeKind.Utc)).AddTicks(9);
+            if (at > now && date == DateOnly.FromDateTime(now.UtcDateTime)) at = now; // today: as of now, not "23:59 is in the future"
         }
         else if (DateTimeOffset.TryParseExact(t, DateTimeFormats, CultureInfo.InvariantCulture,
                      DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact))

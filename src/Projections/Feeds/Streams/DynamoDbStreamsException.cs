@@ -1,4 +1,5 @@
 using System.Net;
+using EventBot.EventStore.Faults;
 
 namespace EventBot.Projections.Feeds.Streams;
 
@@ -28,7 +29,7 @@ public enum StreamsErrorKind
 }
 
 /// <summary>A failed DynamoDB Streams call.</summary>
-public sealed class DynamoDbStreamsException : Exception
+public sealed class DynamoDbStreamsException : Exception, IClassifiedFailure
 {
     public DynamoDbStreamsException(string operation, StreamsErrorKind kind, string? errorType, HttpStatusCode statusCode, string? serviceMessage)
         : base($"DynamoDB Streams {operation} failed: {(int)statusCode} {errorType ?? "(no __type)"}: {serviceMessage}")
@@ -70,6 +71,14 @@ public sealed class DynamoDbStreamsException : Exception
 
     /// <summary>Throttling, limits and server errors go away by themselves: back off and try again.</summary>
     public bool IsRetryable => Kind is StreamsErrorKind.Throttling or StreamsErrorKind.LimitExceeded or StreamsErrorKind.InternalServerError;
+
+    /// <summary>Its kind in the one classification (<see cref="Failures"/>) every caller retries by.</summary>
+    FailureKind IClassifiedFailure.Kind => Kind switch
+    {
+        StreamsErrorKind.Throttling or StreamsErrorKind.LimitExceeded => FailureKind.Throttled,
+        StreamsErrorKind.InternalServerError => FailureKind.ServerError,
+        _ => FailureKind.Deterministic,
+    };
 
     internal static StreamsErrorKind Classify(string? errorType, HttpStatusCode statusCode)
     {

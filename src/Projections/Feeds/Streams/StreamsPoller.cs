@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using EventBot.EventStore.Faults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,10 @@ public sealed record StreamsPollResult(int RecordsDelivered, bool MorePending);
 /// checkpoint in the next round, so record i comes again.</item>
 /// <item>Expired iterators are re-acquired from the checkpoint. TrimmedDataAccessException means records were lost:
 /// it is logged as an error, counted, and reading continues from TRIM_HORIZON.</item>
-/// <item>Throttling and 5xx answers are retried with exponential backoff and full jitter.</item>
+/// <item>Transient failures (<see cref="Failures"/>: throttling, 5xx, timeouts, dropped connections) of every call,
+/// Streams, DescribeTable and checkpoints alike, are retried by one <see cref="TransientRetry"/> (exponential backoff, full
+/// jitter, on the <see cref="TimeProvider"/>); once its budget is spent the round gives up and the next round starts
+/// over from the checkpoints. They never escape <see cref="PollOnceAsync"/>.</item>
 /// <item>A shard whose NextShardIterator is null is closed and fully read: it is checkpointed as finished.</item>
 /// </list>
 /// One instance must be driven by one caller at a time (<see cref="StreamsPollerService"/>).
@@ -38,7 +42,7 @@ public sealed partial class StreamsPoller : IDisposable
     readonly StreamsPollerOptions _options;
     readonly TimeProvider _time;
     readonly ILogger _logger;
-    readonly Random _jitter;
+    readonly TransientRetry _retry;
 
     readonly Dictionary<string, ShardState> _shards = new(StringComparer.Ordinal);
     string? _streamArn;
@@ -74,8 +78,15 @@ public sealed partial class StreamsPoller : IDisposable
             throw new OptionsValidationException(nameof(StreamsPollerOptions), typeof(StreamsPollerOptions), validation.Failures);
         _time = time;
         _logger = logger;
-        _jitter = jitter ?? Random.Shared;
         Metrics = new StreamsPollerMetrics(meterFactory, () => Lag);
+        _retry = new TransientRetry(new RetrySettings(_options.MaxRetries, _options.InitialBackoff, _options.MaxBackoff), time, jitter ?? Random.Shared)
+        {
+            OnRetry = (operation, attempt, delay, e) =>
+            {
+                Metrics.Retried();
+                Log.Retrying(_logger, operation, attempt, delay, e.Message);
+            },
+        };
     }
 
     public StreamsPollerMetrics Metrics { get; }
@@ -144,6 +155,7 @@ public sealed partial class StreamsPoller : IDisposable
             catch (Exception e) when (IsTransient(e, ct))
             {
                 Log.RoundGaveUp(_logger, "Reading shard " + shard.Shard.ShardId, Reason(e), e);
+                shard.Iterator = null; // next round: from the checkpoint, whatever step failed
                 behind++;
                 break;
             }
@@ -188,7 +200,7 @@ public sealed partial class StreamsPoller : IDisposable
                 known.Shard = shard;
                 continue;
             }
-            var checkpoint = await _checkpoints.GetAsync(arn, shard.ShardId, ct);
+            var checkpoint = await RetryAsync("Checkpoint read", () => _checkpoints.GetAsync(arn, shard.ShardId, ct), ct);
             var fromLatest = first && _options.StartAtLatest && checkpoint is null;
             var state = new ShardState(shard)
             {
@@ -223,7 +235,7 @@ public sealed partial class StreamsPoller : IDisposable
         var table = _options.TableName!;
         if (_dynamoDb is not null)
         {
-            var described = await _dynamoDb.DescribeTableAsync(new DescribeTableRequest { TableName = table }, ct);
+            var described = await RetryAsync("DescribeTable", () => _dynamoDb.DescribeTableAsync(new DescribeTableRequest { TableName = table }, ct), ct);
             return described.Table.LatestStreamArn
                 ?? throw new InvalidOperationException($"Table {table} has no stream: enable Streams (NEW_IMAGE) on it.");
         }
@@ -290,7 +302,7 @@ public sealed partial class StreamsPoller : IDisposable
 
             if (result.NextShardIterator is null)
             {
-                await _checkpoints.SaveAsync(arn, state.Shard.ShardId, state.Checkpoint ?? "", true, ct);
+                await RetryAsync("Checkpoint write", () => _checkpoints.SaveAsync(arn, state.Shard.ShardId, state.Checkpoint ?? "", true, ct), ct);
                 state.Finished = true;
                 state.Iterator = null;
                 _rediscoverSoon = true; // a closed shard usually has children we may not know yet
@@ -320,7 +332,7 @@ public sealed partial class StreamsPoller : IDisposable
         if (applied > 0)
         {
             var last = records[applied - 1];
-            await _checkpoints.SaveAsync(_streamArn!, state.Shard.ShardId, last.SequenceNumber, false, ct);
+            await RetryAsync("Checkpoint write", () => _checkpoints.SaveAsync(_streamArn!, state.Shard.ShardId, last.SequenceNumber, false, ct), ct);
             state.Checkpoint = last.SequenceNumber;
             Metrics.Delivered(applied);
             // Once per batch, not per record: the newest creation time among the applied records (null if none has one).
@@ -385,33 +397,13 @@ public sealed partial class StreamsPoller : IDisposable
         Log.TrimmedData(_logger, state.Shard.ShardId, _streamArn!, state.Checkpoint, e);
     }
 
-    async Task<T> RetryAsync<T>(string operation, Func<Task<T>> call, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (attempt < _options.MaxRetries && IsTransient(e, ct))
-            {
-                var delay = Backoff.Delay(attempt, _options.InitialBackoff, _options.MaxBackoff, _jitter.NextDouble());
-                Metrics.Retried();
-                Log.Retrying(_logger, operation, attempt + 1, delay, e.Message);
-                if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, ct);
-            }
-        }
-    }
+    Task<T> RetryAsync<T>(string operation, Func<Task<T>> call, CancellationToken ct) => _retry.RunAsync(operation, _ => call(), ct);
 
-    static string Reason(Exception e) => e is DynamoDbStreamsException s ? s.Kind.ToString() : e.GetType().Name;
+    Task RetryAsync(string operation, Func<Task> call, CancellationToken ct) => _retry.RunAsync(operation, _ => call(), ct);
 
-    static bool IsTransient(Exception e, CancellationToken ct) => e switch
-    {
-        DynamoDbStreamsException s => s.IsRetryable,
-        HttpRequestException => true,
-        TaskCanceledException => !ct.IsCancellationRequested, // HttpClient timeout
-        _ => false,
-    };
+    static string Reason(Exception e) => e is DynamoDbStreamsException s ? s.Kind.ToString() : Failures.Classify(e) + " " + e.GetType().Name;
+
+    static bool IsTransient(Exception e, CancellationToken ct) => Failures.IsTransient(e, ct);
 
     bool ParentFinished(ShardState shard) =>
         shard.Shard.ParentShardId is not { } parent || !_shards.TryGetValue(parent, out var p) || p.Finished;
@@ -465,7 +457,7 @@ public sealed partial class StreamsPoller : IDisposable
         [LoggerMessage(5, LogLevel.Error, "Handler threw on shard {ShardId} at record {SequenceNumber}; the batch will be delivered again")]
         public static partial void HandlerThrew(ILogger logger, string shardId, string sequenceNumber, Exception exception);
 
-        [LoggerMessage(6, LogLevel.Warning, "DynamoDB Streams {Operation} failed (attempt {Attempt}); retrying in {Delay}: {Reason}")]
+        [LoggerMessage(6, LogLevel.Warning, "Streams poller: {Operation} failed (attempt {Attempt}); retrying in {Delay}: {Reason}")]
         public static partial void Retrying(ILogger logger, string operation, int attempt, TimeSpan delay, string reason);
 
         [LoggerMessage(7, LogLevel.Information, "Shard {ShardId} is closed and fully read (last {Checkpoint})")]

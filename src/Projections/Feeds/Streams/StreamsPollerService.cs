@@ -1,3 +1,4 @@
+using EventBot.EventStore.Faults;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,9 @@ namespace EventBot.Projections.Feeds.Streams;
 
 /// <summary>
 /// Runs <see cref="StreamsPoller"/> on a <see cref="PeriodicTimer"/>: a round every <see cref="StreamsPollerOptions.PollInterval"/>,
-/// back to back while shards have records left. Stopping exits quietly; an unexpected failure stops the host.
+/// back to back while shards have records left. Stopping exits quietly; a transient failure (<see cref="Failures"/>) that
+/// gets this far is logged and the next round runs; only a deterministic one (no stream on the table, access denied)
+/// stops the host.
 /// </summary>
 public sealed partial class StreamsPollerService(
     StreamsPoller poller,
@@ -18,6 +21,10 @@ public sealed partial class StreamsPollerService(
     {
         using var timer = new PeriodicTimer(options.Value.PollInterval, time);
         Log.Started(logger, options.Value.StreamArn ?? options.Value.TableName, options.Value.PollInterval);
+        // Stopping starts no new round, but the round in hand may finish (apply and checkpoint its batch) within
+        // FinalRoundGrace, so the projector stops after its last checkpoint rather than between apply and checkpoint.
+        using var round = new CancellationTokenSource();
+        using var grace = stoppingToken.Register(() => round.CancelAfter(FinalRoundGrace));
         try
         {
             do
@@ -25,7 +32,15 @@ public sealed partial class StreamsPollerService(
                 StreamsPollResult result;
                 do
                 {
-                    result = await poller.PollOnceAsync(stoppingToken);
+                    try
+                    {
+                        result = await poller.PollOnceAsync(round.Token);
+                    }
+                    catch (Exception e) when (Failures.IsTransient(e, round.Token))
+                    {
+                        Log.RoundFailed(logger, Failures.Classify(e, round.Token), e);
+                        result = new StreamsPollResult(0, false);
+                    }
                 }
                 while (result.MorePending && !stoppingToken.IsCancellationRequested);
             }
@@ -43,6 +58,9 @@ public sealed partial class StreamsPollerService(
         Log.Stopped(logger);
     }
 
+    /// <summary>How long the round in hand may take to finish once the host stops. Wall-clock, like the host's own timeout.</summary>
+    public static readonly TimeSpan FinalRoundGrace = TimeSpan.FromSeconds(5);
+
     static partial class Log
     {
         [LoggerMessage(20, LogLevel.Information, "Streams poller started on {Source}, polling every {Interval}")]
@@ -50,6 +68,9 @@ public sealed partial class StreamsPollerService(
 
         [LoggerMessage(21, LogLevel.Information, "Streams poller stopped")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(23, LogLevel.Warning, "Streams poller round failed ({Kind}); polling again next round")]
+        public static partial void RoundFailed(ILogger logger, FailureKind kind, Exception exception);
 
         [LoggerMessage(22, LogLevel.Critical, "Streams poller failed; the read models stop updating")]
         public static partial void Crashed(ILogger logger, Exception exception);

@@ -25,6 +25,7 @@ public sealed class AuditSliceTests : IAsyncLifetime
     [InlineData("2026-11-27T10:30Z", "As of 2026-11-27 10:30 UTC, `Meeting` was tuesday\n(v2, by alice on 2026-11-27 10:30 UTC)")]
     [InlineData("2h ago", "As of 2026-11-27 11:30 UTC, `Meeting` was forgotten (v3, by alice on 2026-11-27 11:30 UTC; it had been tuesday)")]
     [InlineData("30m ago", "As of 2026-11-27 13:00 UTC, `meeting` was friday\n(v4, by alice on 2026-11-27 12:30 UTC)")]
+    [InlineData("2026-11-27", "As of 2026-11-27 13:30 UTC, `meeting` was friday\n(v4, by alice on 2026-11-27 12:30 UTC)")] // today: now
     [InlineData("2026-11-26", "`meeting` was first remembered on 2026-11-27 09:30 UTC, after 2026-11-26 23:59 UTC: it had no value then.")]
     public async Task As_of_gives_the_value_the_key_had_then_across_forget_and_re_set(string time, string expected) =>
         Assert.Equal(expected, await _h.SayAsync($".remember meeting as of {time}"));

@@ -29,6 +29,13 @@ public sealed class PointInTimeTests
         Assert.Equal(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero), at.AddTicks(1));
     }
 
+    [Fact]
+    public void Todays_date_means_now_not_the_end_of_the_day_still_to_come()
+    {
+        Assert.Equal(Now, PointInTime.Parse("2026-11-27", Now).Value);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero), PointInTime.Parse("2026-11-26", Now).Value.AddTicks(1)); // yesterday: its end
+    }
+
     [Theory]
     [InlineData("", "the time is missing")]
     [InlineData("yesterday", "I can't read the time `yesterday`")]

@@ -35,7 +35,7 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [Fact]
     public async Task Over_long_keys_values_and_control_characters_are_refused_and_nothing_is_written()
     {
-        Assert.Equal("⚠️ the key is longer than 64 characters", await _h.SayAsync($".remember {new string('k', 65)} is v"));
+        Assert.Equal("⚠️ the key is longer than 64 characters (65)", await _h.SayAsync($".remember {new string('k', 65)} is v"));
         Assert.Equal("⚠️ the value is longer than 1,800 characters (1,801)", await _h.SayAsync($".remember k is {new string('v', 1801)}"));
         Assert.Equal("⚠️ the key contains control characters", await _h.SayAsync(".remember k\u0007ey is v"));
         Assert.Equal("⚠️ the value contains control characters (only new lines are allowed)", await _h.SayAsync(".remember k is v\u0000x"));

@@ -1,4 +1,5 @@
 using System.Net;
+using EventBot.EventStore.Faults;
 using EventBot.Projections.Feeds;
 using EventBot.Projections.Feeds.Streams;
 using Microsoft.Extensions.Logging;
@@ -228,6 +229,31 @@ public sealed class StreamsPollerTests
     }
 
     [Fact]
+    public async Task ThrottledCheckpoints_NeverStopThePoller_ItKeepsPollingAndCatchesUp()
+    {
+        // The checkpoint store is the views table: it throttles like any DynamoDB table. Reads (at discovery) and
+        // writes (after each batch) fail more times in a row than the retry budget allows.
+        _server.AddShard("shardId-1");
+        for (var v = 1; v <= 3; v++) _server.Put("shardId-1", "x", v);
+        var checkpoints = new ThrottlingCheckpoints(_checkpoints) { FailReads = 3, FailWrites = 3 };
+        using var poller = new StreamsPoller(_server.Client(), _handler, checkpoints,
+            Options.Create(new StreamsPollerOptions { TableName = FakeStreamsServer.TableName, InitialBackoff = TimeSpan.Zero, MaxRetries = 1 }),
+            _time, _log, jitter: new Random(7));
+
+        var rounds = new List<StreamsPollResult>();
+        for (var i = 0; i < 6; i++) rounds.Add(await poller.PollOnceAsync(CancellationToken.None));
+        var last = _server.Put("shardId-1", "x", 4);
+        rounds.Add(await poller.PollOnceAsync(CancellationToken.None));
+
+        Assert.Equal(0, rounds[0].RecordsDelivered); // discovery gave up: no shard known yet
+        Assert.Equal([1, 2, 3, 4], Applied.Select(k => k.Version).Distinct());
+        Assert.Equal(1, rounds[^1].RecordsDelivered); // still polling: the record put last came through
+        Assert.Equal(last, (await _checkpoints.GetAsync(Arn, "shardId-1", CancellationToken.None))?.SequenceNumber);
+        Assert.True(poller.Metrics.Retries >= 3);
+        Assert.Contains(_log.Entries, e => e.Id.Id == 9); // each round that gave up said so, and the next one went on
+    }
+
+    [Fact]
     public async Task NonRetryableErrors_Surface()
     {
         _server.AddShard("shardId-1");
@@ -368,5 +394,22 @@ public sealed class StreamsPollerTests
         var delay = Backoff.Delay(attempt, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(20), random);
 
         Assert.Equal(expectedMs, delay.TotalMilliseconds, 3);
+    }
+
+    /// <summary>A checkpoint store whose first reads and writes are throttled, as the views table would be.</summary>
+    sealed class ThrottlingCheckpoints(IShardCheckpointStore inner) : IShardCheckpointStore
+    {
+        public int FailReads { get; set; }
+
+        public int FailWrites { get; set; }
+
+        static Amazon.DynamoDBv2.AmazonDynamoDBException Throttle() =>
+            new("Rate of requests exceeds the allowed throughput.", Amazon.Runtime.ErrorType.Sender, "ThrottlingException", "r", HttpStatusCode.BadRequest);
+
+        public Task<ShardCheckpoint?> GetAsync(string streamArn, string shardId, CancellationToken ct) =>
+            FailReads-- > 0 ? throw Throttle() : inner.GetAsync(streamArn, shardId, ct);
+
+        public Task SaveAsync(string streamArn, string shardId, string sequenceNumber, bool shardFinished, CancellationToken ct) =>
+            FailWrites-- > 0 ? throw Throttle() : inner.SaveAsync(streamArn, shardId, sequenceNumber, shardFinished, ct);
     }
 }

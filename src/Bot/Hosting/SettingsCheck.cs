@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace EventBot.Bot.Hosting;
+
+/// <summary>A setting the bot cannot start with; the message is the one line the operator sees.</summary>
+public sealed class InvalidSettingException(string message) : Exception(message);
+
+/// <summary>
+/// Checks every <c>EVENTBOT_*</c> setting as text, before anything binds or opens a store, so a bad value stops the bot
+/// and every CLI verb alike with one line: the variable, what is wrong with its value, and what is allowed (exit code 2).
+/// Binding and <c>ValidateOnStart</c> stay behind it for appsettings and tests that build the options directly.
+/// </summary>
+public static class SettingsCheck
+{
+    public const int ExitCode = 2;
+
+    public const string NoRegion =
+        "AWS_REGION is not set (nor is a region in the AWS profile) and DynamoDB needs one; allowed: a region name such as us-east-1, in AWS_REGION or the AWS_PROFILE's config";
+
+    /// <summary>Throws <see cref="InvalidSettingException"/> naming every bad setting, in one line.</summary>
+    public static void ThrowIfInvalid(IConfiguration configuration)
+    {
+        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section));
+        if (problems.Count > 0) throw new InvalidSettingException(string.Join("; ", problems));
+    }
+
+    /// <summary>
+    /// DynamoDB mode needs a region. Checked where the default DynamoDB client is made (not with the other settings), so
+    /// a host given its own client (tests, embedders) needs none.
+    /// </summary>
+    /// <param name="awsRegion">Resolves the AWS region as the SDK would (null: none).</param>
+    public static void RequireRegion(Func<string?> awsRegion)
+    {
+        if (string.IsNullOrWhiteSpace(awsRegion())) throw new InvalidSettingException(NoRegion);
+    }
+
+    public static IReadOnlyList<string> Problems(IConfigurationSection section)
+    {
+        var problems = new List<string>();
+        void Check(string? problem)
+        {
+            if (problem is not null) problems.Add(problem);
+        }
+
+        Check(Text(section, "Prefix", 1, 5, "1 to 5 characters, e.g. . or !"));
+        Check(DataDir(section["DataDir"]));
+        Check(OneOf(section, "Store", "sqlite", "dynamodb"));
+        Check(OneOf(section, "Projector", "inprocess", "off"));
+        Check(section["TablePrefix"] is { } prefix && (prefix.Length > 200 || prefix.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')))
+            ? $"{Name("TablePrefix")}={Quote(prefix)} has characters DynamoDB table names cannot hold; allowed: up to 200 letters, digits, '_', '-' and '.'"
+            : null);
+        Check(Number(section, "ScanSegments", 1, 64, "parallel Scan segments"));
+        Check(section["CreateTables"] is { } create && !bool.TryParse(create, out _)
+            ? $"{Name("CreateTables")}={Quote(create)} is not true or false; allowed: true, false"
+            : null);
+        Check(Text(section, "ConsoleUser", 1, 32, "a name of 1 to 32 characters"));
+        Check(Text(section, "ConsoleGuild", 1, 100, "a name of 1 to 100 characters"));
+        Check(Number(section, "ReadYourWritesMs", 0, 60_000, "milliseconds"));
+        Check(Number(section, "SparkleCooldownSeconds", 0, 86_400, "seconds; 0 turns the cooldown off"));
+        foreach (var child in section.GetChildren().Where(c => c.Key.StartsWith("DeadLetters", StringComparison.OrdinalIgnoreCase)))
+            Check(OneOf(section, child.Key, "skip", "stop"));
+        Check(Number(section, "DeadLetterAttempts", 1, 1_000, "attempts"));
+        Check(Number(section, "ShutdownSeconds", 1, 600, "seconds to answer what was read before stopping"));
+        Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
+        Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
+        Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
+        return problems;
+    }
+
+    /// <summary><c>SparkleCooldownSeconds</c> → <c>EVENTBOT_SPARKLE_COOLDOWN_SECONDS</c>.</summary>
+    public static string Name(string key) =>
+        "EVENTBOT_" + string.Concat(key.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+
+    private static string? Text(IConfigurationSection section, string key, int min, int max, string allowed)
+    {
+        if (section[key] is not { } value) return null;
+        var length = new StringInfo(value).LengthInTextElements;
+        if (string.IsNullOrWhiteSpace(value)) return $"{Name(key)} is empty; allowed: {allowed}";
+        return length < min || length > max ? $"{Name(key)}={Quote(value)} is {length} characters long; allowed: {allowed}" : null;
+    }
+
+    private static string? Number(IConfigurationSection section, string key, int min, int max, string unit)
+    {
+        if (section[key] is not { } value) return null;
+        var allowed = $"a whole number from {min.ToString("N0", CultureInfo.InvariantCulture)} to {max.ToString("N0", CultureInfo.InvariantCulture)} ({unit})";
+        if (!int.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+            return $"{Name(key)}={Quote(value)} is not a whole number; allowed: {allowed}";
+        return number < min || number > max ? $"{Name(key)}={Quote(value)} is out of range; allowed: {allowed}" : null;
+    }
+
+    private static string? OneOf(IConfigurationSection section, string key, params string[] allowed) =>
+        section[key] is { } value && !allowed.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? $"{Name(key)}={Quote(value)} is not a known value; allowed: {string.Join(", ", allowed)}"
+            : null;
+
+    private static string? DataDir(string? value)
+    {
+        if (value is null) return null;
+        if (string.IsNullOrWhiteSpace(value)) return $"{Name("DataDir")} is empty; allowed: a directory path (created if missing)";
+        return File.Exists(value) ? $"{Name("DataDir")}={Quote(value)} is a file; allowed: a directory path (created if missing)" : null;
+    }
+
+    private static string Quote(string value) => "\"" + value.ReplaceLineEndings(" ") + "\"";
+}

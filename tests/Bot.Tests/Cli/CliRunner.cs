@@ -1,0 +1,35 @@
+using EventBot.Bot.Cli;
+
+namespace EventBot.Bot.Tests.Cli;
+
+/// <summary>
+/// Invokes the executable's verbs exactly as the command line would, with some process environment variables set for
+/// the call and standard output and error captured apart. Verbs read the process environment and the console, so
+/// callers run in the serialized DynamoDB Local collection.
+/// </summary>
+public static class CliRunner
+{
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(IDictionary<string, string?> environment, params string[] args)
+    {
+        var previous = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        var previousOut = System.Console.Out;
+        var previousError = System.Console.Error;
+        // Not disposed: Spectre's static AnsiConsole keeps the first writer it saw for the rest of the process.
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        foreach (var (name, value) in environment) Environment.SetEnvironmentVariable(name, value);
+        System.Console.SetOut(output);
+        System.Console.SetError(errors);
+        try
+        {
+            var exit = await Verbs.Build().Parse(args).InvokeAsync();
+            return (exit, output.ToString().ReplaceLineEndings("\n"), errors.ToString().ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            System.Console.SetOut(previousOut);
+            System.Console.SetError(previousError);
+            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+}
