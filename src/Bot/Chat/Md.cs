@@ -10,6 +10,28 @@ public static class Md
         return clean.Contains('`', StringComparison.Ordinal) ? $"`` {clean} ``" : $"`{clean}`";
     }
 
+    /// <summary>
+    /// User text (a value, a sparkle reason) embedded in a reply: Markdown's special characters are escaped with a
+    /// backslash, so a backtick, a code fence, <c>**</c>, <c>||</c> or <c>~~</c> in it shows as typed and cannot
+    /// swallow or restyle the rest of the reply. New lines are kept.
+    /// </summary>
+    public static string Text(string text)
+    {
+        if (text.AsSpan().IndexOfAny(Special) < 0) return text;
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (Special.Contains(c)) escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("\\`*_~|");
+
+    /// <summary>User text shortened to one line of at most <paramref name="max"/> characters, then escaped (<see cref="Text"/>).</summary>
+    public static string ShortText(string text, int max) => Text(Shorten(text, max));
+
     public static string Shorten(string text, int max)
     {
         var oneLine = text.Replace("\n", " ⏎ ", StringComparison.Ordinal);

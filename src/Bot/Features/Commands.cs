@@ -17,6 +17,7 @@ public static class Commands
     [
         RememberValue.Syntax,
         Recall.Syntax,
+        Recall.Get,
         Forget.Syntax,
         Search.Syntax,
         History.Syntax,

@@ -51,6 +51,6 @@ public static class PlayGame
         var request = GameRequest.Parse(input.Args);
         return request.IsValid
             ? CommandInput.Request(new Command(input.Chat, request.Value))
-            : CommandInput.Invalid($"⚠️ {Md.Capitalise(request.Error!)}. {PlayVerb.Usage(input.Prefix)}");
+            : CommandInput.Invalid($"⚠️ {Md.Capitalise(request.Error!)}. {PlayVerb.Usage(input.Prefix, Words.SplitFirst(input.Args).Word)}");
     }
 }

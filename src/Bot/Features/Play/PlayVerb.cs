@@ -1,4 +1,5 @@
 using EventBot.Bot.Parsing;
+using EventBot.Domain.Play;
 
 namespace EventBot.Bot.Features.Play;
 
@@ -9,6 +10,16 @@ public static class PlayVerb
     {
         Before = input => input.Args.Length == 0 ? CommandInput.Invalid($"Pick a game. {Usage(input.Prefix)}") : null,
     };
+
+    /// <summary>The usage of the game that was meant (its name typed first), else of every game.</summary>
+    public static string Usage(string p, string typedGame) => GameNames.TryGame(typedGame, out var game)
+        ? game switch
+        {
+            Game.Rps => $"Usage: `{p}play rps <rock|paper|scissors>`.",
+            Game.Coin => $"Usage: `{p}play coin <heads|tails>`.",
+            _ => $"Usage: `{p}play dice [NdM] [target]`, e.g. `{p}play dice 2d6 8`.",
+        }
+        : Usage(p);
 
     public static string Usage(string p) =>
         $"Usage: `{p}play rps <rock|paper|scissors>`, `{p}play coin <heads|tails>`, `{p}play dice [NdM] [target]` or `{p}play stats [@user]`.";

@@ -34,16 +34,20 @@ public static class HistoryReplies
     {
         var who = $"v{e.Version} · {Md.When(e.RecordedAt)} · {e.ActorName}";
         var key = showKey && @event is not null ? $"{Md.Code(@event.Key)} " : "";
-        return $"{who} · {key}{Change(@event, e.Type)}";
+        return $"{who} · {key}{Change(@event, e.Type, Md.ShortText)}";
     }
 
     /// <summary>What one event did, in words (shared by chat history and the <c>history</c> CLI verb).</summary>
-    public static string Change(RememberEvent? @event, string type) => @event switch
+    public static string Change(RememberEvent? @event, string type) => Change(@event, type, Md.Shorten);
+
+    /// <summary>What one event did, with the values shortened by <paramref name="shorten"/> (chat escapes them; the CLI prints them as typed).</summary>
+    private static string Change(RememberEvent? @event, string type, Func<string, int, string> shorten) => @event switch
     {
-        RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{Md.Shorten(r.Value, 80)}”",
-        RememberEvent.ValueRemembered r => $"changed “{Md.Shorten(r.PreviousValue, 80)}” → “{Md.Shorten(r.Value, 80)}”",
-        RememberEvent.ValueForgotten f => $"forgot (was “{Md.Shorten(f.PreviousValue, 80)}”)",
-        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{Md.Shorten(s.PreviousValue ?? "nothing", 80)}” → “{Md.Shorten(s.Value, 80)}”",
+        RememberEvent.ValueRemembered { PreviousValue: null } r => $"set to “{shorten(r.Value, 80)}”",
+        RememberEvent.ValueRemembered r => $"changed “{shorten(r.PreviousValue, 80)}” → “{shorten(r.Value, 80)}”",
+        RememberEvent.ValueForgotten f => $"forgot (was “{shorten(f.PreviousValue, 80)}”)",
+        RememberEvent.ValueRestored { PreviousValue: null } s => $"restored from v{s.FromVersion} after a forget: “{shorten(s.Value, 80)}”",
+        RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{shorten(s.PreviousValue, 80)}” → “{shorten(s.Value, 80)}”",
         _ => type,
     };
 }

@@ -8,10 +8,20 @@ using Mediator;
 
 namespace EventBot.Bot.Features.Remember;
 
-/// <summary><c>.remember &lt;key&gt;</c>: recall the current value, from the read model.</summary>
+/// <summary>
+/// <c>.remember &lt;key&gt;</c>: recall the current value, from the read model. <c>.remember get &lt;key&gt;</c> does the
+/// same for any key, also one named like a subcommand (<c>history</c>, <c>search</c>, …).
+/// </summary>
 public static class Recall
 {
     public static readonly CommandSyntax Syntax = new(RememberVerb.Verb, null, [new("remember <key>", "recall a value")], Parse)
+    {
+        Options = [new("key", OptionKind.Text, "the key to recall")],
+    };
+
+    /// <summary><c>.remember get &lt;key&gt;</c>: the words after <c>get</c> are the key, whatever they are.</summary>
+    public static readonly CommandSyntax Get = new(RememberVerb.Verb, "get",
+        [new("remember get <key>", "recall a value; works for keys named like a subcommand (`history`, `search`, …)")], ParseGet)
     {
         Options = [new("key", OptionKind.Text, "the key to recall")],
     };
@@ -32,5 +42,10 @@ public static class Recall
     private static ParseResult? Parse(CommandInput input) =>
         RememberVerb.FindWordIs(input.Args) >= 0 || RememberVerb.FindAsOf(input.Args) is not null
             ? null
+            : input.Validated(MemoryKey.Create(input.Args), key => new Query(input.Chat, key));
+
+    private static ParseResult ParseGet(CommandInput input) =>
+        input.Args.Length == 0
+            ? CommandInput.Invalid($"Usage: `{input.Prefix}remember get <key>`")
             : input.Validated(MemoryKey.Create(input.Args), key => new Query(input.Chat, key));
 }

@@ -12,17 +12,17 @@ public static class RememberReplies
 {
     public static Reply Remembered(Appended a) => a.Event<RememberEvent.ValueRemembered>() switch
     {
-        { PreviousValue: { } previous } e => Saved(a, $"Updated {Md.Code(e.Key)}: {e.Value}\n(was: {previous})"),
-        var e => Saved(a, $"Remembered {Md.Code(e.Key)}: {e.Value}"),
+        { PreviousValue: { } previous } e => Saved(a, $"Updated {Md.Code(e.Key)}: {Md.Text(e.Value)}\n(was: {Md.Text(previous)})"),
+        var e => Saved(a, $"Remembered {Md.Code(e.Key)}: {Md.Text(e.Value)}"),
     };
 
     public static Reply AlreadyHolds(Memory state, MemoryKey key, MemoryValue value) =>
-        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} is already {h.Value}") : Reply.Of($"{Md.Code(key.Display)} is already {value.Text}");
+        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} is already {Md.Text(h.Value)}") : Reply.Of($"{Md.Code(key.Display)} is already {Md.Text(value.Text)}");
 
     public static Reply Forgot(Appended a)
     {
         var e = a.Event<RememberEvent.ValueForgotten>();
-        return Saved(a, $"Forgot {Md.Code(e.Key)} (was: {e.PreviousValue})");
+        return Saved(a, $"Forgot {Md.Code(e.Key)} (was: {Md.Text(e.PreviousValue)})");
     }
 
     public static Reply NothingToForget(MemoryKey key) => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}");
@@ -30,15 +30,15 @@ public static class RememberReplies
     public static Reply Restored(Appended a)
     {
         var e = a.Event<RememberEvent.ValueRestored>();
-        return Saved(a, $"Restored {Md.Code(e.Key)} to {e.Value} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {p})" : " (it had been forgotten)"));
+        return Saved(a, $"Restored {Md.Code(e.Key)} to {Md.Text(e.Value)} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {Md.Text(p)})" : " (it had been forgotten)"));
     }
 
     public static Reply AlreadyRestored(Memory state, MemoryKey key) =>
-        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} already is {h.Value}; nothing to restore.") : Reply.Of($"{Md.Code(key.Display)} has nothing to restore.");
+        state is Memory.Holding h ? Reply.Of($"{Md.Code(h.Key)} already is {Md.Text(h.Value)}; nothing to restore.") : Reply.Of($"{Md.Code(key.Display)} has nothing to restore.");
 
     public static Reply Recalled(MemoryKey key, RememberedValue? row) => row switch
     {
-        { Live: true } v => Reply.Of($"{Md.Code(v.Key)} is {v.Value}"),
+        { Live: true } v => Reply.Of($"{Md.Code(v.Key)} is {Md.Text(v.Value!)}"),
         { } forgotten => Reply.Of($"Nothing remembered for {Md.Code(key.Display)} (forgotten by {forgotten.UpdatedBy} on {Md.When(forgotten.UpdatedAt)}; see `.remember history {key.Display}`)"),
         null => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}"),
     };
@@ -52,8 +52,8 @@ public static class RememberReplies
         var last = then[^1];
         return Memory.Fold(then.Select(decode)) switch
         {
-            Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {h.Value}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
-            Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {f.LastValue})"),
+            Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {Md.Text(h.Value)}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
+            Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {Md.Text(f.LastValue)})"),
             _ => Reply.Of($"As of {Md.When(at)}, {Md.Code(key.Display)} had no value."),
         };
     }

@@ -9,7 +9,7 @@ namespace EventBot.Bot.Features.Remember;
 public static class RememberVerb
 {
     // Words people try that are not subcommands; a key may still be one of them when set with `is`.
-    private static readonly string[] NotSubcommands = ["list", "ls", "delete", "del", "remove", "rm", "set", "get", "unset", "clear", "forget", "show", "find"];
+    private static readonly string[] NotSubcommands = ["list", "ls", "delete", "del", "remove", "rm", "set", "unset", "clear", "forget", "show", "find"];
 
     public static readonly CommandVerb Verb = new("remember", "rem")
     {

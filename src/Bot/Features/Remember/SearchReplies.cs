@@ -14,12 +14,12 @@ public static class SearchReplies
             return Reply.Of(searched ? $"No keys match {Md.Code(text!)}." : "Nothing remembered in this server yet.");
 
         // One rendering of the shown keys, used by both the plain text and the embed.
-        var lines = matches.Take(Search.Shown).Select(v => $"{Md.Code(v.Key)} — {Md.Shorten(v.Value!, 60)}").ToList();
+        var lines = matches.Take(Search.Shown).Select(v => $"{Md.Code(v.Key)} — {Md.ShortText(v.Value!, 60)}").ToList();
         var more = matches.Count > Search.Shown ? $"\n…and {matches.Count - Search.Shown} more" : "";
         var body = new StringBuilder(searched ? $"Keys matching {Md.Code(text!)}:" : "Keys in this server:");
         foreach (var line in lines) body.Append("\n• ").Append(line);
         body.Append(more);
-        var embed = new ReplyEmbed(searched ? $"Keys matching “{text}”" : "Remembered keys", string.Join('\n', lines) + more, []);
+        var embed = new ReplyEmbed(searched ? $"Keys matching “{Md.ShortText(text!, 60)}”" : "Remembered keys", string.Join('\n', lines) + more, []);
         return new Reply(body.ToString(), embed);
     }
 }

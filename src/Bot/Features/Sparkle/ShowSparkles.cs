@@ -28,7 +28,7 @@ public static class ShowSparkles
         {
             var (guild, user) = (query.Chat.Guild!.Value.ToString(), query.User);
             var total = SparkleTotals.Read(await readModels.GetAsync(SparkleTotals.ProjectionName, SparkleTotals.RowFor(guild, user.Id.Value), cancellationToken));
-            if (total is null) return SparkleReplies.NoneYet(user);
+            if (total is null) return SparkleReplies.NoneYet(user, query.Chat.Author);
             var board = await readModels.QueryAsync(SparkleBoard.ProjectionName, SparkleBoard.Partition(guild, BoardWindows.AllTime), cancellationToken);
             return SparkleReplies.Shown(user, total, SparkleBoard.Rank(board.Select(SparkleBoard.Read).OfType<BoardEntry>()));
         }

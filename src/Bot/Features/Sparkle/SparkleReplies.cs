@@ -13,15 +13,18 @@ public static class SparkleReplies
     public static Reply Given(Appended a)
     {
         var e = a.Event<SparkleEvent.SparkleGiven>();
-        var (why, total) = (e.Reason is null ? "" : $" for “{e.Reason}”", a.Before.Total + 1);
+        var (why, total) = (e.Reason is null ? "" : $" for “{Md.Text(e.Reason)}”", a.Before.Total + 1);
         var text = total == 1
             ? $"✨ {e.GiverName} sparkled {e.TargetName}{why}: first sparkle! 🎉"
             : $"✨ {e.GiverName} sparkled {e.TargetName}{why}: {e.TargetName} now has {total} sparkles.";
         return Reply.Of(a.CaughtUp ? text : $"{text}\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)");
     }
 
-    public static Reply NoneYet(ChatUser user) =>
-        Reply.Of($"{user.DisplayName} has no sparkles yet. Give one: `.sparkle @{user.DisplayName} for <reason>`");
+    /// <summary>No sparkles yet; the hint is something the asker can do (nobody can sparkle themselves).</summary>
+    public static Reply NoneYet(ChatUser user, ChatUser asker) =>
+        Reply.Of(user.Id == asker.Id
+            ? $"{user.DisplayName} has no sparkles yet. Sparkles come from others; start by thanking someone: `.sparkle @name for <reason>`"
+            : $"{user.DisplayName} has no sparkles yet. Give one: `.sparkle @{user.DisplayName} for <reason>`");
 
     public static Reply Shown(ChatUser user, SparkleTotal total, IReadOnlyList<Ranked<BoardEntry>> ranked)
     {
@@ -35,7 +38,7 @@ public static class SparkleReplies
     }
 
     private static string Line(SparkleNote note) =>
-        $"{Md.When(note.At)} · from {note.GiverName}" + (note.Reason is null ? "" : $" · “{note.Reason}”");
+        $"{Md.When(note.At)} · from {note.GiverName}" + (note.Reason is null ? "" : $" · “{Md.Text(note.Reason)}”");
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
 }

@@ -10,6 +10,7 @@ public sealed class HelpTextTests
         Commands:
         .remember <key> is <value> — remember a value (replaces the old one; history keeps it)
         .remember <key> — recall a value
+        .remember get <key> — recall a value; works for keys named like a subcommand (`history`, `search`, …)
         .forget <key> — forget a value
         .remember search [text] — list this server's keys, best matches first
         .remember history [key] [page N] — who changed what and when, newest first
@@ -34,7 +35,7 @@ public sealed class HelpTextTests
         var parser = new CommandParser(".");
         var reply = HelpReplies.Render(parser.Prefix, parser.Syntaxes);
         Assert.Equal(Expected.ReplaceLineEndings("\n"), reply.Text);
-        Assert.Equal(17, reply.Embed!.Fields.Count);
+        Assert.Equal(18, reply.Embed!.Fields.Count);
         Assert.Equal(("EventBot commands", ".remember <key> is <value>"), (reply.Embed.Title, reply.Embed.Fields[0].Name));
     }
 }

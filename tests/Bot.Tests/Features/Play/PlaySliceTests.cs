@@ -45,17 +45,18 @@ public sealed class PlaySliceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(".play", "Pick a game.")]
-    [InlineData(".play chess", "⚠️ `chess` is not a game: pick rps, coin or dice.")]
-    [InlineData(".play rps", "⚠️ Pick rock, paper or scissors.")]
-    [InlineData(".play coin edge", "⚠️ Call heads or tails.")]
-    [InlineData(".play dice 0d6", "⚠️ Roll 1 to 20 dice, not 0.")]
-    [InlineData(".play dice 2d6 13", "⚠️ The target for 2d6 is a number from 3 to 12.")]
-    public async Task Bad_games_get_a_clear_usage_and_nothing_is_played(string text, string expected)
+    [InlineData(".play", "Pick a game.", "Usage: `.play rps <rock|paper|scissors>`, `.play coin <heads|tails>`")]
+    [InlineData(".play chess", "⚠️ `chess` is not a game: pick rps, coin or dice.", "Usage: `.play rps <rock|paper|scissors>`, `.play coin <heads|tails>`")]
+    [InlineData(".play rps", "⚠️ Pick rock, paper or scissors. Usage: `.play rps <rock|paper|scissors>`.", null)]
+    [InlineData(".play coin edge", "⚠️ Call heads or tails. Usage: `.play coin <heads|tails>`.", null)]
+    [InlineData(".play dice 0d6", "⚠️ Roll 1 to 20 dice, not 0. Usage: `.play dice [NdM] [target]`, e.g. `.play dice 2d6 8`.", null)]
+    [InlineData(".play DICE 2d6 13", "⚠️ The target for 2d6 is a number from 3 to 12. Usage: `.play dice [NdM] [target]`, e.g. `.play dice 2d6 8`.", null)]
+    public async Task Bad_games_get_the_usage_of_the_game_meant_and_nothing_is_played(string text, string expected, string? usage)
     {
         var reply = await _bot.TextAsync("alice", text);
+        if (usage is null) Assert.Equal(expected, reply);
+        else Assert.Contains(usage, reply, StringComparison.Ordinal);
         Assert.StartsWith(expected, reply, StringComparison.Ordinal);
-        Assert.Contains("Usage: `.play rps <rock|paper|scissors>`", reply, StringComparison.Ordinal);
         Assert.StartsWith("alice has not played here yet", await _bot.TextAsync("alice", ".play stats @alice"), StringComparison.Ordinal);
     }
 

@@ -62,7 +62,7 @@ public sealed class AuditSliceTests : IAsyncLifetime
         Assert.Equal("`meeting` is tuesday", await _h.SayAsync(".remember meeting"));
 
         var history = await _h.SayAsync(".remember history meeting");
-        Assert.Contains("v7 · 2026-11-27 13:30 UTC · carol · restored from v2: “nothing” → “tuesday”", history, StringComparison.Ordinal);
+        Assert.Contains("v7 · 2026-11-27 13:30 UTC · carol · restored from v2 after a forget: “tuesday”", history, StringComparison.Ordinal);
         Assert.Contains("v5 · 2026-11-27 13:30 UTC · bob · restored from v1: “friday” → “monday”", history, StringComparison.Ordinal);
         Assert.Equal("As of 2026-11-27 13:30 UTC, `meeting` was tuesday\n(v7, by carol on 2026-11-27 13:30 UTC)", await _h.SayAsync(".remember meeting as of 0m ago"));
     }

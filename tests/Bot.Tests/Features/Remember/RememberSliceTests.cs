@@ -59,6 +59,20 @@ public sealed class RememberSliceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_named_like_subcommands_are_read_back_with_get()
+    {
+        Assert.Equal("Remembered `history`: old times", await _h.SayAsync(".remember history is old times"));
+        Assert.Equal("Remembered `search`: broken", await _h.SayAsync(".rem search is broken"));
+        Assert.Equal("Remembered `get`: got", await _h.SayAsync(".remember get is got"));
+
+        Assert.Equal("`history` is old times", await _h.SayAsync(".remember get history"));
+        Assert.Equal("`search` is broken", await _h.SayAsync(".rem get SEARCH"));
+        Assert.Equal("`get` is got", await _h.SayAsync(".remember get get"));
+        Assert.Equal("Nothing remembered for `restore`", await _h.SayAsync(".remember get restore"));
+        Assert.StartsWith("Usage: `.remember get <key>`", await _h.SayAsync(".remember get"));
+    }
+
+    [Fact]
     public async Task Values_may_span_lines()
     {
         await _h.SayAsync(".remember recipe is flour\nwater\r\nsalt");
