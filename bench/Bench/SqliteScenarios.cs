@@ -105,8 +105,10 @@ public static class SqliteScenarios
             var bot = host.Services.GetRequiredService<ChatBot>();
             var rtt = await CommandRttAsync(bot, sizes.CommandsSqlite, warmUp: 50, ct);
             var lag = await ProjectionLagAsync(host.Services, sizes.LagSamplesSqlite, warmUp: 20, pollMs: 5, ct);
+            var telemetry = await TelemetryScenario.OnOffAsync(bot, sizes.CommandsSqlite, ct);
             return
             [
+                .. telemetry,
                 new("command_rtt_console_sqlite_p50", rtt.Samples.PercentileMs(50), "ms", null, null, null, "sqlite", rtt.Note),
                 new("command_rtt_console_sqlite_p99", rtt.Samples.PercentileMs(99), "ms", null, null, "≤ 5", "sqlite", rtt.Note),
                 new("projection_lag_sqlite_p50", lag.PercentileMs(50), "ms", null, null, null, "sqlite", "append committed → row applied, in-process tail"),
