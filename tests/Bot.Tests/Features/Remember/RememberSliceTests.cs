@@ -146,6 +146,34 @@ public sealed class RememberSliceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_finds_swapped_letters_and_lists_numbered_keys_in_counting_order()
+    {
+        foreach (var key in new[] { "key10", "key2", "key1", "my key", "other" }) await _h.SayAsync($".remember {key} is v");
+
+        var all = await _h.SayAsync(".remember search");
+        var typo = await _h.SayAsync(".remember search kye");
+
+        Assert.Equal(["Keys in this server:", "• `key1` — v", "• `key2` — v", "• `key10` — v", "• `my key` — v", "• `other` — v"], all!.Split('\n'));
+        Assert.Equal(["Keys matching `kye`:", "• `key1` — v", "• `key2` — v", "• `key10` — v", "• `my key` — v"], typo!.Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("kye", "key", 1)]
+    [InlineData("key", "key", 0)]
+    [InlineData("meetng", "meeting", 1)]
+    [InlineData("abcd", "badc", 2)]
+    public void Edit_distance_counts_a_swap_of_neighbours_as_one_edit(string a, string b, int expected) =>
+        Assert.Equal(expected, EventBot.Bot.Features.Remember.FuzzyMatch.Distance(a, b));
+
+    [Fact]
+    public void Natural_order_counts_numbers()
+    {
+        var sorted = new[] { "key10", "key2", "key1", "key02", "a", "key" }.Order(EventBot.Bot.Features.Remember.NaturalOrder.Instance);
+
+        Assert.Equal(["a", "key", "key1", "key02", "key2", "key10"], sorted);
+    }
+
+    [Fact]
     public async Task History_pages_ten_per_reply_newest_first()
     {
         for (var i = 1; i <= 12; i++)
