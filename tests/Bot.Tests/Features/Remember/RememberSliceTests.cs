@@ -20,6 +20,9 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [InlineData(".remember k is   ", "The value for `k` is empty.")]
     [InlineData(".forget", "Usage: `.forget <key>`")]
     [InlineData(".frobnicate", "Unknown command `.frobnicate`. Try `.help`.")]
+    [InlineData(".", "Unknown command `.`. Try `.help`.")]
+    [InlineData("..", "Unknown command `..`. Try `.help`.")]
+    [InlineData(".?!", "Unknown command `.?!`. Try `.help`.")]
     [InlineData(".remember delete meeting", "Unknown `.remember` subcommand `delete`.")]
     [InlineData(".remember serch meeting", "Unknown `.remember` subcommand `serch`.")]
     [InlineData(".remember history k page x", "Usage: `.remember history [key] [page N]`")]
@@ -172,6 +175,28 @@ public sealed class RememberSliceTests : IAsyncLifetime
 
         Assert.Equal(["a", "key", "key1", "key02", "key2", "key10"], sorted);
     }
+
+    [Fact]
+    public async Task Server_history_says_how_many_pages_there_are()
+    {
+        for (var i = 1; i <= 23; i++) await _h.SayAsync($".remember k{i % 4} is v{i}");
+        await _h.SayAsync(".forget k1");
+        await _h.SayAsync(".remember elsewhere is x", guild: Domain.Common.GuildId.FromName("elsewhere"));
+
+        var first = await _h.SayAsync(".remember history");
+        var last = await _h.SayAsync(".remember history page 3");
+
+        Assert.EndsWith("\npage 1 of 3 — next: `.remember history page 2`", first);
+        Assert.EndsWith("\npage 3 of 3", last);
+        Assert.Equal(4, last!.Split('\n').Length - 2);
+    }
+
+    [Theory]
+    [InlineData("... right")]
+    [InlineData(". hello")]
+    [InlineData("...right")]
+    public async Task Chat_that_only_starts_with_the_prefix_gets_no_answer(string message) =>
+        Assert.Null(await _h.SayAsync(message));
 
     [Fact]
     public async Task History_pages_ten_per_reply_newest_first()
