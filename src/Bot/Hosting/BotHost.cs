@@ -66,7 +66,13 @@ public static class BotHost
         SettingsCheck.ThrowIfInvalid(new ConfigurationBuilder().AddEventBotEnvironment().Build());
 
     /// <summary>The region the AWS SDK would use, from the environment or the profile (not instance metadata: no network at start).</summary>
-    public static string? AwsRegion() => Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false)?.SystemName;
+    /// <summary>
+    /// The region as the SDK finds it: environment and profile first; EC2 instance metadata only when those have none
+    /// (a bot on EC2 without AWS_REGION), so nothing probes the metadata endpoint when a region is configured.
+    /// </summary>
+    public static string? AwsRegion() =>
+        Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false)?.SystemName
+        ?? Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: true)?.SystemName;
 
     public static bool UsesDiscord(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{EventBotEnvironment.DiscordSection}:Token"]);

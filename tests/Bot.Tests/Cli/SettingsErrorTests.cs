@@ -94,6 +94,8 @@ public sealed class SettingsErrorTests : IDisposable
                 ["AWS_REGION"] = null,
                 ["AWS_DEFAULT_REGION"] = null,
                 ["AWS_PROFILE"] = "eventbot-test-profile-that-does-not-exist",
+                // Not on EC2: the metadata endpoint would only time out.
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
             }, "projections", "status");
         }
         finally

@@ -54,8 +54,10 @@ public sealed class GuildLanesTests
     {
         using var lanes = new GuildLanes(maxParallel: 1, capacity: 2);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Both held: which of the two takes the one running slot first is up to the thread pool, so neither may finish
+        // (and free its room) before the release.
         await lanes.EnqueueAsync("a", () => release.Task, default);
-        await lanes.EnqueueAsync("b", () => Task.CompletedTask, default);
+        await lanes.EnqueueAsync("b", () => release.Task, default);
 
         var third = lanes.EnqueueAsync("c", () => Task.CompletedTask, default);
         await Task.Delay(100);
