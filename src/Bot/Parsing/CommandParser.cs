@@ -45,8 +45,10 @@ public sealed class CommandParser(string prefix, IReadOnlyList<CommandSyntax> sy
         var content = message.Content;
         if (!content.StartsWith(prefix, StringComparison.Ordinal)) return ParseResult.Ignore;
         var rest = content.AsSpan(prefix.Length);
-        // "..." or ". hello" are chat, not commands.
-        if (rest.IsEmpty || !char.IsLetter(rest[0])) return ParseResult.Ignore;
+        // Only the prefix, or the prefix and punctuation (".", "..", ".?"), is answered like any unknown command;
+        // ". hello" or "...right" (a space or other text after) is chat, not a command.
+        if (IsOnlyPunctuation(rest)) return CommandInput.Invalid($"Unknown command {Md.Code(CommandInput.Clip(content))}. Try `{prefix}help`.");
+        if (!char.IsLetter(rest[0])) return ParseResult.Ignore;
         if (content.Length > BotOptions.MaxMessageLength)
             return CommandInput.Invalid($"That message is too long ({content.Length:N0} characters; commands take at most {BotOptions.MaxMessageLength:N0}). Nothing was saved.");
 
@@ -56,6 +58,13 @@ public sealed class CommandParser(string prefix, IReadOnlyList<CommandSyntax> sy
         var verb = forVerb[0].Verb;
         var input = new CommandInput(message, prefix, args) { Subcommands = [.. forVerb.Select(s => s.Subcommand).OfType<string>()] };
         return verb.Before?.Invoke(input) ?? Route(verb, forVerb, input);
+    }
+
+    private static bool IsOnlyPunctuation(ReadOnlySpan<char> rest)
+    {
+        foreach (var c in rest)
+            if (!char.IsPunctuation(c) && !char.IsSymbol(c)) return false;
+        return true;
     }
 
     private static ParseResult Route(CommandVerb verb, List<CommandSyntax> forVerb, CommandInput input)

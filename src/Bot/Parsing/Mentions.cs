@@ -23,8 +23,21 @@ public static class Mentions
     public static MentionLookup Optional(ChatMessage message, string rest)
     {
         if (rest.Length == 0) return new MentionLookup.NotAMention();
-        var (first, after) = Words.SplitFirst(rest);
+        var (first, after) = SplitFirst(rest);
         return after.Length == 0 ? Find(message, first) : new MentionLookup.Unknown();
+    }
+
+    /// <summary>The first word, or a whole quoted console mention <c>@"bob smith"</c>, and the rest.</summary>
+    public static (string Word, string After) SplitFirst(string text)
+    {
+        var trimmed = text.TrimStart();
+        if (trimmed.StartsWith("@\"", StringComparison.Ordinal) && trimmed.IndexOf('"', 2) is var close and > 0)
+        {
+            var end = close + 1;
+            while (end < trimmed.Length && !char.IsWhiteSpace(trimmed[end])) end++;
+            return (trimmed[..end], trimmed[end..].Trim());
+        }
+        return Words.SplitFirst(text);
     }
 
     /// <summary>
@@ -43,6 +56,7 @@ public static class Mentions
         if (token.StartsWith('@') && token.Length > 1)
         {
             var name = token[1..].TrimEnd('.', ',', '!', '?', ':', ';');
+            if (name.Length > 1 && name[0] == '"' && name[^1] == '"') name = string.Join(' ', name[1..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
             var user = message.Mentions.FirstOrDefault(u => u.DisplayName.Equals(name, StringComparison.OrdinalIgnoreCase))
                 ?? (name.Length == 0 ? null : message.Mentions.FirstOrDefault(u => u.Id == UserId.FromName(name)));
             return user is null ? new MentionLookup.Unknown() : new MentionLookup.Found(user);

@@ -23,6 +23,7 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
         var settings = options.Value;
         var author = new ChatUser(UserId.FromName(settings.ConsoleUser), settings.ConsoleUser);
         var guild = GuildId.FromName(settings.ConsoleGuild);
+        var users = await ConsoleUsers.JoinAsync(settings.DataDir, settings.ConsoleUser, stoppingToken);
         using var reader = new ConsoleLineReader(streams.Input);
         // The command in hand finishes even when the host is stopping; only the shutdown time limit cancels it.
         using var drain = new DrainWindow(TimeSpan.FromSeconds(settings.ShutdownSeconds), stoppingToken);
@@ -36,7 +37,7 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
                 var reply = line switch
                 {
                     ConsoleLine.Text text => await bot.HandleAsync(
-                        new ChatMessage(Guid.CreateVersion7().ToString(), guild, author, text.Value, ConsoleMentions.Find(text.Value)), drain.Token),
+                        new ChatMessage(Guid.CreateVersion7().ToString(), guild, author, text.Value, ConsoleMentions.Find(text.Value, users.Known)), drain.Token),
                     ConsoleLine.InvalidUtf8 => Reply.Of("That line is not valid UTF-8, so I could not read it. Nothing was done."),
                     ConsoleLine.TooLong tooLong => Reply.Of($"That line is too long ({tooLong.Bytes:N0} bytes). Nothing was done."),
                     _ => null,
@@ -77,23 +78,42 @@ public sealed class ConsoleStreams(Stream input, TextWriter output, TextWriter p
     }
 }
 
-/// <summary><c>@name</c> in console text mentions the console user of that name (ids derived like the author's).</summary>
+/// <summary>
+/// <c>@name</c> in console text mentions the console user of that name (ids derived like the author's);
+/// <c>@"bob smith"</c> mentions a name with spaces. With <c>known</c>, only names it knows (and the bot) are mentions,
+/// under the name it gives.
+/// </summary>
 public static class ConsoleMentions
 {
     /// <summary>The bot's own name in the console; mentioning it mentions a bot.</summary>
     public const string BotName = "EventBot";
 
-    public static IReadOnlyList<ChatUser> Find(string text)
+    public static IReadOnlyList<ChatUser> Find(string text, Func<string, string?>? known = null)
     {
         var found = new List<ChatUser>();
         for (var i = 0; i < text.Length; i++)
         {
             if (text[i] != '@' || (i > 0 && !char.IsWhiteSpace(text[i - 1]))) continue;
-            var end = i + 1;
-            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] is '_' or '-' or '.')) end++;
-            var name = text[(i + 1)..end].TrimEnd('.');
+            string name;
+            if (i + 1 < text.Length && text[i + 1] == '"' && text.IndexOf('"', i + 2) is var close and > 0)
+            {
+                name = string.Join(' ', text[(i + 2)..close].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                i = close;
+            }
+            else
+            {
+                var end = i + 1;
+                while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] is '_' or '-' or '.')) end++;
+                name = text[(i + 1)..end].TrimEnd('.');
+            }
             if (name.Length is 0 or > 32 || name is "everyone" or "here") continue;
-            if (found.All(u => u.DisplayName != name)) found.Add(new ChatUser(UserId.FromName(name), name, IsBot: name.Equals(BotName, StringComparison.OrdinalIgnoreCase)));
+            var isBot = name.Equals(BotName, StringComparison.OrdinalIgnoreCase);
+            if (!isBot && known is not null)
+            {
+                if (known(name) is not { } seen) continue;
+                name = seen;
+            }
+            if (found.All(u => u.DisplayName != name)) found.Add(new ChatUser(UserId.FromName(name), name, IsBot: isBot));
         }
         return found;
     }

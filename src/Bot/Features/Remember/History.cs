@@ -4,13 +4,17 @@ using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.Domain.Remember;
 using EventBot.EventStore;
+using EventBot.Projections.Core;
+using EventBot.Projections.Remember;
 using Mediator;
 
 namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// <c>.remember history [key] [page N]</c>: the audit trail, newest first. A key's history reads its own stream
-/// (strongly consistent); a server's reads the guild index of the store (may lag a moment on DynamoDB).
+/// (strongly consistent); a server's reads the guild index of the store (may lag a moment on DynamoDB), and counts its
+/// pages from the guild's partition of the current-values read model: each key's row holds its stream's version, so the
+/// versions add up to the server's number of changes (a Query on one partition, never a scan).
 /// </summary>
 public static class History
 {
@@ -26,10 +30,10 @@ public static class History
 
     public sealed record Query(ChatMessage Chat, MemoryKey? Key, int Page) : IQuery<Reply>, IGuildScoped;
 
-    /// <summary>One page of events, newest first; <see cref="Total"/> counts what is known to exist (one more page's worth at most for a server).</summary>
+    /// <summary>One page of events, newest first; <see cref="Total"/> counts the changes known to exist.</summary>
     public sealed record Page(IReadOnlyList<EventEnvelope> Events, int Total);
 
-    public sealed class Handler(IEventReader store, EventCodec codec) : IQueryHandler<Query, Reply>
+    public sealed class Handler(IEventReader store, EventCodec codec, ReadModels readModels) : IQueryHandler<Query, Reply>
     {
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -40,9 +44,12 @@ public static class History
                 var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
                 return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent);
             }
-            // One extra row tells whether another page exists without counting the whole history.
+            // One extra row tells whether another page exists even when the read model lags the guild index.
             var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip, PageSize + 1, cancellationToken);
-            return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], skip + events.Count), e => codec.Decode(e) as RememberEvent);
+            var rows = await readModels.QueryAsync(RememberedValues.ProjectionName, guild.ToString(), cancellationToken);
+            var counted = rows.Select(RememberedValues.Read).Sum(v => v?.Version ?? 0);
+            var total = (int)Math.Min(int.MaxValue, Math.Max(counted, skip + events.Count));
+            return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], total), e => codec.Decode(e) as RememberEvent);
         }
     }
 

@@ -23,7 +23,7 @@ public static class HistoryReplies
         var pages = (page.Total + History.PageSize - 1) / History.PageSize;
         var lines = page.Events.Select(e => Line(e, decode(e), query.Key is null)).ToList();
         var next = query.Key is null ? $".remember history page {query.Page + 1}" : $".remember history {query.Key.Display} page {query.Page + 1}";
-        var footer = (query.Key is null ? $"page {query.Page}" : $"page {query.Page} of {pages}") + (query.Page < pages ? $" — next: `{next}`" : "");
+        var footer = $"page {query.Page} of {pages}" + (query.Page < pages ? $" — next: `{next}`" : "");
         var text = new StringBuilder(title).Append(':');
         foreach (var line in lines) text.Append("\n• ").Append(line);
         text.Append('\n').Append(footer);

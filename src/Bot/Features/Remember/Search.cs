@@ -33,13 +33,13 @@ public static class Search
         }
     }
 
-    /// <summary>Every key A–Z without search text; else the keys that match, best first.</summary>
+    /// <summary>Every key A–Z without search text; else the keys that match, best first; ties in natural order (key2 before key10).</summary>
     public static IReadOnlyList<RememberedValue> Rank(IEnumerable<RememberedValue> live, string folded) =>
         folded.Length == 0
-            ? [.. live.OrderBy(v => TextRules.Fold(v.Key), StringComparer.Ordinal)]
+            ? [.. live.OrderBy(v => TextRules.Fold(v.Key), NaturalOrder.Instance)]
             : [.. live.Select(v => (Value: v, Score: FuzzyMatch.Score(folded, TextRules.Fold(v.Key))))
                 .Where(m => m.Score > 0)
-                .OrderByDescending(m => m.Score).ThenBy(m => m.Value.Key, StringComparer.Ordinal)
+                .OrderByDescending(m => m.Score).ThenBy(m => TextRules.Fold(m.Value.Key), NaturalOrder.Instance)
                 .Select(m => m.Value)];
 
     private static ParseResult Parse(CommandInput input) =>

@@ -44,7 +44,7 @@ public static class GiveSparkle
     {
         var usage = $"Usage: `{input.Prefix}sparkle @user [for <reason>]`";
         if (input.Args.Length == 0) return CommandInput.Invalid($"Who gets the sparkle? {usage}");
-        var (first, rest) = input.FirstWord;
+        var (first, rest) = Mentions.SplitFirst(input.Args);
         var target = Mentions.Find(input.Chat, first);
         if (target is MentionLookup.NotAMention) return CommandInput.Invalid($"Mention who gets the sparkle. {usage}");
         if (target is not MentionLookup.Found found) return CommandInput.Invalid($"I don't know {Md.Code(CommandInput.Clip(first))} here: mention someone in this server. {usage}");

@@ -27,6 +27,21 @@ public sealed class ConsoleSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_console_users_seen_in_the_data_dir_can_be_mentioned_and_quotes_allow_spaces()
+    {
+        await _bot.RunAsync("", user: "bob smith");
+
+        var output = await _bot.RunAsync(".sparkle @zed\n.sparkle @\"Bob Smith\" for the help\n.show sparkles @zed\n.lb sparkles\n");
+
+        var lines = output.Split('\n');
+        Assert.StartsWith("I don't know `@zed` here", lines[0]);
+        Assert.Equal("✨ alice sparkled bob smith for “the help”: first sparkle! 🎉", lines[1]);
+        Assert.StartsWith("I don't know `@zed` here", lines[2]);
+        Assert.DoesNotContain("zed", output[output.IndexOf("✨ Sparkles", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_bot.DataDir, "console-users.txt")));
+    }
+
+    [Fact]
     public async Task A_restarted_bot_on_the_same_data_dir_still_recalls()
     {
         await _bot.RunAsync(".remember wifi is hunter2\n");

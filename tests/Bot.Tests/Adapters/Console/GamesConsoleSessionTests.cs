@@ -20,6 +20,9 @@ public sealed class GamesConsoleSessionTests : IDisposable
     public async Task Several_users_sparkle_play_and_read_totals_ranks_and_windows()
     {
         _random.Enqueue(2, 0, 2); // alice: rps vs scissors (win), coin heads (win); bob: paper vs scissors (loss)
+        // bob and carol have used the bot in this data dir before, so they can be mentioned.
+        await SessionAsync("bob");
+        await SessionAsync("carol");
         var alice = await SessionAsync("alice", ".sparkle @bob for the demo", ".sparkle @carol", ".play rps rock", ".play coin heads");
         Assert.Contains("✨ alice sparkled bob for “the demo”: first sparkle! 🎉", alice, StringComparison.Ordinal);
         Assert.Contains("rps: 1 W · 0 L · 0 D · streak 1 (best 1)", alice, StringComparison.Ordinal);
@@ -58,7 +61,7 @@ public sealed class GamesConsoleSessionTests : IDisposable
             ["EVENTBOT_CONSOLE_GUILD"] = "lobby",
         });
         using var output = new StringWriter();
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(lines.Length == 0 ? "" : string.Join('\n', lines) + "\n"));
         builder.Services.AddConsoleChat(new ConsoleStreams(input, output, TextWriter.Null, interactive: false));
         using var host = builder.Build();
         await host.RunAsync().WaitAsync(TimeSpan.FromSeconds(60));

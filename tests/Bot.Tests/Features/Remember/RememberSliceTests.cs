@@ -20,6 +20,9 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [InlineData(".remember k is   ", "The value for `k` is empty.")]
     [InlineData(".forget", "Usage: `.forget <key>`")]
     [InlineData(".frobnicate", "Unknown command `.frobnicate`. Try `.help`.")]
+    [InlineData(".", "Unknown command `.`. Try `.help`.")]
+    [InlineData("..", "Unknown command `..`. Try `.help`.")]
+    [InlineData(".?!", "Unknown command `.?!`. Try `.help`.")]
     [InlineData(".remember delete meeting", "Unknown `.remember` subcommand `delete`.")]
     [InlineData(".remember serch meeting", "Unknown `.remember` subcommand `serch`.")]
     [InlineData(".remember history k page x", "Usage: `.remember history [key] [page N]`")]
@@ -144,6 +147,56 @@ public sealed class RememberSliceTests : IAsyncLifetime
         Assert.DoesNotContain("elsewhere", all);
         Assert.Equal(["Keys matching `meetng`:", "• `meeting room` — 4b", "• `standup meeting` — 9:30"], fuzzy!.Split('\n'));
     }
+
+    [Fact]
+    public async Task Search_finds_swapped_letters_and_lists_numbered_keys_in_counting_order()
+    {
+        foreach (var key in new[] { "key10", "key2", "key1", "my key", "other" }) await _h.SayAsync($".remember {key} is v");
+
+        var all = await _h.SayAsync(".remember search");
+        var typo = await _h.SayAsync(".remember search kye");
+
+        Assert.Equal(["Keys in this server:", "• `key1` — v", "• `key2` — v", "• `key10` — v", "• `my key` — v", "• `other` — v"], all!.Split('\n'));
+        Assert.Equal(["Keys matching `kye`:", "• `key1` — v", "• `key2` — v", "• `key10` — v", "• `my key` — v"], typo!.Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("kye", "key", 1)]
+    [InlineData("key", "key", 0)]
+    [InlineData("meetng", "meeting", 1)]
+    [InlineData("abcd", "badc", 2)]
+    public void Edit_distance_counts_a_swap_of_neighbours_as_one_edit(string a, string b, int expected) =>
+        Assert.Equal(expected, EventBot.Bot.Features.Remember.FuzzyMatch.Distance(a, b));
+
+    [Fact]
+    public void Natural_order_counts_numbers()
+    {
+        var sorted = new[] { "key10", "key2", "key1", "key02", "a", "key" }.Order(EventBot.Bot.Features.Remember.NaturalOrder.Instance);
+
+        Assert.Equal(["a", "key", "key1", "key02", "key2", "key10"], sorted);
+    }
+
+    [Fact]
+    public async Task Server_history_says_how_many_pages_there_are()
+    {
+        for (var i = 1; i <= 23; i++) await _h.SayAsync($".remember k{i % 4} is v{i}");
+        await _h.SayAsync(".forget k1");
+        await _h.SayAsync(".remember elsewhere is x", guild: Domain.Common.GuildId.FromName("elsewhere"));
+
+        var first = await _h.SayAsync(".remember history");
+        var last = await _h.SayAsync(".remember history page 3");
+
+        Assert.EndsWith("\npage 1 of 3 — next: `.remember history page 2`", first);
+        Assert.EndsWith("\npage 3 of 3", last);
+        Assert.Equal(4, last!.Split('\n').Length - 2);
+    }
+
+    [Theory]
+    [InlineData("... right")]
+    [InlineData(". hello")]
+    [InlineData("...right")]
+    public async Task Chat_that_only_starts_with_the_prefix_gets_no_answer(string message) =>
+        Assert.Null(await _h.SayAsync(message));
 
     [Fact]
     public async Task History_pages_ten_per_reply_newest_first()
