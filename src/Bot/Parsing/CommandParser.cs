@@ -45,9 +45,10 @@ public sealed class CommandParser(string prefix, IReadOnlyList<CommandSyntax> sy
         var content = message.Content;
         if (!content.StartsWith(prefix, StringComparison.Ordinal)) return ParseResult.Ignore;
         var rest = content.AsSpan(prefix.Length);
-        // Only the prefix, or the prefix and punctuation (".", "..", ".?"), is answered like any unknown command;
-        // ". hello" or "...right" (a space or other text after) is chat, not a command.
-        if (IsOnlyPunctuation(rest)) return CommandInput.Invalid($"Unknown command {Md.Code(CommandInput.Clip(content))}. Try `{prefix}help`.");
+        // Only the prefix, or the prefix and one punctuation mark (".", "..", ".?"), is answered like any unknown command.
+        // Longer runs ("...", ".?!") are how people trail off in chat, and ". hello" or "...right" (a space or other
+        // text after) is chat too: a bot in a busy server must not answer those.
+        if (rest.Length <= 1 && IsOnlyPunctuation(rest)) return CommandInput.Invalid($"Unknown command {Md.Code(CommandInput.Clip(content))}. Try `{prefix}help`.");
         if (!char.IsLetter(rest[0])) return ParseResult.Ignore;
         if (content.Length > BotOptions.MaxMessageLength)
             return CommandInput.Invalid($"That message is too long ({content.Length:N0} characters; commands take at most {BotOptions.MaxMessageLength:N0}). Nothing was saved.");

@@ -22,7 +22,7 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [InlineData(".frobnicate", "Unknown command `.frobnicate`. Try `.help`.")]
     [InlineData(".", "Unknown command `.`. Try `.help`.")]
     [InlineData("..", "Unknown command `..`. Try `.help`.")]
-    [InlineData(".?!", "Unknown command `.?!`. Try `.help`.")]
+    [InlineData(".?", "Unknown command `.?`. Try `.help`.")]
     [InlineData(".remember delete meeting", "Unknown `.remember` subcommand `delete`.")]
     [InlineData(".remember serch meeting", "Unknown `.remember` subcommand `serch`.")]
     [InlineData(".remember history k page x", "Usage: `.remember history [key] [page N]`")]
@@ -195,6 +195,8 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [InlineData("... right")]
     [InlineData(". hello")]
     [InlineData("...right")]
+    [InlineData("...")]
+    [InlineData(".?!")]
     public async Task Chat_that_only_starts_with_the_prefix_gets_no_answer(string message) =>
         Assert.Null(await _h.SayAsync(message));
 
