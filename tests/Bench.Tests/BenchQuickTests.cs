@@ -20,6 +20,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "command_rtt_dynamodb_p50", "command_rtt_dynamodb_p99",
         "projection_lag_streams_p50", "projection_lag_streams_p99",
         "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
+        "telemetry_on_ratio_console_sqlite_p50",
     ];
 
     [Fact]
