@@ -47,6 +47,18 @@ public static class Md
         return text[..cut] + "…";
     }
 
+    /// <summary>
+    /// The one style of every error reply: "⚠️ " and a sentence starting with a capital letter. Idempotent: text that
+    /// already starts with the sign is returned as it is.
+    /// </summary>
+    public static string Error(string text)
+    {
+        const string sign = "⚠️";
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith(sign, StringComparison.Ordinal)) trimmed = trimmed[sign.Length..].TrimStart();
+        return $"{sign} {Capitalise(trimmed)}";
+    }
+
     public static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);

@@ -18,14 +18,15 @@ public sealed record CommandInput(ChatMessage Chat, string Prefix, string Args)
 
     public static ParseResult Request(IMessage message) => new ParseResult.Request(message);
 
-    public static ParseResult Invalid(string reply) => new ParseResult.Invalid(reply);
+    /// <summary>An error reply, in the one error style (<see cref="Md.Error"/>).</summary>
+    public static ParseResult Invalid(string reply) => new ParseResult.Invalid(Md.Error(reply));
 
     /// <summary>
     /// A value that broke its type's rules (a key too long, …). Reported only where the command can run at all: in a
     /// DM a server command answers that it needs a server, whatever its arguments.
     /// </summary>
     public ParseResult ValueError(string error) =>
-        Invalid(Chat.Guild is null ? GuildScope.ServerOnly : $"⚠️ {error}");
+        Chat.Guild is null ? new ParseResult.Invalid(GuildScope.ServerOnly) : Invalid(error);
 
     /// <summary>The request built from a valid value, or the value's error.</summary>
     public ParseResult Validated<T>(Validated<T> value, Func<T, IMessage> request) =>

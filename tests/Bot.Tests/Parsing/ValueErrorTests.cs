@@ -17,15 +17,15 @@ public sealed class ValueErrorTests
     private static ParseResult Parse(string text, GuildId? guild) => Parser.Parse(new ChatMessage("m", guild, Alice, text, []));
 
     [Theory]
-    [InlineData(".remember {0} is tomorrow", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".remember {0}", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".forget {0}", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".remember history {0}", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".remember {0} as of 3d ago", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".remember restore {0} 2", "⚠️ the key is longer than 64 characters (65)")]
-    [InlineData(".remember history page 1001", "⚠️ that page is too far back (at most page 1,000)")]
-    [InlineData(".remember restore meeting 0", "⚠️ versions start at 1 (see `.remember history <key>`)")]
-    [InlineData(".remember meeting is \u0007", "⚠️ the value contains control characters (only new lines are allowed)")]
+    [InlineData(".remember {0} is tomorrow", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".remember {0}", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".forget {0}", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".remember history {0}", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".remember {0} as of 3d ago", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".remember restore {0} 2", "⚠️ The key is longer than 64 characters (65)")]
+    [InlineData(".remember history page 1001", "⚠️ That page is too far back (at most page 1,000)")]
+    [InlineData(".remember restore meeting 0", "⚠️ Versions start at 1 (see `.remember history <key>`)")]
+    [InlineData(".remember meeting is \u0007", "⚠️ The value contains control characters (only new lines are allowed)")]
     public void A_refused_value_is_answered_in_a_server_and_server_only_in_a_dm(string template, string reply)
     {
         var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('k', 65));
@@ -35,7 +35,7 @@ public sealed class ValueErrorTests
 
     [Fact]
     public void A_key_with_a_lone_surrogate_is_refused_not_a_crash() =>
-        Assert.Equal("⚠️ the key contains invalid characters", Assert.IsType<ParseResult.Invalid>(Parse(".remember a\uD800 is x", GuildId.FromName("g"))).Reply);
+        Assert.Equal("⚠️ The key contains invalid characters", Assert.IsType<ParseResult.Invalid>(Parse(".remember a\uD800 is x", GuildId.FromName("g"))).Reply);
 
     [Fact]
     public void Commands_carry_the_validated_values()

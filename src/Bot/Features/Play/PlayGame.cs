@@ -41,7 +41,7 @@ public static class PlayGame
             return outcome.Match(
                 appended: PlayReplies.Played,
                 unchanged: _ => Reply.Of("Nothing changed."),
-                rejected: r => Reply.Of($"⚠️ {r.Reason}"),
+                rejected: r => Reply.Of(Md.Error(r.Reason)),
                 alreadyHandled: _ => Reply.Of("Already played (this message was handled before)."));
         }
     }
@@ -51,6 +51,6 @@ public static class PlayGame
         var request = GameRequest.Parse(input.Args);
         return request.IsValid
             ? CommandInput.Request(new Command(input.Chat, request.Value))
-            : CommandInput.Invalid($"⚠️ {Md.Capitalise(request.Error!)}. {PlayVerb.Usage(input.Prefix, Words.SplitFirst(input.Args).Word)}");
+            : CommandInput.Invalid($"{request.Error}. {PlayVerb.Usage(input.Prefix, Words.SplitFirst(input.Args).Word)}");
     }
 }

@@ -26,7 +26,7 @@ public static class AsOf
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
             var at = PointInTime.Parse(query.Time, time.GetUtcNow());
-            if (!at.IsValid) return Reply.Of($"⚠️ {at.Error}");
+            if (!at.IsValid) return Reply.Of(Md.Error(at.Error!));
             var events = await store.ReadStreamAsync(new StreamName(RememberStream.For(query.Chat.Guild!.Value, query.Key)), 1, cancellationToken);
             return RememberReplies.AsOf(query.Key, at.Value, events, e => (RememberEvent)codec.Decode(e));
         }

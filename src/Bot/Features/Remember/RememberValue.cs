@@ -29,7 +29,7 @@ public static class RememberValue
             return outcome.Match(
                 appended: RememberReplies.Remembered,
                 unchanged: u => RememberReplies.AlreadyHolds(u.State, key, value),
-                rejected: r => Reply.Of($"⚠️ {r.Reason}"),
+                rejected: r => Reply.Of(Md.Error(r.Reason)),
                 alreadyHandled: done => Reply.Of($"Already remembered (this message was handled before, as v{done.Version})."));
         }
     }

@@ -36,7 +36,7 @@ public static class Restore
             return outcome.Match(
                 appended: RememberReplies.Restored,
                 unchanged: u => RememberReplies.AlreadyRestored(u.State, command.Key),
-                rejected: r => Reply.Of(r.Code == NeverRemembered ? r.Reason : $"⚠️ {r.Reason}"),
+                rejected: r => Reply.Of(r.Code == NeverRemembered ? r.Reason : Md.Error(r.Reason)),
                 alreadyHandled: done => Reply.Of($"Already restored (this message was handled before, as v{done.Version})."));
         }
     }

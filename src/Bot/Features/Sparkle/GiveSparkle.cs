@@ -35,7 +35,7 @@ public static class GiveSparkle
             return outcome.Match(
                 appended: SparkleReplies.Given,
                 unchanged: _ => Reply.Of("Nothing changed."),
-                rejected: r => Reply.Of($"⚠️ {r.Reason}"),
+                rejected: r => Reply.Of(Md.Error(r.Reason)),
                 alreadyHandled: _ => Reply.Of("Already sparkled (this message was handled before)."));
         }
     }
@@ -56,6 +56,6 @@ public static class GiveSparkle
         var reason = SparkleReason.Create(keyword ? afterWord : rest);
         return reason.IsValid
             ? CommandInput.Request(new Command(input.Chat, found.User, reason.Value))
-            : CommandInput.Invalid($"⚠️ {Md.Capitalise(reason.Error!)}. {usage}");
+            : CommandInput.Invalid($"{reason.Error}. {usage}");
     }
 }

@@ -34,9 +34,9 @@ public sealed class ConsoleSessionTests : IDisposable
         var output = await _bot.RunAsync(".sparkle @zed\n.sparkle @\"Bob Smith\" for the help\n.show sparkles @zed\n.lb sparkles\n");
 
         var lines = output.Split('\n');
-        Assert.StartsWith("I don't know `@zed` here", lines[0]);
+        Assert.StartsWith("⚠️ I don't know `@zed` here", lines[0]);
         Assert.Equal("✨ alice sparkled bob smith for “the help”: first sparkle! 🎉", lines[1]);
-        Assert.StartsWith("I don't know `@zed` here", lines[2]);
+        Assert.StartsWith("⚠️ I don't know `@zed` here", lines[2]);
         Assert.DoesNotContain("zed", output[output.IndexOf("✨ Sparkles", StringComparison.Ordinal)..], StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_bot.DataDir, "console-users.txt")));
     }
@@ -97,7 +97,7 @@ public sealed class ConsoleSessionTests : IDisposable
         var lines = output.Split('\n');
         Assert.Equal("Remembered `a`: b", lines[0]);
         Assert.Equal("That line is not valid UTF-8, so I could not read it. Nothing was done.", lines[1]);
-        Assert.StartsWith("That message is too long (100,017 characters", lines[2]);
+        Assert.StartsWith("⚠️ That message is too long (100,017 characters", lines[2]);
         Assert.Equal("`a` is b", lines[3]);
     }
 

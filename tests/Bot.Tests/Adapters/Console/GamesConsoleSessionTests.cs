@@ -31,7 +31,7 @@ public sealed class GamesConsoleSessionTests : IDisposable
         var bob = await SessionAsync("bob", ".sparkle @alice because pairing", ".sparkle @carol", ".play rps paper", ".sparkle @bob");
         Assert.Contains("✨ bob sparkled carol: carol now has 2 sparkles.", bob, StringComparison.Ordinal);
         Assert.Contains("you lose.", bob, StringComparison.Ordinal);
-        Assert.Contains("⚠️ you can't sparkle yourself", bob, StringComparison.Ordinal);
+        Assert.Contains("⚠️ You can't sparkle yourself", bob, StringComparison.Ordinal);
 
         _time.Advance(TimeSpan.FromHours(1)); // Monday 00:30, 2026-W49, still November
         _random.Enqueue(3, 4);

@@ -67,9 +67,9 @@ public sealed partial class HelpTests
         foreach (var word in Parser.Syntaxes.Select(s => s.Verb).Distinct().SelectMany(v => v.Aliases.Prepend(v.Word)))
         {
             var result = Parser.Parse(new ChatMessage("m", GuildId.FromName("g"), Alice, "." + word, []));
-            Assert.False(result is ParseResult.Invalid { Reply: var r } && r.StartsWith("Unknown command", StringComparison.Ordinal), word);
+            Assert.False(result is ParseResult.Invalid { Reply: var r } && r.StartsWith("⚠️ Unknown command", StringComparison.Ordinal), word);
         }
-        Assert.Equal("Unknown command `.dance`. Try `.help`.", Assert.IsType<ParseResult.Invalid>(Parser.Parse(new ChatMessage("m", null, Alice, ".dance", []))).Reply);
+        Assert.Equal("⚠️ Unknown command `.dance`. Try `.help`.", Assert.IsType<ParseResult.Invalid>(Parser.Parse(new ChatMessage("m", null, Alice, ".dance", []))).Reply);
     }
 
     [GeneratedRegex(@"\s*\[[^\]]*\]")]

@@ -79,12 +79,12 @@ public sealed class LeaderboardSliceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(".leaderboard", "Which board?")]
-    [InlineData(".lb karma", "There is no `karma` board.")]
-    [InlineData(".lb sparkles yearly", "`yearly` is not a window: pick week, month or all.")]
-    [InlineData(".lb sparkles week month", "Too many words.")]
-    [InlineData(".lb play chess", "`chess` is not a game or a window here")]
-    [InlineData(".lb play week rps", "`rps` is not a game or a window here")]
+    [InlineData(".leaderboard", "⚠️ Which board?")]
+    [InlineData(".lb karma", "⚠️ There is no `karma` board.")]
+    [InlineData(".lb sparkles yearly", "⚠️ `yearly` is not a window: pick week, month or all.")]
+    [InlineData(".lb sparkles week month", "⚠️ Too many words.")]
+    [InlineData(".lb play chess", "⚠️ `chess` is not a game or a window here")]
+    [InlineData(".lb play week rps", "⚠️ `rps` is not a game or a window here")]
     public async Task Bad_boards_get_the_usage(string text, string expected)
     {
         var reply = await _bot.TextAsync("alice", text);

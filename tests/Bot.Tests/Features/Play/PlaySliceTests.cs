@@ -45,7 +45,7 @@ public sealed class PlaySliceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(".play", "Pick a game.", "Usage: `.play rps <rock|paper|scissors>`, `.play coin <heads|tails>`")]
+    [InlineData(".play", "⚠️ Pick a game.", "Usage: `.play rps <rock|paper|scissors>`, `.play coin <heads|tails>`")]
     [InlineData(".play chess", "⚠️ `chess` is not a game: pick rps, coin or dice.", "Usage: `.play rps <rock|paper|scissors>`, `.play coin <heads|tails>`")]
     [InlineData(".play rps", "⚠️ Pick rock, paper or scissors. Usage: `.play rps <rock|paper|scissors>`.", null)]
     [InlineData(".play coin edge", "⚠️ Call heads or tails. Usage: `.play coin <heads|tails>`.", null)]

@@ -14,19 +14,19 @@ public sealed class RememberSliceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Theory]
-    [InlineData(".remember", "Usage: `.remember <key> is <value>`")]
-    [InlineData(".remember is x", "The key is empty.")]
-    [InlineData(".remember k is", "The value for `k` is empty.")]
-    [InlineData(".remember k is   ", "The value for `k` is empty.")]
-    [InlineData(".forget", "Usage: `.forget <key>`")]
-    [InlineData(".frobnicate", "Unknown command `.frobnicate`. Try `.help`.")]
-    [InlineData(".", "Unknown command `.`. Try `.help`.")]
-    [InlineData("..", "Unknown command `..`. Try `.help`.")]
-    [InlineData(".?", "Unknown command `.?`. Try `.help`.")]
-    [InlineData(".remember delete meeting", "Unknown `.remember` subcommand `delete`.")]
-    [InlineData(".remember serch meeting", "Unknown `.remember` subcommand `serch`.")]
-    [InlineData(".remember history k page x", "Usage: `.remember history [key] [page N]`")]
-    [InlineData(".remember history k page 0", "Usage: `.remember history [key] [page N]`")]
+    [InlineData(".remember", "⚠️ Usage: `.remember <key> is <value>`")]
+    [InlineData(".remember is x", "⚠️ The key is empty.")]
+    [InlineData(".remember k is", "⚠️ The value for `k` is empty.")]
+    [InlineData(".remember k is   ", "⚠️ The value for `k` is empty.")]
+    [InlineData(".forget", "⚠️ Usage: `.forget <key>`")]
+    [InlineData(".frobnicate", "⚠️ Unknown command `.frobnicate`. Try `.help`.")]
+    [InlineData(".", "⚠️ Unknown command `.`. Try `.help`.")]
+    [InlineData("..", "⚠️ Unknown command `..`. Try `.help`.")]
+    [InlineData(".?", "⚠️ Unknown command `.?`. Try `.help`.")]
+    [InlineData(".remember delete meeting", "⚠️ Unknown `.remember` subcommand `delete`.")]
+    [InlineData(".remember serch meeting", "⚠️ Unknown `.remember` subcommand `serch`.")]
+    [InlineData(".remember history k page x", "⚠️ Usage: `.remember history [key] [page N]`")]
+    [InlineData(".remember history k page 0", "⚠️ Usage: `.remember history [key] [page N]`")]
     public async Task Bad_input_gets_a_clear_reply_and_writes_nothing(string message, string expectedStart)
     {
         var reply = await _h.SayAsync(message);
@@ -38,10 +38,10 @@ public sealed class RememberSliceTests : IAsyncLifetime
     [Fact]
     public async Task Over_long_keys_values_and_control_characters_are_refused_and_nothing_is_written()
     {
-        Assert.Equal("⚠️ the key is longer than 64 characters (65)", await _h.SayAsync($".remember {new string('k', 65)} is v"));
-        Assert.Equal("⚠️ the value is longer than 1,800 characters (1,801)", await _h.SayAsync($".remember k is {new string('v', 1801)}"));
-        Assert.Equal("⚠️ the key contains control characters", await _h.SayAsync(".remember k\u0007ey is v"));
-        Assert.Equal("⚠️ the value contains control characters (only new lines are allowed)", await _h.SayAsync(".remember k is v\u0000x"));
+        Assert.Equal("⚠️ The key is longer than 64 characters (65)", await _h.SayAsync($".remember {new string('k', 65)} is v"));
+        Assert.Equal("⚠️ The value is longer than 1,800 characters (1,801)", await _h.SayAsync($".remember k is {new string('v', 1801)}"));
+        Assert.Equal("⚠️ The key contains control characters", await _h.SayAsync(".remember k\u0007ey is v"));
+        Assert.Equal("⚠️ The value contains control characters (only new lines are allowed)", await _h.SayAsync(".remember k is v\u0000x"));
         await AssertNothingStoredAsync();
     }
 
@@ -72,7 +72,7 @@ public sealed class RememberSliceTests : IAsyncLifetime
         Assert.Equal("`search` is broken", await _h.SayAsync(".rem get SEARCH"));
         Assert.Equal("`get` is got", await _h.SayAsync(".remember get get"));
         Assert.Equal("Nothing remembered for `restore`", await _h.SayAsync(".remember get restore"));
-        Assert.StartsWith("Usage: `.remember get <key>`", await _h.SayAsync(".remember get"));
+        Assert.StartsWith("⚠️ Usage: `.remember get <key>`", await _h.SayAsync(".remember get"));
     }
 
     [Fact]

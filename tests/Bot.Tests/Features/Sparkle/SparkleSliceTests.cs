@@ -25,7 +25,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
     [Fact]
     public async Task Sparkling_yourself_is_refused_and_nothing_is_stored()
     {
-        Assert.Equal("⚠️ you can't sparkle yourself", await _bot.TextAsync("alice", ".sparkle @alice"));
+        Assert.Equal("⚠️ You can't sparkle yourself", await _bot.TextAsync("alice", ".sparkle @alice"));
         Assert.StartsWith("alice has no sparkles yet", await _bot.TextAsync("alice", ".show sparkles"), StringComparison.Ordinal);
     }
 
@@ -53,7 +53,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
     {
         await _bot.TextAsync("alice", ".sparkle @bob");
         _bot.Time.Advance(TimeSpan.FromSeconds(59));
-        Assert.Equal("⚠️ you sparkled bob recently: wait 1 s", await _bot.TextAsync("alice", ".sparkle @bob"));
+        Assert.Equal("⚠️ You sparkled bob recently: wait 1 s", await _bot.TextAsync("alice", ".sparkle @bob"));
         Assert.Equal("✨ carol sparkled bob: bob now has 2 sparkles.", await _bot.TextAsync("carol", ".sparkle @bob")); // per giver
         _bot.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal("✨ alice sparkled bob: bob now has 3 sparkles.", await _bot.TextAsync("alice", ".sparkle @bob"));
