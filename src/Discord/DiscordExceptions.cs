@@ -26,3 +26,7 @@ public sealed class DiscordRestException(string message, int statusCode, int? di
     /// <summary>The JSON <c>code</c> from Discord's error body, when there was one.</summary>
     public int? DiscordErrorCode { get; } = discordErrorCode;
 }
+
+/// <summary>Discord answered 10062 (Unknown interaction): the 3-second window or the 15-minute token has passed.
+/// Not retried; the message never contains the token.</summary>
+public sealed class DiscordInteractionExpiredException(string message) : Exception(message);
