@@ -120,7 +120,8 @@ public sealed partial class InProcessInteractionQueue(InteractionWorker worker, 
     {
         try
         {
-            await IdleAsync().WaitAsync(cancellationToken);
+            // The listener may still hand over work while this waits: wait until nothing is left.
+            while (!_running.IsEmpty) await IdleAsync().WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
