@@ -21,14 +21,25 @@ public static partial class HttpInteractionsRegistration
     /// </summary>
     public static IServiceCollection AddHttpInteractions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new InteractionSignature(configuration[$"{EventBotEnvironment.DiscordSection}:PublicKey"], sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<InteractionEndpoint>();
-        services.AddSingleton<InteractionWorker>();
+        services.AddInteractionEndpoint(configuration);
         services.AddSingleton<InProcessInteractionQueue>();
         services.AddSingleton<IInteractionQueue>(sp => sp.GetRequiredService<InProcessInteractionQueue>());
         // Stopping waits for the deferred work still running, so each answered type 5 still gets its edit.
         services.AddHostedService(sp => sp.GetRequiredService<InProcessInteractionQueue>());
         services.AddSingleton<HttpEndpointMap>(sp => endpoints => endpoints.MapPost(Route, (HttpContext context) => ServeAsync(context, sp)));
+        return services;
+    }
+
+    /// <summary>
+    /// What every host of the endpoint shares: the signature check with <c>DISCORD_PUBLIC_KEY</c>,
+    /// <see cref="InteractionEndpoint"/> and <see cref="InteractionWorker"/>. The host adds its
+    /// <see cref="IInteractionQueue"/>.
+    /// </summary>
+    public static IServiceCollection AddInteractionEndpoint(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp => new InteractionSignature(configuration[$"{EventBotEnvironment.DiscordSection}:PublicKey"], sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<InteractionEndpoint>();
+        services.AddSingleton<InteractionWorker>();
         return services;
     }
 

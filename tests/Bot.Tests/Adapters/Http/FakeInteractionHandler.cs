@@ -45,8 +45,16 @@ public sealed class RecordingDiscordInteractions : IDiscordInteractions
     public Task RespondAsync(DiscordInteraction interaction, InteractionResponse response, CancellationToken ct) =>
         throw new InvalidOperationException("An HTTP interaction is answered in the HTTP response, never with a callback request.");
 
+    /// <summary>Edits that fail (as a 5xx that outlasted the REST retries) before the next one succeeds.</summary>
+    public int FailNext { get; set; }
+
     public Task EditOriginalAsync(string applicationId, string token, InteractionMessage message, CancellationToken ct)
     {
+        if (FailNext > 0)
+        {
+            FailNext--;
+            throw new EventBot.Discord.DiscordRestException("PATCH @original failed with 503", 503);
+        }
         Edits.Enqueue((applicationId, token, message));
         FirstEdit.TrySetResult();
         return Task.CompletedTask;
