@@ -32,7 +32,7 @@ public sealed class ServeHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="handler">The slash-command handler; null: the bot's own.</param>
-    public static async Task<ServeHost> StartAsync(IInteractionHandler? handler = null, IDictionary<string, string?>? extra = null)
+    public static async Task<ServeHost> StartAsync(IInteractionHandler? handler = null, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
     {
         var signer = new DiscordSigner();
         var discord = new RecordingDiscordInteractions();
@@ -47,6 +47,7 @@ public sealed class ServeHost : IAsyncDisposable
         var builder = ServeVerb.CreateBuilder(environment);
         builder.Services.AddSingleton<IDiscordInteractions>(discord);
         if (handler is not null) builder.Services.AddSingleton(handler);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new ServeHost(host, signer, discord, dir);
