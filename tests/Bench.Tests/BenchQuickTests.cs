@@ -21,6 +21,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "projection_lag_streams_p50", "projection_lag_streams_p99",
         "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
         "telemetry_on_ratio_console_sqlite_p50",
+        "interaction_cold_ms", "interaction_warm_ms", "interaction_cold_ms_dynamodb", "interaction_warm_ms_dynamodb",
     ];
 
     [Fact]

@@ -38,9 +38,29 @@ public static partial class HttpInteractionsRegistration
     public static IServiceCollection AddInteractionEndpoint(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => new InteractionSignature(configuration[$"{EventBotEnvironment.DiscordSection}:PublicKey"], sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<InteractionEndpoint>();
+        // The handler and the queue are resolved at the first interaction that needs them, not at start: a PING (the
+        // portal's check, and a cold start's first request) is answered without building the pipeline or a queue client.
+        services.AddSingleton(sp => new InteractionEndpoint(sp.GetRequiredService<InteractionSignature>(), new LazyHandler(sp), new LazyQueue(sp),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<InteractionEndpoint>>()));
         services.AddSingleton<InteractionWorker>();
         return services;
+    }
+
+    private sealed class LazyHandler(IServiceProvider services) : EventBot.Bot.Interactions.IInteractionHandler
+    {
+        private EventBot.Bot.Interactions.IInteractionHandler Handler => services.GetService<EventBot.Bot.Interactions.IInteractionHandler>()
+            ?? throw new InvalidOperationException("No slash-command handler is registered in this composition.");
+
+        public Task<EventBot.Bot.Interactions.InteractionStart> StartAsync(EventBot.Discord.Interactions.DiscordInteraction interaction, CancellationToken ct) =>
+            Handler.StartAsync(interaction, ct);
+
+        public Task<EventBot.Discord.Interactions.InteractionMessage> CompleteAsync(EventBot.Discord.Interactions.DiscordInteraction interaction, CancellationToken ct) =>
+            Handler.CompleteAsync(interaction, ct);
+    }
+
+    private sealed class LazyQueue(IServiceProvider services) : IInteractionQueue
+    {
+        public Task EnqueueAsync(DeferredInteraction deferred, CancellationToken ct) => services.GetRequiredService<IInteractionQueue>().EnqueueAsync(deferred, ct);
     }
 
     private static async Task ServeAsync(HttpContext context, IServiceProvider services)

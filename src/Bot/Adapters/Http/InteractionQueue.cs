@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using EventBot.Bot.Interactions;
 using EventBot.Discord;
 using EventBot.Discord.Interactions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -86,7 +87,7 @@ public sealed partial class InteractionWorker(IInteractionHandler handler, IDisc
 /// The queue of a long-lived process: the deferred work keeps running here and the worker edits <c>@original</c> when
 /// it ends. Stopping waits (up to the host's shutdown timeout) for what is still running.
 /// </summary>
-public sealed partial class InProcessInteractionQueue(InteractionWorker worker, ILogger<InProcessInteractionQueue> logger) : IInteractionQueue, IHostedService, IDisposable
+public sealed partial class InProcessInteractionQueue(IServiceProvider services, ILogger<InProcessInteractionQueue> logger) : IInteractionQueue, IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -106,7 +107,8 @@ public sealed partial class InProcessInteractionQueue(InteractionWorker worker, 
     {
         try
         {
-            await worker.CompleteAsync(deferred, _stopping.Token);
+            // Resolved here, not at start: the worker's Discord client and handler are only needed once something defers.
+            await services.GetRequiredService<InteractionWorker>().CompleteAsync(deferred, _stopping.Token);
         }
         catch (Exception ex)
         {
