@@ -156,24 +156,44 @@ public sealed class InteractionRestTests
     public async Task Callbacks_AreOutsideTheGlobalLimit_AndStillWorkAfterTheBotTokenFailed()
     {
         await using var discord = await TestDiscord.StartAsync();
-        // A global 429 of 60 s (0.6 s real) on a message: every bot-token route waits, interactions do not.
-        discord.Server.EnqueueRest(FakeRestResponse.RateLimited(60, global: true));
+        var reply = new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, new InteractionMessage("now"));
+        // The fake's first callback is slow (its route is compiled then); a stall would look like a wait.
+        await discord.Rest.RespondAsync(New(discord).Interaction, reply, CancellationToken.None);
+        // A global 429 of 100 s (1 s real) on a message: every bot-token route waits, interactions do not.
+        discord.Server.EnqueueRest(FakeRestResponse.RateLimited(100, global: true));
         var message = discord.Rest.SendReplyAsync("300000000000000003", "500000000000000005", "hi", null, CancellationToken.None);
         await Wait.UntilAsync(() => discord.Logs.Entries.Any(e => e.EventId == 2002));
-        var limitedAt = discord.Server.MessageRequests.First().ReceivedAt;
         var (interaction, _) = New(discord);
 
-        await discord.Rest.RespondAsync(interaction, new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, new InteractionMessage("now")), CancellationToken.None);
-        var answeredAt = Assert.Single(discord.Server.Callbacks).ReceivedAt;
+        await discord.Rest.RespondAsync(interaction, reply, CancellationToken.None);
+        var answeredAt = discord.Server.Callbacks.Last().ReceivedAt;
         await message;
 
-        Assert.True(answeredAt - limitedAt < TimeSpan.FromSeconds(50), $"the callback waited {answeredAt - limitedAt} for the global limit");
+        var retriedAt = discord.Server.MessageRequests.Last().ReceivedAt;
+        Assert.True(answeredAt < retriedAt, $"the callback came {answeredAt - retriedAt} after the message's retry: it waited for the global limit");
         discord.Server.EnqueueRest(FakeRestResponse.Unauthorized());
         await Assert.ThrowsAsync<DiscordAuthenticationException>(() => discord.Rest.GetCurrentUserAsync(CancellationToken.None));
         var (second, token) = New(discord);
         await discord.Rest.RespondAsync(second, new InteractionResponse(InteractionCallbackType.DeferredChannelMessageWithSource), CancellationToken.None);
         await discord.Rest.EditOriginalAsync(second.ApplicationId, token, new InteractionMessage("edited"), CancellationToken.None);
-        Assert.Equal(3, discord.Server.InteractionCalls.Count);
+        Assert.Equal(4, discord.Server.InteractionCalls.Count);
+    }
+
+    [Fact]
+    public async Task ASlowCallback_IsWaitedFor_AndTheCallersTokenBoundsIt()
+    {
+        await using var discord = await TestDiscord.StartAsync();
+        var (slow, _) = New(discord);
+        var (hung, _) = New(discord);
+        var reply = new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, new InteractionMessage("hi"));
+        discord.Server.EnqueueCallback(FakeRestResponse.Slow(TimeSpan.FromMilliseconds(300)));
+
+        await discord.Rest.RespondAsync(slow, reply, CancellationToken.None);
+        discord.Server.EnqueueCallback(FakeRestResponse.Slow(TimeSpan.FromSeconds(60)));
+        using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => discord.Rest.RespondAsync(hung, reply, budget.Token));
+
+        Assert.Equal(2, discord.Server.Callbacks.Count());
     }
 
     [Fact]
