@@ -98,7 +98,6 @@ internal sealed class RestRateLimiter(TimeProvider time)
             state.ResetAt = double.TryParse(resetAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
                 ? time.GetUtcNow() + TimeSpan.FromSeconds(seconds)
                 : time.GetUtcNow();
-            PruneIfLarge();
         }
     }
 
@@ -120,7 +119,6 @@ internal sealed class RestRateLimiter(TimeProvider time)
             state.Remaining = 0;
             if (until > state.ResetAt)
                 state.ResetAt = until;
-            PruneIfLarge();
         }
     }
 
@@ -175,6 +173,8 @@ internal sealed class RestRateLimiter(TimeProvider time)
             : route.Key;
         if (!_buckets.TryGetValue(key, out var state))
         {
+            // Waiting creates a state too, and an answer without limit headers never updates it: prune here.
+            PruneIfLarge();
             state = new BucketState();
             _buckets[key] = state;
         }

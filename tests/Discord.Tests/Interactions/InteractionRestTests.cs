@@ -251,16 +251,20 @@ public sealed class InteractionRestTests
     }
 
     [Fact]
-    public void InteractionBuckets_ArePruned_OnceExpired()
+    public async Task InteractionBuckets_ArePruned_OnceExpired_WithOrWithoutLimitHeaders()
     {
         var time = new FakeTimeProvider();
         var limiter = new RestRateLimiter(time);
-        using var response = new HttpResponseMessage();
-        response.Headers.Add("X-RateLimit-Remaining", "4");
-        response.Headers.Add("X-RateLimit-Reset-After", "1.000");
-        for (var i = 0; i < 3 * RestRateLimiter.PruneThreshold; i++)
+        using var limited = new HttpResponseMessage();
+        limited.Headers.Add("X-RateLimit-Remaining", "4");
+        limited.Headers.Add("X-RateLimit-Reset-After", "1.000");
+        using var bare = new HttpResponseMessage();
+        // First answers with limit headers, then answers without (their state comes from waiting alone).
+        for (var i = 0; i < 6 * RestRateLimiter.PruneThreshold; i++)
         {
-            limiter.Update(DiscordRoute.InteractionCallback($"70000000000{i:0000000}", "t"), response.Headers);
+            var route = DiscordRoute.InteractionCallback($"70000000000{i:0000000}", "t");
+            using (await limiter.AcquireAsync(route, (_, _) => { }, CancellationToken.None))
+                limiter.Update(route, i < 3 * RestRateLimiter.PruneThreshold ? limited.Headers : bare.Headers);
             time.Advance(TimeSpan.FromMilliseconds(10));
         }
 
