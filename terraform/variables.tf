@@ -143,10 +143,9 @@ variable "discord_public_key" {
 }
 
 variable "discord_token" {
-  description = "The bot token (for `commands sync` and anything the functions send with it). Kept out of plans' output; it lands in the functions' environment, encrypted at rest by Lambda."
+  description = "The bot token: the interaction functions edit deferred replies with Discord's REST client, which is configured with it (as `commands sync` is). Kept out of plans' output; it lands in the functions' environment, encrypted at rest by Lambda."
   type        = string
   sensitive   = true
-  default     = ""
 }
 
 variable "interactions_memory_mb" {

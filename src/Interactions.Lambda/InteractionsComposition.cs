@@ -1,6 +1,7 @@
 using Amazon.SQS;
 using EventBot.Bot.Adapters.Http;
 using EventBot.Bot.Hosting;
+using EventBot.Discord;
 using EventBot.EventStore.Faults;
 using EventBot.Lambda;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,8 @@ public sealed class InteractionsComposition : IDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LambdaLoggerProvider(Console.Error));
         builder.Services.AddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        // Discord's REST client edits @original (DISCORD_TOKEN, which Terraform sets).
+        if (BotHost.UsesDiscord(builder.Configuration)) builder.Services.AddDiscordClient(builder.Configuration);
         return Create(builder, sp =>
         {
             if (!needsQueue) return new NoQueue();

@@ -43,7 +43,7 @@ public sealed partial class InteractionsWorkerFunction
             {
                 var body = Encoding.UTF8.GetBytes(record.GetProperty("body").GetString()!);
                 using var interaction = JsonDocument.Parse(body);
-                var deferred = new DeferredInteraction(InteractionJson.Parse(interaction.RootElement), body, null);
+                var deferred = new DeferredInteraction(EventBot.Discord.Interactions.DiscordInteractionJson.Parse(interaction.RootElement), body, null);
                 await _composition.Worker.CompleteAsync(deferred, CancellationToken.None);
             }
             catch (Exception ex)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EventBot.Bot.Adapters.Http;
 using EventBot.Bot.Hosting;
+using EventBot.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,8 @@ public static class ServeVerb
         if (string.IsNullOrEmpty(builder.Configuration[port]))
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [port] = DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         builder.Services.AddHttpInteractions(builder.Configuration);
+        // Deferred replies edit @original through Discord's REST client (the bot token, as for `commands sync`).
+        if (BotHost.UsesDiscord(builder.Configuration)) builder.Services.AddDiscordClient(builder.Configuration);
         return builder;
     }
 }

@@ -37,7 +37,7 @@ public sealed partial class InteractionEndpoint(
     public const string SignatureHeader = "X-Signature-Ed25519";
     public const string TimestampHeader = "X-Signature-Timestamp";
 
-    private static readonly byte[] Pong = InteractionResponseJson.Write(InteractionResponse.Pong);
+    private static readonly byte[] Pong = Body(InteractionResponse.Pong, null);
 
     public async Task<InteractionHttpResponse> HandleAsync(InteractionHttpRequest request, CancellationToken ct)
     {
@@ -62,7 +62,7 @@ public sealed partial class InteractionEndpoint(
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.Number
                 && type.GetInt32() == (int)InteractionType.Ping)
                 return new InteractionHttpResponse(200, "application/json", Pong);
-            interaction = InteractionJson.Parse(root);
+            interaction = DiscordInteractionJson.Parse(root);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
@@ -79,7 +79,7 @@ public sealed partial class InteractionEndpoint(
                 await queue.EnqueueAsync(new DeferredInteraction(interaction, request.Body.ToArray(), running), ct);
             Log.Answered(logger, interaction.Id, interaction.Data?.Name ?? interaction.Data?.CustomId, (int)start.First.Type,
                 time.GetElapsedTime(started).TotalMilliseconds);
-            return new InteractionHttpResponse(200, "application/json", InteractionResponseJson.Write(start.First));
+            return new InteractionHttpResponse(200, "application/json", Body(start.First, interaction));
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -88,6 +88,11 @@ public sealed partial class InteractionEndpoint(
             return InteractionHttpResponse.Text(500, "the interaction failed on our side");
         }
     }
+
+    /// <summary>The HTTP answer's body: the same JSON as the REST callback's (the Discord project writes both).</summary>
+    private static byte[] Body(InteractionResponse response, DiscordInteraction? interaction) =>
+        System.Text.Encoding.UTF8.GetBytes(InteractionResponseJson.Response(response,
+            interaction?.Data is { } data ? DiscordInteractionJson.Focused(data.Options)?.Type : null).ToJsonString());
 
     private static partial class Log
     {
