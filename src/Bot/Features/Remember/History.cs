@@ -28,6 +28,10 @@ public static class History
         Options = [new("key", OptionKind.Text, "one key's history", Required: false), new("page", OptionKind.WholeNumber, "the page, from 1", Required: false)],
     };
 
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "history", "Who changed what and when, newest first",
+        [RememberVerb.KeyOption("one key's history (the whole server when left out)", required: false),
+         new("page", OptionKind.WholeNumber, "the page, from 1", Required: false) { MinValue = 1, MaxValue = MaxPage }], Bind);
+
     public sealed record Query(ChatMessage Chat, MemoryKey? Key, int Page) : IQuery<Reply>, IGuildScoped;
 
     /// <summary>One page of events, newest first; <see cref="Total"/> counts the changes known to exist.</summary>
@@ -55,6 +59,16 @@ public static class History
 
     /// <summary>What one event did, in words (the <c>history</c> CLI verb uses it too).</summary>
     public static string Change(RememberEvent? @event, string type) => HistoryReplies.Change(@event, type);
+
+    private static ParseResult Bind(SlashInput input)
+    {
+        var page = input.Number("page") ?? 1;
+        if (page < 1) return CommandInput.Invalid("The page is a whole number from 1.");
+        if (page > MaxPage) return input.ValueError("that page is too far back (at most page 1,000)");
+        return input.Text("key") is { } text
+            ? input.Validated(MemoryKey.Create(text), key => new Query(input.Chat, key, (int)page))
+            : CommandInput.Request(new Query(input.Chat, null, (int)page));
+    }
 
     private static ParseResult Parse(CommandInput input)
     {
