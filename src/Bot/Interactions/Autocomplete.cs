@@ -90,7 +90,7 @@ public sealed class Autocomplete(ReadModels readModels, IEventReader store, Even
             .Where(v => v.Value is not null && v.Envelope.Version.ToString(CultureInfo.InvariantCulture).StartsWith(digits, StringComparison.Ordinal))
             .Take(MaxChoices)
             .Select(v => Choice($"v{v.Envelope.Version} · “{Md.Shorten(v.Value!, 60)}” · {Ago(now - v.Envelope.RecordedAt)}",
-                v.Envelope.Version.ToString(CultureInfo.InvariantCulture)) with { ValueIsNumber = true })];
+                v.Envelope.Version.ToString(CultureInfo.InvariantCulture)))];
     }
 
     private static IReadOnlyList<AutocompleteChoice> Games(string typed) =>

@@ -17,8 +17,11 @@ public static partial class SlashCommands
     /// <summary>Every command, as registered.</summary>
     public static IReadOnlyList<ApplicationCommand> Definitions { get; } = Build(Commands.Slash);
 
-    /// <summary>Discord's JSON for <see cref="Definitions"/>: snake_case, no nulls, <c>required</c> and <c>autocomplete</c> only when true.</summary>
-    public static JsonArray ToJson() => ToJson(Definitions);
+    /// <summary>
+    /// Discord's JSON for <see cref="Definitions"/>, as the transport writes it (<see cref="ApplicationCommandJson"/>):
+    /// snake_case, no nulls, <c>required</c> and <c>autocomplete</c> only when true.
+    /// </summary>
+    public static JsonArray ToJson() => ApplicationCommandJson.ToJson(Definitions);
 
     public static IReadOnlyList<ApplicationCommand> Build(IReadOnlyList<SlashSyntax> syntaxes) =>
     [
@@ -54,29 +57,6 @@ public static partial class SlashCommands
         MinValue: option.MinValue,
         MaxValue: option.MaxValue,
         MaxLength: option.MaxLength);
-
-    public static JsonArray ToJson(IEnumerable<ApplicationCommand> commands) =>
-        [.. commands.Select(c => (JsonNode)new JsonObject
-        {
-            ["name"] = c.Name,
-            ["type"] = 1,
-            ["description"] = c.Description,
-            ["options"] = new JsonArray([.. c.Options.Select(OptionJson)]),
-        })];
-
-    private static JsonObject OptionJson(ApplicationCommandOption o)
-    {
-        var json = new JsonObject { ["type"] = (int)o.Type, ["name"] = o.Name, ["description"] = o.Description };
-        if (o.Required) json["required"] = true;
-        if (o.Choices is { } choices) json["choices"] = new JsonArray([.. choices.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["value"] = c.Value })]);
-        if (o.Autocomplete) json["autocomplete"] = true;
-        if (o.Options is { } options) json["options"] = new JsonArray([.. options.Select(OptionJson)]);
-        if (o.MinValue is { } min) json["min_value"] = min;
-        if (o.MaxValue is { } max) json["max_value"] = max;
-        if (o.MinLength is { } minLength) json["min_length"] = minLength;
-        if (o.MaxLength is { } maxLength) json["max_length"] = maxLength;
-        return json;
-    }
 
     /// <summary>
     /// Every way <paramref name="commands"/> break Discord's limits (empty: none): names match

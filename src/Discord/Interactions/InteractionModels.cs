@@ -75,12 +75,7 @@ public sealed record DiscordActionRow(IReadOnlyList<DiscordButton> Buttons);
 public sealed record DiscordButton(string CustomId, string Label, int Style = 2, bool Disabled = false);
 
 /// <summary>An autocomplete choice: name and value 1–100 characters; at most 25 per response.</summary>
-public sealed record AutocompleteChoice(string Name, string Value)
-{
-    /// <summary>The option being completed is an INTEGER or NUMBER: send <see cref="Value"/> as a JSON number, not a string
-    /// (a STRING option's value stays a string even when it looks like a number, e.g. a key named <c>2026</c>).</summary>
-    public bool ValueIsNumber { get; init; }
-}
+public sealed record AutocompleteChoice(string Name, string Value);
 
 /// <summary>The first (and only) callback of an interaction.</summary>
 public sealed record InteractionResponse(InteractionCallbackType Type, InteractionMessage? Message = null, IReadOnlyList<AutocompleteChoice>? Choices = null)

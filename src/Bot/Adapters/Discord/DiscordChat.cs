@@ -76,7 +76,7 @@ public sealed partial class DiscordChat : BackgroundService
         try
         {
             // Returns once stopping: the connection is closed and every message it had read has been queued here.
-            await _gateway.RunAsync(OnMessageAsync, stoppingToken);
+            await _gateway.RunAsync(OnMessageAsync, OnInteractionAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
