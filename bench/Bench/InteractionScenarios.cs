@@ -1,136 +1,139 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Amazon.DynamoDBv2;
-using EventBot.Bot.Adapters.Http;
-using EventBot.EventStore.DynamoDb;
-using NSec.Cryptography;
+using System.Text.Json;
+using EventBot.Bot.Interactions;
+using EventBot.Discord;
+using EventBot.Discord.Interactions;
+using EventBot.EventStore;
+using EventBot.EventStore.Sqlite;
+using EventBot.Projections.Core;
+using EventBot.Projections.Remember;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EventBot.Bench;
 
 /// <summary>
-/// The HTTP interactions endpoint as Discord meets it: a fresh <c>serve</c> process (the bot's own executable, its own
-/// runtime start, JIT and composition) from <c>Process.Start</c> to its first signed interaction answered, and then the
-/// p99 of signed interactions on the warm process. The interaction is a PING (type 1): verified with a real Ed25519
-/// key pair, parsed and answered by the same endpoint as every command, without a command behind it.
+/// Slash commands (issue 15): the time from an interaction received to its first callback ready to send
+/// (<see cref="InteractionHandler.StartAsync(DiscordInteraction, CancellationToken)"/>: bind, lane, pipeline, append,
+/// read-your-writes, within the 1.5 s budget), and autocomplete over a server with 10,000 keys.
 /// </summary>
 public static class InteractionScenarios
 {
-    public static async Task<List<BenchMetric>> ColdAndWarmAsync(BenchSizes sizes, string dir, string? dynamoPrefix, CancellationToken ct)
-    {
-        var store = dynamoPrefix is null ? "sqlite" : "dynamodb";
-        using var key = Key.Create(SignatureAlgorithm.Ed25519);
-        var port = FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["EVENTBOT_DATA_DIR"] = dir,
-            ["EVENTBOT_HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture),
-            ["DISCORD_PUBLIC_KEY"] = Convert.ToHexString(key.PublicKey.Export(KeyBlobFormat.RawPublicKey)),
-            ["EVENTBOT_LOG_FORMAT"] = "text",
-        };
-        if (dynamoPrefix is not null)
-        {
-            // Tables first, as an operator makes them: the cold start is the function's, not table creation's.
-            using var client = new AmazonDynamoDBClient();
-            var tables = await EventBotTableAdmin.CreateAsync(client, dynamoPrefix, ct);
-            if (!tables.IsOk) throw new InvalidOperationException(tables.ToString());
-            environment["EVENTBOT_STORE"] = "dynamodb";
-            environment["EVENTBOT_TABLE_PREFIX"] = dynamoPrefix;
-            environment["EVENTBOT_PROJECTOR"] = "off";
-        }
+    public const int AutocompleteKeys = 10_000;
 
-        var runs = Math.Max(1, sizes.CommandsDynamo / 5);
-        var cold = new Samples();
-        var warm = new Samples();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        for (var run = 0; run < runs; run++)
+    public static async Task<List<BenchMetric>> SqliteAsync(bool quick, string dir, CancellationToken ct)
+    {
+        // 10,000 keys in the bench server, appended before the host starts; the tail projects them at start.
+        using (var store = new SqliteEventStore(new SqliteDatabase(Path.Combine(dir, "eventbot.db")), TimeProvider.System))
         {
+            var appends = Enumerable.Range(0, AutocompleteKeys).Select(i =>
+            {
+                var (stream, data) = BenchData.Remember(EventCodec.Default, BenchData.Guild, $"topic {i} notes", $"value {i}", null);
+                return new PendingAppend(stream, ExpectedVersion.NoStream, [data], BenchData.Context(BenchData.Guild, $"seed:{i}"));
+            }).ToList();
+            foreach (var chunk in appends.Chunk(1_000)) await store.AppendManyAsync(chunk, ct);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var host = SqliteScenarios.BuildHost(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = dir });
+        await host.StartAsync(ct);
+        try
+        {
+            await WaitForKeysAsync(host.Services, AutocompleteKeys, ct);
+            var handler = host.Services.GetRequiredService<InteractionHandler>();
+            var ack = await AckAsync(handler, quick ? 200 : 2_000, warmUp: 20, ct);
+            var suggest = await AutocompleteAsync(handler, quick ? 100 : 1_000, warmUp: 10, ct);
+            return
+            [
+                new("interaction_ack_ms_sqlite_p50", ack.Samples.PercentileMs(50), "ms", null, null, null, "sqlite", ack.Note),
+                new("interaction_ack_ms_sqlite_p99", ack.Samples.PercentileMs(99), "ms", null, null, "≤ 250", "sqlite", ack.Note),
+                new("autocomplete_ms_p99", suggest.PercentileMs(99), "ms", null, null, "≤ 50", "sqlite",
+                    $"/remember get key:<typed> over {AutocompleteKeys:N0} keys in one server: partition Query + fuzzy rank, 25 choices; p50 {suggest.PercentileMs(50):0.0} ms"),
+            ];
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public static async Task<List<BenchMetric>> DynamoDbAsync(bool quick, string dir, IDictionary<string, string?> environment, CancellationToken ct)
+    {
+        using var host = SqliteScenarios.BuildHost(environment);
+        await host.StartAsync(ct);
+        try
+        {
+            var ack = await AckAsync(host.Services.GetRequiredService<InteractionHandler>(), quick ? 15 : 150, warmUp: 5, ct);
+            return
+            [
+                new("interaction_ack_ms_dynamodb_p50", ack.Samples.PercentileMs(50), "ms", null, null, null, "dynamodb", ack.Note),
+                new("interaction_ack_ms_dynamodb_p99", ack.Samples.PercentileMs(99), "ms", null, null, "≤ 1,000", "dynamodb", ack.Note),
+            ];
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary><c>/remember set key:kN value:vN</c> over 100 keys; every first callback is checked to be the saved reply or a deferral.</summary>
+    private static async Task<(Samples Samples, string Note)> AckAsync(InteractionHandler handler, int count, int warmUp, CancellationToken ct)
+    {
+        var samples = new Samples();
+        var deferred = 0;
+        for (var i = 0; i < warmUp + count; i++)
+        {
+            var interaction = Command("remember", "set", ("key", $"k{i % 100}"), ("value", $"value {i}"));
             var start = Stopwatch.GetTimestamp();
-            using var process = StartServe(environment);
-            // Drained all along, so the child never blocks on a full pipe; its text is the reason if it dies.
-            var errors = process.StandardError.ReadToEndAsync(ct);
-            try
+            var first = await handler.StartAsync(interaction, ct);
+            var elapsed = Stopwatch.GetTimestamp() - start;
+            if (first.Completion is { } completion)
             {
-                while (true)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    if (process.HasExited) throw new InvalidOperationException($"serve exited {process.ExitCode}: {await errors}");
-                    try
-                    {
-                        using var answer = await SendPingAsync(http, key, ct);
-                        if (answer.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"serve answered {(int)answer.StatusCode} to a signed PING");
-                        break;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        await Task.Delay(5, ct);
-                    }
-                }
-                cold.Add(Stopwatch.GetTimestamp() - start);
-
-                if (run == runs - 1)
-                {
-                    for (var i = 0; i < sizes.CommandsSqlite; i++)
-                    {
-                        var sent = Stopwatch.GetTimestamp();
-                        using var answer = await SendPingAsync(http, key, ct);
-                        if (answer.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"serve answered {(int)answer.StatusCode}");
-                        warm.Add(Stopwatch.GetTimestamp() - sent);
-                    }
-                }
+                deferred++;
+                await completion;
             }
-            finally
+            else if (first.First.Message?.Content is not { } content || !(content.StartsWith("Remembered", StringComparison.Ordinal) || content.StartsWith("Updated", StringComparison.Ordinal)))
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None);
+                throw new InvalidOperationException($"unexpected answer: {first.First.Message?.Content}");
             }
+            if (i >= warmUp) samples.Add(elapsed);
         }
-
-        var suffix = dynamoPrefix is null ? "" : "_dynamodb";
-        var where = dynamoPrefix is null ? "SQLite" : "DynamoDB Local";
-        return
-        [
-            new($"interaction_cold_ms{suffix}", cold.PercentileMs(50), "ms", null, null, dynamoPrefix is null ? "≤ 1,500" : null, store,
-                $"fresh `serve` process ({where}) from Process.Start to its first signed PING answered 200, median of {runs}"),
-            new($"interaction_warm_ms{suffix}", warm.PercentileMs(99), "ms p99", null, null, dynamoPrefix is null ? "≤ 100" : null, store,
-                $"signed PINGs to the warm process over loopback HTTP, {warm.Count} in a row; p50 {warm.PercentileMs(50):0.0} ms"),
-        ];
+        return (samples, $"/remember set, received → first callback ready (type 4 within the 1.5 s budget, else 5), {count} after {warmUp} warm-up{(deferred > 0 ? $", {deferred} deferred" : "")}");
     }
 
-    private static Task<HttpResponseMessage> SendPingAsync(HttpClient http, Key key, CancellationToken ct)
+    private static async Task<Samples> AutocompleteAsync(InteractionHandler handler, int count, int warmUp, CancellationToken ct)
     {
-        var body = Encoding.UTF8.GetBytes("""{"id":"1","application_id":"1","type":1,"token":"bench","version":1}""");
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signature = SignatureAlgorithm.Ed25519.Sign(key, [.. Encoding.UTF8.GetBytes(timestamp), .. body]);
-        var request = new HttpRequestMessage(HttpMethod.Post, HttpInteractionsRegistration.Route) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add(InteractionEndpoint.SignatureHeader, Convert.ToHexString(signature));
-        request.Headers.Add(InteractionEndpoint.TimestampHeader, timestamp);
-        return http.SendAsync(request, ct);
+        string[] typed = ["", "topic 12", "tpoic 4", "notes", "999", "topic 5000 notes", "zzz"];
+        var samples = new Samples();
+        for (var i = 0; i < warmUp + count; i++)
+        {
+            var interaction = Command("remember", "get", ("key", typed[i % typed.Length])) with { Type = InteractionType.ApplicationCommandAutocomplete };
+            interaction = interaction with { Data = interaction.Data! with { Options = [Focus(interaction.Data!.Options[0])] } };
+            var start = Stopwatch.GetTimestamp();
+            var first = await handler.StartAsync(interaction, ct);
+            var elapsed = Stopwatch.GetTimestamp() - start;
+            if (first.First.Choices is not { Count: <= Autocomplete.MaxChoices }) throw new InvalidOperationException("autocomplete gave no choices list");
+            if (i >= warmUp) samples.Add(elapsed);
+        }
+        return samples;
     }
 
-    /// <summary>The bot's own entry point (<c>EventBot.Bot.dll serve</c>) under this process's runtime configuration and
-    /// dependencies, as <see cref="ChildScenarios"/> runs its children.</summary>
-    private static Process StartServe(Dictionary<string, string> environment)
+    private static InteractionOption Focus(InteractionOption subcommand) =>
+        subcommand with { Options = [.. subcommand.Options.Select(o => o with { Focused = true })] };
+
+    private static async Task WaitForKeysAsync(IServiceProvider services, int keys, CancellationToken ct)
     {
-        var start = new ProcessStartInfo { RedirectStandardOutput = false, RedirectStandardError = true, UseShellExecute = false, FileName = "dotnet" };
-        var deps = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        var runtimeConfig = deps?.Replace(".deps.json", ".runtimeconfig.json", StringComparison.Ordinal);
-        start.ArgumentList.Add("exec");
-        if (deps is not null && File.Exists(deps) && File.Exists(runtimeConfig))
-            foreach (var arg in new[] { "--runtimeconfig", runtimeConfig, "--depsfile", deps }) start.ArgumentList.Add(arg);
-        start.ArgumentList.Add(typeof(EventBot.Bot.Cli.ServeVerb).Assembly.Location);
-        start.ArgumentList.Add("serve");
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start serve");
+        var readModels = services.GetRequiredService<ReadModels>();
+        var deadline = Stopwatch.StartNew();
+        while ((await readModels.QueryAsync(RememberedValues.ProjectionName, BenchData.Guild.ToString(), ct)).Count < keys)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"the read model did not reach {keys:N0} keys");
+            await Task.Delay(100, ct);
+        }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static DiscordInteraction Command(string name, string subcommand, params (string Name, string Value)[] options) =>
+        new(Guid.CreateVersion7().ToString("N"), "bench", InteractionType.ApplicationCommand, "bench", BenchData.Guild.ToString(), null,
+            new DiscordUser(BenchData.Author.Id.ToString(), BenchData.Author.DisplayName, null, false), null,
+            new InteractionData(name, [new InteractionOption(subcommand, ApplicationCommandOptionType.SubCommand, null, false,
+                [.. options.Select(o => new InteractionOption(o.Name, ApplicationCommandOptionType.String, JsonSerializer.SerializeToElement(o.Value), false, []))])]));
 }
