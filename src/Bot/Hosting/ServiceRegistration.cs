@@ -72,6 +72,7 @@ public static class ServiceRegistration
         });
 
         services.AddSingleton(sp => new ProjectionRoutes(sp.GetServices<IProjection>(), sp.GetRequiredService<EventCodec>()));
+        services.AddSingleton<PendingWrites>();
         services.AddSingleton<AggregateService>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
@@ -84,7 +85,8 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>),
+                typeof(ReadYourWritesBehaviour<,>)];
         });
         return services;
     }

@@ -12,7 +12,7 @@ namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// <c>.remember history [key] [page N]</c>: the audit trail, newest first. A key's history reads its own stream
-/// (strongly consistent); a server's reads the guild index of the store (may lag a moment on DynamoDB), and counts its
+/// (strongly consistent), only the page shown, whatever the key's length; a server's reads the guild index of the store (may lag a moment on DynamoDB), and counts its
 /// pages from the guild's partition of the current-values read model: each key's row holds its stream's version, so the
 /// versions add up to the server's number of changes (a Query on one partition, never a scan).
 /// </summary>
@@ -41,8 +41,15 @@ public static class History
             var skip = (query.Page - 1) * PageSize;
             if (query.Key is { } key)
             {
-                var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
-                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent);
+                // Versions run 1..n without gaps: the newest event's version is the count, and page p is the versions
+                // just below n - (p - 1) × 10. Page 1 is one read of 10 events; a later page, one read of 1 and one of 10.
+                var stream = new StreamName(RememberStream.For(guild, key));
+                var newest = await store.ReadStreamBackwardAsync(stream, StreamRead.FromEnd, skip == 0 ? PageSize : 1, cancellationToken);
+                var count = newest.Count == 0 ? 0 : newest[0].Version;
+                IReadOnlyList<EventEnvelope> shown = skip == 0 ? newest
+                    : count <= skip ? []
+                    : await store.ReadStreamBackwardAsync(stream, count - skip + 1, PageSize, cancellationToken);
+                return HistoryReplies.OfKey(query, key, new Page(shown, (int)Math.Min(int.MaxValue, count)), e => codec.Decode(e) as RememberEvent);
             }
             // One extra row tells whether another page exists even when the read model lags the guild index.
             var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip, PageSize + 1, cancellationToken);
