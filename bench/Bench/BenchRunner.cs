@@ -9,7 +9,8 @@ namespace EventBot.Bench;
 public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
 {
     public static readonly string[] Scenarios =
-        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb"];
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb",
+         "flat-sqlite", "flat-dynamodb", "write-dynamodb"];
 
     public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
 }
@@ -47,6 +48,7 @@ public static class BenchRunner
                 return await ChildScenarios.InChildAsync(ChildScenarios.RebuildSqlite, dir, sizes.RebuildEvents, ct);
             });
             await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
+            await Step("flat-sqlite", dir => FlatScenarios.SqliteAsync(run.Quick, dir, ct));
 
             if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
             {
@@ -56,6 +58,8 @@ public static class BenchRunner
                 await Step("append-dynamodb", dir => DynamoDbScenarios.AppendRatioAsync(sizes, dir, prefix + "-a-", ct));
                 await Step("command-dynamodb", dir => DynamoDbScenarios.CommandAndLagAsync(sizes, dir, prefix + "-c-", ct));
                 await Step("rebuild-dynamodb", dir => DynamoDbScenarios.RebuildRatioAsync(sizes, dir, prefix + "-r-", ct));
+                await Step("flat-dynamodb", dir => FlatScenarios.DynamoDbAsync(run.Quick, dir, prefix + "-f-", ct));
+                await Step("write-dynamodb", dir => FlatScenarios.WritesDynamoDbAsync(run.Quick, dir, prefix + "-w-", ct));
             }
         }
         finally

@@ -21,6 +21,11 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "projection_lag_streams_p50", "projection_lag_streams_p99",
         "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
         "telemetry_on_ratio_console_sqlite_p50",
+        // Issue 19, items 1-2 (FlatScenarios).
+        "history_cost_ratio_sqlite", "history_cost_ratio_dynamodb", "asof_cost_ratio_sqlite", "asof_cost_ratio_dynamodb",
+        "play_cost_ratio_sqlite", "play_cost_ratio_dynamodb",
+        "command_rtt_dynamodb_write", "command_rtt_dynamodb_write_p50",
+        "command_rtt_dynamodb_read_after_write_p50", "command_rtt_dynamodb_read_after_write_p99",
     ];
 
     [Fact]
