@@ -97,7 +97,7 @@ public static class FlatScenarios
                 if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("the SQLite tail did not project the seeded history within 2 minutes");
                 await Task.Delay(100, ct);
             }
-            return await MeasureAsync(bot, sizes, "sqlite", ct);
+            return await MeasureAsync(bot, host.Services.GetRequiredService<IEventReader>(), sizes, "sqlite", ct);
         }
         finally
         {
@@ -126,7 +126,7 @@ public static class FlatScenarios
             }
             // The items the store writes, sent by BatchWriteItem (idempotency markers left out: no read here uses them).
             await client.BatchWriteManyAsync(table, items.Select(i => new WriteRequest(new PutRequest(i))), ct);
-            return await MeasureAsync(host.Services.GetRequiredService<ChatBot>(), sizes, "dynamodb", ct);
+            return await MeasureAsync(host.Services.GetRequiredService<ChatBot>(), host.Services.GetRequiredService<IEventReader>(), sizes, "dynamodb", ct);
         }
         finally
         {
@@ -134,8 +134,23 @@ public static class FlatScenarios
         }
     }
 
-    private static async Task<List<BenchMetric>> MeasureAsync(ChatBot bot, FlatSizes sizes, string store, CancellationToken ct)
+    private static async Task<List<BenchMetric>> MeasureAsync(ChatBot bot, IEventReader reader, FlatSizes sizes, string store, CancellationToken ct)
     {
+        // What each of these commands did before issue 19, whatever it showed: read and decode the whole stream.
+        Samples beforeShort = new(), beforeLong = new();
+        for (var i = 0; i < 3 + 20; i++)
+        {
+            foreach (var key in new[] { "short", "long" })
+            {
+                var start = Stopwatch.GetTimestamp();
+                var events = await reader.ReadStreamAsync(new StreamName(RememberStream.For(BenchData.Guild, MemoryKey.Parse(key))), 1, ct);
+                _ = Memory.Fold(events.Select(e => (RememberEvent)EventCodec.Default.Decode(e)));
+                if (i >= 3) (key == "long" ? beforeLong : beforeShort).Add(Stopwatch.GetTimestamp() - start);
+            }
+        }
+        var before = $"; before, every one of these commands read and decoded the whole stream: p50 {beforeLong.PercentileMs(50):0.00} ms at " +
+            $"{sizes.LongStream:N0} vs {beforeShort.PercentileMs(50):0.00} ms at {sizes.ShortStream} ({beforeLong.PercentileMs(50) / beforeShort.PercentileMs(50):0.0}×) for that read alone";
+
         // A long history, a short one: the same command alternately, first one then the other, then the other way round.
         async Task<(Samples Short, Samples Long)> PairsAsync(Func<int, bool, ChatMessage> message, Func<string, bool> ok)
         {
@@ -164,7 +179,7 @@ public static class FlatScenarios
         BenchMetric Ratio(string name, string what, (Samples Short, Samples Long) s) => new(
             $"{name}_{store}", s.Long.PercentileMs(50) / s.Short.PercentileMs(50), "× (p50 long / p50 short)", null, null, "≤ 1.5", store,
             $"{what}: p50 {s.Long.PercentileMs(50):0.00} ms at {sizes.LongStream:N0} events vs {s.Short.PercentileMs(50):0.00} ms at {sizes.ShortStream}; " +
-            $"p99 {s.Long.PercentileMs(99):0.00} vs {s.Short.PercentileMs(99):0.00} ms; {sizes.Commands} pairs, interleaved");
+            $"p99 {s.Long.PercentileMs(99):0.00} vs {s.Short.PercentileMs(99):0.00} ms; {sizes.Commands} pairs, interleaved{before}");
         return
         [
             Ratio("history_cost_ratio", ".remember history <key> (page 1)", history),
