@@ -73,6 +73,8 @@ public static class ServiceRegistration
 
         services.AddSingleton(sp => new ProjectionRoutes(sp.GetServices<IProjection>(), sp.GetRequiredService<EventCodec>()));
         services.AddSingleton<PendingWrites>();
+        // Hosted after the feeds and before the chat adapters: it stops after the adapters and before the projector.
+        services.AddHostedService(sp => sp.GetRequiredService<PendingWrites>());
         services.AddSingleton<AggregateService>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));

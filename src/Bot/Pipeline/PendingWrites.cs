@@ -14,8 +14,12 @@ namespace EventBot.Bot.Pipeline;
 /// keeps at most one entry per (row, stream) (the highest version), and a read that finds them applied clears them, so
 /// the memory held is bounded by the rows written since the guild's last read.
 /// </remarks>
-public sealed class PendingWrites(ReadYourWrites readYourWrites)
+public sealed class PendingWrites(ReadYourWrites readYourWrites) : Microsoft.Extensions.Hosting.IHostedService
 {
+    Task Microsoft.Extensions.Hosting.IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task Microsoft.Extensions.Hosting.IHostedService.StopAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken);
+
     private readonly ConcurrentDictionary<string, Dictionary<(string Projection, ViewKey Row, string StreamId), long>> _guilds = new(StringComparer.Ordinal);
 
     /// <summary>The rows a write to <paramref name="guild"/> touched; the guild's next read waits for them.</summary>
@@ -29,6 +33,24 @@ public sealed class PendingWrites(ReadYourWrites readYourWrites)
                 var key = (row.Projection, row.Row, row.StreamId);
                 if (!pending.TryGetValue(key, out var version) || version < row.Version) pending[key] = row.Version;
             }
+        }
+    }
+
+    /// <summary>
+    /// At shutdown, after the chat adapters stopped and before the projector does: waits (bounded) for every guild's
+    /// pending writes, so what a session changed is in the read models when the process exits, as when the write waited.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bound.CancelAfter(readYourWrites.Timeout); // real time too: a test's stopped fake clock must not hold the host
+        try
+        {
+            foreach (var guild in _guilds.Keys) await WaitAsync(guild, bound.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Left to the projector's next start: the events are stored.
         }
     }
 
