@@ -130,10 +130,11 @@ resource "aws_iam_role" "bot" {
 
 data "aws_iam_policy_document" "bot" {
   # An append is one TransactWriteItems: conditional puts (attribute_not_exists) of the events and the idempotency
-  # marker and, on an existing stream, a ConditionCheck of the expected version. IAM has no TransactWriteItems
+  # marker (and, for plays and sparkles, the put of the state stored beside the stream) and, on an existing stream, a
+  # ConditionCheck of the expected version. IAM has no TransactWriteItems
   # action: it authorizes each item as its own action, Put as dynamodb:PutItem and ConditionCheck as
   # dynamodb:ConditionCheckItem (without it every update of an existing key, sparkle pair or player is denied).
-  # GetItem reads the marker of a redelivered message; Query reads one stream.
+  # GetItem reads the marker of a redelivered message and the state beside a stream; Query reads one stream.
   statement {
     sid = "AppendAndReadEvents"
     actions = [

@@ -9,7 +9,9 @@ namespace EventBot.Bench;
 public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
 {
     public static readonly string[] Scenarios =
-        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "interaction-sqlite", "http-interaction-sqlite", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb", "interaction-dynamodb", "http-interaction-dynamodb"];
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "interaction-sqlite", "http-interaction-sqlite",
+         "append-dynamodb", "command-dynamodb", "rebuild-dynamodb", "interaction-dynamodb", "http-interaction-dynamodb",
+         "flat-sqlite", "flat-dynamodb", "write-dynamodb"];
 
     public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
 }
@@ -49,6 +51,7 @@ public static class BenchRunner
             await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
             await Step("interaction-sqlite", dir => InteractionScenarios.SqliteAsync(run.Quick, dir, ct));
             await Step("http-interaction-sqlite", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, null, ct));
+            await Step("flat-sqlite", dir => FlatScenarios.SqliteAsync(run.Quick, dir, ct));
 
             if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
             {
@@ -60,6 +63,8 @@ public static class BenchRunner
                 await Step("rebuild-dynamodb", dir => DynamoDbScenarios.RebuildRatioAsync(sizes, dir, prefix + "-r-", ct));
                 await Step("interaction-dynamodb", dir => InteractionScenarios.DynamoDbAsync(run.Quick, dir, DynamoDbScenarios.Environment(dir, prefix + "-i-", projector: true), ct));
                 await Step("http-interaction-dynamodb", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, prefix + "-h-", ct));
+                await Step("flat-dynamodb", dir => FlatScenarios.DynamoDbAsync(run.Quick, dir, prefix + "-f-", ct));
+                await Step("write-dynamodb", dir => FlatScenarios.WritesDynamoDbAsync(run.Quick, dir, prefix + "-w-", ct));
             }
         }
         finally

@@ -6,6 +6,16 @@ public interface IEventReader
     Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct);
 
     /// <summary>
+    /// At most <paramref name="limit"/> events of one stream with versions below <paramref name="beforeVersion"/>
+    /// (<see cref="StreamRead.FromEnd"/>: from the newest), newest first. Strongly consistent. Costs the page, not the
+    /// stream: a history page, a point read (<c>beforeVersion: n + 1, limit: 1</c>) or the newest event.
+    /// </summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct);
+
+    /// <summary>The state stored beside the stream by <see cref="IEventWriter.AppendWithUnfoldAsync"/> (null when none). Strongly consistent.</summary>
+    Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct);
+
+    /// <summary>
     /// A guild's most recent events across streams of one category, newest first, skipping <paramref name="skip"/>.
     /// May be eventually consistent (a GSI on DynamoDB).
     /// </summary>
@@ -22,6 +32,12 @@ public interface IEventWriter
     /// and <see cref="AppendContext.Source"/> was never used before; all or nothing.
     /// </summary>
     Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Appends like <see cref="AppendAsync"/> and, in the same transaction, stores <paramref name="unfold"/> beside the
+    /// stream as its state at the new last version (replacing the one before). Nothing is stored unless the events are.
+    /// </summary>
+    Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold, AppendContext context, CancellationToken ct);
 }
 
 public interface IEventStore : IEventReader, IEventWriter;
@@ -30,4 +46,10 @@ public interface IEventStore : IEventReader, IEventWriter;
 public interface IAppendNotifier
 {
     event Action? Appended;
+}
+
+public static class StreamRead
+{
+    /// <summary>For <see cref="IEventReader.ReadStreamBackwardAsync"/>: start at the stream's newest event.</summary>
+    public const long FromEnd = long.MaxValue;
 }

@@ -24,6 +24,11 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "interaction_cold_ms", "interaction_warm_ms", "interaction_cold_ms_dynamodb", "interaction_warm_ms_dynamodb",
         "interaction_ack_ms_sqlite_p50", "interaction_ack_ms_sqlite_p99", "autocomplete_ms_p99",
         "interaction_ack_ms_dynamodb_p50", "interaction_ack_ms_dynamodb_p99",
+        // Issue 19, items 1-2 (FlatScenarios).
+        "history_cost_ratio_sqlite", "history_cost_ratio_dynamodb", "asof_cost_ratio_sqlite", "asof_cost_ratio_dynamodb",
+        "play_cost_ratio_sqlite", "play_cost_ratio_dynamodb",
+        "command_rtt_dynamodb_write", "command_rtt_dynamodb_write_p50",
+        "command_rtt_dynamodb_read_after_write_p50", "command_rtt_dynamodb_read_after_write_p99",
     ];
 
     [Fact]

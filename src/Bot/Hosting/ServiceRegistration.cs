@@ -73,6 +73,9 @@ public static class ServiceRegistration
         });
 
         services.AddSingleton(sp => new ProjectionRoutes(sp.GetServices<IProjection>(), sp.GetRequiredService<EventCodec>()));
+        services.AddSingleton<PendingWrites>();
+        // Hosted after the feeds and before the chat adapters: it stops after the adapters and before the projector.
+        services.AddHostedService(sp => sp.GetRequiredService<PendingWrites>());
         services.AddSingleton<AggregateService>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
@@ -90,7 +93,8 @@ public static class ServiceRegistration
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>)];
+            options.PipelineBehaviors = [typeof(LoggingBehaviour<,>), typeof(TransientFailureBehaviour<,>), typeof(GuildScopeBehaviour<,>),
+                typeof(ReadYourWritesBehaviour<,>)];
         });
         return services;
     }

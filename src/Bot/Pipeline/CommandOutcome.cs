@@ -10,10 +10,10 @@ public abstract record CommandOutcome<TState, TEvent>
     public abstract T Match<T>(Func<Appended, T> appended, Func<Unchanged, T> unchanged, Func<Rejected, T> rejected, Func<AlreadyHandled, T> alreadyHandled);
 
     /// <summary>
-    /// Stored as <see cref="Envelopes"/>. <see cref="CaughtUp"/>: every read-model row those events touch applied them
-    /// within the read-your-writes wait.
+    /// Stored as <see cref="Envelopes"/>. The reply does not wait for the read models: the guild's next read does
+    /// (<see cref="PendingWrites"/>).
     /// </summary>
-    public sealed record Appended(TState Before, IReadOnlyList<TEvent> Events, IReadOnlyList<EventEnvelope> Envelopes, bool CaughtUp) : CommandOutcome<TState, TEvent>
+    public sealed record Appended(TState Before, IReadOnlyList<TEvent> Events, IReadOnlyList<EventEnvelope> Envelopes) : CommandOutcome<TState, TEvent>
     {
         public long Version => Envelopes[^1].Version;
 

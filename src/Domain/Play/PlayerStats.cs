@@ -1,3 +1,5 @@
+using EventBot.Domain.Common;
+
 namespace EventBot.Domain.Play;
 
 using static PlayEvent;
@@ -48,4 +50,18 @@ public sealed record PlayerStats(Tally Total, Tally Rps, Tally Coin, Tally Dice)
     };
 
     public static PlayerStats Fold(IEnumerable<PlayEvent> events) => events.Aggregate(Initial, Evolve);
+
+    /// <summary>
+    /// The tallies as stored beside the player's stream, so a game loads one item instead of every game before it.
+    /// The JSON names are the record's: renaming a member of <see cref="Tally"/> or this record means a new schema version.
+    /// </summary>
+    public static readonly StateCodec<PlayerStats> Unfold = new("PlayerStats", 1,
+        state => System.Text.Json.JsonSerializer.Serialize(state, UnfoldJson),
+        json => System.Text.Json.JsonSerializer.Deserialize<PlayerStats>(json, UnfoldJson) ?? throw new System.Text.Json.JsonException("An empty PlayerStats unfold."));
+
+    private static readonly System.Text.Json.JsonSerializerOptions UnfoldJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
 }

@@ -49,6 +49,31 @@ public abstract record Sparkles
 
     public static Sparkles Fold(IEnumerable<SparkleEvent> events) => events.Aggregate(Initial, Evolve);
 
+    /// <summary>
+    /// The count and the recent givers as stored beside the receiver's stream, so a sparkle loads one item instead of
+    /// every sparkle ever given. Giver times keep their full precision, so cooldowns decide exactly as after a fold.
+    /// </summary>
+    public static readonly StateCodec<Sparkles> Unfold = new("Sparkles", 1,
+        state => System.Text.Json.JsonSerializer.Serialize(state switch
+        {
+            Received r => new Stored(r.Count, r.LastByGiver.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal)),
+            _ => new Stored(0, []),
+        }, UnfoldJson),
+        json => System.Text.Json.JsonSerializer.Deserialize<Stored>(json, UnfoldJson) switch
+        {
+            null => throw new System.Text.Json.JsonException("An empty Sparkles unfold."),
+            { Count: 0 } => Initial,
+            var s => new Received(s.Count, s.Givers.ToImmutableDictionary(p => UserId.Parse(p.Key), p => p.Value)),
+        });
+
+    private sealed record Stored(int Count, Dictionary<string, DateTimeOffset> Givers);
+
+    private static readonly System.Text.Json.JsonSerializerOptions UnfoldJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
     private static ImmutableDictionary<UserId, DateTimeOffset> Track(ImmutableDictionary<UserId, DateTimeOffset> last, SparkleGiven e)
     {
         // An event without a decision time (none are written so) still counts, but cannot start a cooldown.

@@ -21,11 +21,19 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
     private readonly TransientRetry _retry = retry ?? TransientRetry.Default;
 
-    public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
+    public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
+        AppendAsync(stream, expectedVersion, events, null, context, ct);
+
+    public Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold,
+        AppendContext context, CancellationToken ct) =>
+        AppendAsync(stream, expectedVersion, events, unfold, context, ct);
+
+    private async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData? unfold,
+        AppendContext context, CancellationToken ct)
     {
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
-        if (events.Count + 2 > MaxTransactItems)
-            throw new ArgumentException($"At most {MaxTransactItems - 2} events fit one append.", nameof(events));
+        if (events.Count + 3 > MaxTransactItems)
+            throw new ArgumentException($"At most {MaxTransactItems - 3} events fit one append.", nameof(events));
 
         var now = time.GetUtcNow();
         var envelopes = events.Select((e, i) => new EventEnvelope(stream.Value, expectedVersion + i + 1, Guid.CreateVersion7(now), e.Type,
@@ -37,7 +45,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         }).ToList();
         var lastVersion = expectedVersion + events.Count;
 
-        var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now);
+        var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now, unfold);
 
         request.ClientRequestToken = ClientRequestToken(_table, context.Source, stream.Value, expectedVersion, envelopes[0].EventId);
 
@@ -49,7 +57,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         catch (TransactionCanceledException ex) when (!Failures.IsConflictOnly(ex.CancellationReasons))
         {
             var reasons = ex.CancellationReasons ?? [];
-            var markerFailed = reasons.Count == request.TransactItems.Count && reasons[^1].Code == "ConditionalCheckFailed";
+            var markerFailed = reasons.Count == request.TransactItems.Count && reasons[MarkerIndex(request, unfold)].Code == "ConditionalCheckFailed";
             if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
             if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
                 return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
@@ -79,12 +87,16 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         return Convert.ToHexStringLower(hash)[..36];
     }
 
+    private static int MarkerIndex(TransactWriteItemsRequest request, UnfoldData? unfold) => request.TransactItems.Count - (unfold is null ? 1 : 2);
+
     /// <summary>
     /// The transaction an append writes: a condition check on <paramref name="expectedVersion"/> (when above 0), one
-    /// conditional put per envelope, and the idempotency marker put for <paramref name="source"/>. Public so the
-    /// benchmark's baseline sends exactly the items the store sends.
+    /// conditional put per envelope, the idempotency marker put for <paramref name="source"/>, and last, when given,
+    /// the put of <paramref name="unfold"/> (unconditional: the transaction commits it only with the events it was
+    /// folded from). Public so the benchmark's baseline sends exactly the items the store sends.
     /// </summary>
-    public static TransactWriteItemsRequest BuildAppendRequest(string table, IReadOnlyList<EventEnvelope> envelopes, long expectedVersion, string source, DateTimeOffset now)
+    public static TransactWriteItemsRequest BuildAppendRequest(string table, IReadOnlyList<EventEnvelope> envelopes, long expectedVersion, string source, DateTimeOffset now,
+        UnfoldData? unfold = null)
     {
         var streamId = envelopes[0].StreamId;
         var items = new List<TransactWriteItem>(envelopes.Count + 2);
@@ -130,7 +142,52 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
                 ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
             },
         });
+        if (unfold is not null)
+            items.Add(new TransactWriteItem { Put = new Put { TableName = table, Item = EventItem.ToUnfoldItem(streamId, unfold, envelopes[^1].Version, envelopes[^1].EventId) } });
         return new TransactWriteItemsRequest { TransactItems = items };
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (beforeVersion <= 1) return [];
+        var events = new List<EventEnvelope>(Math.Min(limit, 1000));
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            // Newest first from the key's sort order, versions 1..before-1 (0 is the unfold): a page costs its own items.
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                ConsistentRead = true,
+                KeyConditionExpression = "#s = :s AND #v BETWEEN :first AND :last",
+                ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId, ["#v"] = EventBotTables.Version },
+                ExpressionAttributeValues = new()
+                {
+                    [":s"] = new() { S = stream.Value },
+                    [":first"] = EventItem.N(1),
+                    [":last"] = EventItem.N(beforeVersion == StreamRead.FromEnd ? long.MaxValue : beforeVersion - 1),
+                },
+                ScanIndexForward = false,
+                Limit = limit - events.Count,
+                ExclusiveStartKey = start,
+            }, token), ct);
+            events.AddRange((page.Items ?? []).Where(EventItem.IsEvent).Select(EventItem.FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } next && events.Count < limit ? next : null;
+        }
+        while (start is not null);
+        return events;
+    }
+
+    public async Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct)
+    {
+        var response = await _retry.RunAsync("GetItem", token => client.GetItemAsync(new GetItemRequest
+        {
+            TableName = _table,
+            Key = Key(stream.Value, 0),
+            ConsistentRead = true,
+        }, token), ct);
+        return EventItem.FromUnfoldItem(response.Item is { Count: > 0 } item ? item : null);
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct)

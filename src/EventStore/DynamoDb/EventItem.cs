@@ -29,7 +29,38 @@ public static class EventItem
     public const string MarkerFirst = "first_version";
     public const string MarkerLast = "last_version";
 
+    // Unfold attributes: the state stored beside a stream, at version 0 of the stream's own partition (events start at
+    // 1), so it commits in the append's transaction. It has no type, data or guild_category: never an event, never in
+    // the guild index, skipped by Scans and by the Streams feed as a foreign item.
+    public const string UnfoldType = "unfold_type";
+    public const string UnfoldSchema = "unfold_schema";
+    public const string UnfoldData = "unfold_data";
+    public const string UnfoldVersion = "unfold_version";
+    public const string UnfoldEventId = "unfold_event_id";
+
     public static string MarkerKey(string source) => MarkerPrefix + source;
+
+    public static Dictionary<string, AttributeValue> ToUnfoldItem(string streamId, UnfoldData unfold, long version, Guid eventId) => new(StringComparer.Ordinal)
+    {
+        [EventBotTables.StreamId] = new() { S = streamId },
+        [EventBotTables.Version] = N(0),
+        [UnfoldType] = new() { S = unfold.Type },
+        [UnfoldSchema] = N(unfold.SchemaVersion),
+        [UnfoldData] = new() { S = unfold.Data },
+        [UnfoldVersion] = N(version),
+        [UnfoldEventId] = new() { S = eventId.ToString() },
+    };
+
+    /// <summary>The unfold an item holds; null when it is not a complete one (never guess a state).</summary>
+    public static StreamUnfold? FromUnfoldItem(IReadOnlyDictionary<string, AttributeValue>? item) =>
+        item is not null
+        && item.TryGetValue(UnfoldType, out var type) && type.S is { } t
+        && item.TryGetValue(UnfoldSchema, out var schema) && int.TryParse(schema.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var sv)
+        && item.TryGetValue(UnfoldData, out var data) && data.S is { } d
+        && item.TryGetValue(UnfoldVersion, out var version) && long.TryParse(version.N, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+        && item.TryGetValue(UnfoldEventId, out var id) && Guid.TryParse(id.S, out var eventId)
+            ? new StreamUnfold(t, sv, d, v, eventId)
+            : null;
 
     public static string GuildCategory(string guildId, string category) => $"{guildId}#{category}";
 

@@ -49,6 +49,18 @@ internal sealed class AppendStatements : IDisposable
         MarkStream = Mark.Parameters.Add("$stream", SqliteType.Text);
         MarkFirst = Mark.Parameters.Add("$first", SqliteType.Integer);
         MarkLast = Mark.Parameters.Add("$last", SqliteType.Integer);
+        // The state beside the stream, replaced by every append that brings one (same transaction as its events).
+        Unfold = SqliteEventStore.Command(connection, null, """
+            INSERT INTO unfolds (stream_id, version, event_id, type, schema_version, data) VALUES ($stream, $version, $id, $type, $schema, $data)
+            ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, event_id = excluded.event_id, type = excluded.type,
+              schema_version = excluded.schema_version, data = excluded.data
+            """);
+        UnfoldStream = Unfold.Parameters.Add("$stream", SqliteType.Text);
+        UnfoldVersion = Unfold.Parameters.Add("$version", SqliteType.Integer);
+        UnfoldEventId = Unfold.Parameters.Add("$id", SqliteType.Text);
+        UnfoldType = Unfold.Parameters.Add("$type", SqliteType.Text);
+        UnfoldSchema = Unfold.Parameters.Add("$schema", SqliteType.Integer);
+        UnfoldData = Unfold.Parameters.Add("$data", SqliteType.Text);
     }
 
     public SQLitePCL.sqlite3 Handle { get; }
@@ -80,9 +92,16 @@ internal sealed class AppendStatements : IDisposable
     public SqliteParameter MarkStream { get; }
     public SqliteParameter MarkFirst { get; }
     public SqliteParameter MarkLast { get; }
+    public SqliteCommand Unfold { get; }
+    public SqliteParameter UnfoldStream { get; }
+    public SqliteParameter UnfoldVersion { get; }
+    public SqliteParameter UnfoldEventId { get; }
+    public SqliteParameter UnfoldType { get; }
+    public SqliteParameter UnfoldSchema { get; }
+    public SqliteParameter UnfoldData { get; }
 
     public void Enlist(SqliteTransaction tx) =>
-        Seen.Transaction = Last.Transaction = NewStream.Transaction = Insert.Transaction = Mark.Transaction = tx;
+        Seen.Transaction = Last.Transaction = NewStream.Transaction = Insert.Transaction = Mark.Transaction = Unfold.Transaction = tx;
 
     public void Dispose()
     {
@@ -91,8 +110,13 @@ internal sealed class AppendStatements : IDisposable
         NewStream.Dispose();
         Insert.Dispose();
         Mark.Dispose();
+        Unfold.Dispose();
     }
 }
 
 /// <summary>One append of a <see cref="SqliteEventStore.AppendManyAsync"/> batch.</summary>
-public sealed record PendingAppend(StreamName Stream, long ExpectedVersion, IReadOnlyList<EventData> Events, AppendContext Context);
+public sealed record PendingAppend(StreamName Stream, long ExpectedVersion, IReadOnlyList<EventData> Events, AppendContext Context)
+{
+    /// <summary>The stream's state after these events, stored beside it in the same transaction (none: the old one stays).</summary>
+    public UnfoldData? Unfold { get; init; }
+}

@@ -40,6 +40,13 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         return results[0];
     }
 
+    public async Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold,
+        AppendContext context, CancellationToken ct)
+    {
+        var results = await AppendManyAsync([new PendingAppend(stream, expectedVersion, events, context) { Unfold = unfold }], ct);
+        return results[0];
+    }
+
     /// <summary>
     /// Several appends in one transaction (bulk seeding, imports): each is checked exactly like
     /// <see cref="AppendAsync"/> (expected version, idempotency key), in order, so a later append sees the earlier
@@ -82,6 +89,7 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
     private static AppendResult AppendOne(AppendStatements s, PendingAppend append, string recordedAt, DateTimeOffset now)
     {
         var (stream, expectedVersion, events, context) = append;
+        var unfold = append.Unfold;
         s.LastStream.Value = stream.Value;
         long streamNo = 0, actual = 0;
         using (var reader = s.Last.ExecuteReader())
@@ -141,6 +149,16 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
                 TraceParent = context.TraceParent,
             });
         }
+        if (unfold is not null)
+        {
+            s.UnfoldStream.Value = stream.Value;
+            s.UnfoldVersion.Value = last;
+            s.UnfoldEventId.Value = stored[^1].EventId.ToString();
+            s.UnfoldType.Value = unfold.Type;
+            s.UnfoldSchema.Value = unfold.SchemaVersion;
+            s.UnfoldData.Value = unfold.Data;
+            s.Unfold.ExecuteNonQuery();
+        }
         return new AppendResult.Appended(stored, last);
     }
 
@@ -176,6 +194,32 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         command.Parameters.AddWithValue("$stream", stream.Value);
         command.Parameters.AddWithValue("$from", fromVersion);
         return await ReadAll(command, ct);
+    }
+
+    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = _database.Open();
+        // The (stream_no, version) index walked backwards: the page's rows, whatever the stream's length.
+        using var command = Command(connection, null, $"""
+            SELECT {Columns} FROM events
+            WHERE stream_no = (SELECT stream_no FROM streams WHERE stream_id = $stream) AND version < $before ORDER BY version DESC LIMIT $limit
+            """);
+        command.Parameters.AddWithValue("$stream", stream.Value);
+        command.Parameters.AddWithValue("$before", beforeVersion);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadAll(command, ct);
+    }
+
+    public async Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = Command(connection, null, "SELECT type, schema_version, data, version, event_id FROM unfolds WHERE stream_id = $stream");
+        command.Parameters.AddWithValue("$stream", stream.Value);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new StreamUnfold(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), Guid.Parse(reader.GetString(4)))
+            : null;
     }
 
     public async Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct)

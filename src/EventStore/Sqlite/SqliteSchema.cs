@@ -71,6 +71,14 @@ public static class SqliteSchema
           first_version INTEGER NOT NULL,
           last_version  INTEGER NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS unfolds (
+          stream_id      TEXT PRIMARY KEY,
+          version        INTEGER NOT NULL,
+          event_id       TEXT    NOT NULL,
+          type           TEXT    NOT NULL,
+          schema_version INTEGER NOT NULL,
+          data           TEXT    NOT NULL
+        ) WITHOUT ROWID;
         CREATE TRIGGER IF NOT EXISTS streams_are_kept BEFORE DELETE ON streams
           BEGIN SELECT RAISE(ABORT, 'streams are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS stream_numbers_are_fixed BEFORE UPDATE ON streams

@@ -13,10 +13,18 @@ public sealed class InstrumentedEventStore(IEventStore inner, string storeName, 
 {
     public IEventStore Inner => inner;
 
-    public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
+    public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
+        InstrumentAsync(stream, expectedVersion, events, context, c => inner.AppendAsync(stream, expectedVersion, events, c, ct));
+
+    public Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold,
+        AppendContext context, CancellationToken ct) =>
+        InstrumentAsync(stream, expectedVersion, events, context, c => inner.AppendWithUnfoldAsync(stream, expectedVersion, events, unfold, c, ct));
+
+    private async Task<AppendResult> InstrumentAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context,
+        Func<AppendContext, Task<AppendResult>> append)
     {
         if (!EventStoreTelemetry.Enabled && logger is null)
-            return await inner.AppendAsync(stream, expectedVersion, events, context, ct);
+            return await append(context);
 
         using var scope = logger?.BeginScope(new AppendScope(stream.Value, expectedVersion));
         using var activity = EventStoreTelemetry.Source.StartActivity("eventbot.append", ActivityKind.Client);
@@ -32,7 +40,7 @@ public sealed class InstrumentedEventStore(IEventStore inner, string storeName, 
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = await inner.AppendAsync(stream, expectedVersion, events, context, ct);
+            var result = await append(context);
             var outcome = EventStoreTelemetry.OutcomeOf(result);
             activity?.SetTag(EventStoreTelemetry.OutcomeAttribute, outcome);
             EventStoreTelemetry.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
@@ -59,6 +67,11 @@ public sealed class InstrumentedEventStore(IEventStore inner, string storeName, 
 
     public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct) =>
         inner.ReadStreamAsync(stream, fromVersion, ct);
+
+    public Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct) =>
+        inner.ReadStreamBackwardAsync(stream, beforeVersion, limit, ct);
+
+    public Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct) => inner.ReadUnfoldAsync(stream, ct);
 
     public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
         inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);

@@ -65,6 +65,15 @@ public sealed class TransientFailureReplyTests
         public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
             fault() is { } error ? throw error : inner.AppendAsync(stream, expectedVersion, events, context, ct);
 
+        public Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold,
+            AppendContext context, CancellationToken ct) =>
+            fault() is { } error ? throw error : inner.AppendWithUnfoldAsync(stream, expectedVersion, events, unfold, context, ct);
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct) =>
+            inner.ReadStreamBackwardAsync(stream, beforeVersion, limit, ct);
+
+        public Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct) => inner.ReadUnfoldAsync(stream, ct);
+
         public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct) => inner.ReadStreamAsync(stream, fromVersion, ct);
 
         public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>

@@ -40,6 +40,8 @@ public sealed class DeadLetterSliceTests
 
         var letter = Assert.Single(await h.Host.Services.GetRequiredService<DeadLetterStore>().ListAsync(default));
         Assert.Equal(DeadLetterStatus.Stopped, letter.Status);
-        Assert.Contains("still catching up", await h.SayAsync(".remember lunch is soup"), StringComparison.Ordinal);
+        // The write is saved and says so at once; the next read waits its bounded while and says the read model lags.
+        Assert.Equal("Remembered `lunch`: soup", await h.SayAsync(".remember lunch is soup"));
+        Assert.Equal("Nothing remembered for `lunch`\n" + EventBot.Bot.Pipeline.ReadYourWritesBehaviour<EventBot.Bot.Features.Remember.Recall.Query, Chat.Reply>.CatchingUp, await h.SayAsync(".remember lunch"));
     }
 }

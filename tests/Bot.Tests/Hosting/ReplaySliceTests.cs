@@ -24,6 +24,7 @@ public sealed class ReplaySliceTests : IAsyncLifetime
     {
         for (var i = 0; i < 300; i++) await _h.SayAsync($".remember k{i} is v{i}");
         await _h.SayAsync(".remember meeting is fresh");
+        Assert.Equal("`meeting` is fresh", await _h.SayAsync(".remember meeting")); // the read waits for the write (read-your-writes)
         // Mark the live (old) generation so the answers show which generation served them.
         var views = Get<IViewStore>();
         var key = new ViewKey(Generations.PhysicalPartition(RememberedValues.ProjectionName, 1, BotHarness.Guild.ToString()), RememberedValues.RowFor(BotHarness.Guild.ToString(), "meeting").Sort);

@@ -7,7 +7,7 @@ namespace EventBot.EventStore.Tests.Contract;
 /// What every event store promises. Each backend runs this suite through a one-line subclass, so SQLite and
 /// DynamoDB cannot drift apart in behaviour.
 /// </summary>
-public abstract class EventStoreContract
+public abstract partial class EventStoreContract
 {
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
 

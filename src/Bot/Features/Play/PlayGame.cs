@@ -45,14 +45,17 @@ public static class PlayGame
 
     public sealed record Command(ChatMessage Chat, GameRequest Request) : ICommand<Reply>, IGuildScoped;
 
+    /// <summary>A player's tallies are stored beside their stream: a game loads them, not every game before it.</summary>
+    public static readonly StateAccess<PlayerStats, PlayEvent> Access =
+        new StateAccess<PlayerStats, PlayEvent>.Unfolded(PlayerStats.Initial, PlayerStats.Evolve, PlayerStats.Unfold);
+
     public sealed class Handler(AggregateService aggregates, IRandomSource random, TimeProvider time) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
             var play = new PlayCommand.Play(command.Chat.Actor, command.Request, GameDraw.Draw(command.Request, random.Next), time.GetUtcNow());
-            var outcome = await aggregates.HandleAsync<PlayerStats, PlayEvent>(
-                new StreamName(PlayStream.For(command.Chat.Guild!.Value, command.Chat.Author.Id)), PlayerStats.Initial, PlayerStats.Evolve,
-                state => PlayDecider.Decide(play, state), command.Chat, cancellationToken);
+            var outcome = await aggregates.HandleAsync(new StreamName(PlayStream.For(command.Chat.Guild!.Value, command.Chat.Author.Id)), Access,
+                (state, _) => PlayDecider.Decide(play, state), command.Chat, cancellationToken);
             return outcome.Match(
                 appended: PlayReplies.Played,
                 unchanged: _ => Reply.Of("Nothing changed."),

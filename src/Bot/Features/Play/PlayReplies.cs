@@ -12,7 +12,7 @@ public static class PlayReplies
     {
         var e = a.Event<PlayEvent.GamePlayed>();
         var text = Played(e, PlayerStats.Evolve(a.Before, e));
-        return Reply.Of(a.CaughtUp ? text : $"{text}\n(saved; stats and leaderboards are still catching up, so they may lag for a moment)");
+        return Reply.Of(text);
     }
 
     public static string Played(PlayEvent.GamePlayed e, PlayerStats after)

@@ -8,8 +8,9 @@ using Mediator;
 namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
-/// <c>.remember &lt;key&gt; as of &lt;time&gt;</c>: the value the key had then, folded from the key's own stream (strongly
-/// consistent; the read model only knows the present).
+/// <c>.remember &lt;key&gt; as of &lt;time&gt;</c>: the value the key had then, from the key's own stream (strongly
+/// consistent; the read model only knows the present): the newest event at or before that time is the state then
+/// (<see cref="Memory.After"/>), found by reading backwards from the newest, never by folding the whole stream.
 /// </summary>
 public static class AsOf
 {
@@ -34,8 +35,27 @@ public static class AsOf
         {
             var at = PointInTime.Parse(query.Time, time.GetUtcNow());
             if (!at.IsValid) return Reply.Of(Md.Error(at.Error!));
-            var events = await store.ReadStreamAsync(new StreamName(RememberStream.For(query.Chat.Guild!.Value, query.Key)), 1, cancellationToken);
-            return RememberReplies.AsOf(query.Key, at.Value, events, e => (RememberEvent)codec.Decode(e));
+            var (then, first) = await FindAsync(new StreamName(RememberStream.For(query.Chat.Guild!.Value, query.Key)), at.Value, cancellationToken);
+            return RememberReplies.AsOf(query.Key, at.Value, then, first, e => (RememberEvent)codec.Decode(e));
+        }
+
+        /// <summary>
+        /// The newest event recorded at or before <paramref name="at"/>, read backwards in pages that grow (16, 64, 256,
+        /// then 1,000 events), so a recent instant costs one small read however long the key's history; and, when there
+        /// is none, the key's first event (null too when the key has none).
+        /// </summary>
+        private async Task<(EventEnvelope? Then, EventEnvelope? First)> FindAsync(StreamName stream, DateTimeOffset at, CancellationToken ct)
+        {
+            var (before, size) = (StreamRead.FromEnd, 16);
+            EventEnvelope? oldest = null;
+            while (true)
+            {
+                var page = await store.ReadStreamBackwardAsync(stream, before, size, ct);
+                foreach (var e in page)
+                    if (e.RecordedAt <= at) return (e, null);
+                if (page.Count == 0 || page[^1].Version <= 1) return (null, page.Count == 0 ? oldest : page[^1]);
+                (oldest, before, size) = (page[^1], page[^1].Version, Math.Min(size * 4, 1000));
+            }
         }
     }
 

@@ -27,9 +27,8 @@ public static class Forget
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
             var key = command.Key;
-            var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(
-                new StreamName(RememberStream.For(command.Chat.Guild!.Value, key)), Memory.Initial, Memory.Evolve,
-                state => RememberDecider.Decide(new RememberCommand.Forget(key), state), command.Chat, cancellationToken);
+            var outcome = await aggregates.HandleAsync(new StreamName(RememberStream.For(command.Chat.Guild!.Value, key)), MemoryAccess.Latest,
+                (state, _) => RememberDecider.Decide(new RememberCommand.Forget(key), state), command.Chat, cancellationToken);
             return outcome.Match(
                 appended: RememberReplies.Forgot,
                 unchanged: _ => RememberReplies.NothingToForget(key),

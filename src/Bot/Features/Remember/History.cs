@@ -12,7 +12,7 @@ namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// <c>.remember history [key] [page N]</c>: the audit trail, newest first. A key's history reads its own stream
-/// (strongly consistent); a server's reads the guild index of the store (may lag a moment on DynamoDB), and counts its
+/// (strongly consistent), only the page shown, whatever the key's length; a server's reads the guild index of the store (may lag a moment on DynamoDB), and counts its
 /// pages from the guild's partition of the current-values read model: each key's row holds its stream's version, so the
 /// versions add up to the server's number of changes (a Query on one partition, never a scan).
 /// </summary>
@@ -55,10 +55,18 @@ public static class History
             var skip = (query.Page - 1) * PageSize;
             if (query.Key is { } key)
             {
-                var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
-                // As of a page's first render: the versions it knew (the one place history reads "as of").
-                if (query.AsOf is { } version) all = [.. all.Where(e => e.Version <= version)];
-                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count, all.Count == 0 ? 0 : all[^1].Version), e => codec.Decode(e) as RememberEvent);
+                // Versions run 1..n without gaps: the newest version is the count (capped at a page's first render, the one
+                // place history reads "as of"), and page p is the versions just below count - (p - 1) × 10. Page 1 now is one
+                // read of 10 events; any other page, one read of 1 and one of 10.
+                var stream = new StreamName(RememberStream.For(guild, key));
+                var firstNow = skip == 0 && query.AsOf is null;
+                var newest = await store.ReadStreamBackwardAsync(stream, StreamRead.FromEnd, firstNow ? PageSize : 1, cancellationToken);
+                var count = newest.Count == 0 ? 0 : newest[0].Version;
+                if (query.AsOf is { } asOf) count = Math.Min(count, asOf);
+                IReadOnlyList<EventEnvelope> shown = firstNow ? newest
+                    : count <= skip ? []
+                    : await store.ReadStreamBackwardAsync(stream, count - skip + 1, PageSize, cancellationToken);
+                return HistoryReplies.OfKey(query, key, new Page(shown, (int)Math.Min(int.MaxValue, count), count), e => codec.Decode(e) as RememberEvent);
             }
             var mark = query.AsOf ?? time.GetUtcNow().ToUnixTimeMilliseconds();
             var newer = query.AsOf is null ? 0 : await CountNewerAsync(guild.ToString(), mark, cancellationToken);

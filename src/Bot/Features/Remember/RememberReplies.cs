@@ -12,8 +12,8 @@ public static class RememberReplies
 {
     public static Reply Remembered(Appended a) => a.Event<RememberEvent.ValueRemembered>() switch
     {
-        { PreviousValue: { } previous } e => Saved(a, $"Updated {Md.Code(e.Key)}: {Md.Text(e.Value)}\n(was: {Md.Text(previous)})"),
-        var e => Saved(a, $"Remembered {Md.Code(e.Key)}: {Md.Text(e.Value)}"),
+        { PreviousValue: { } previous } e => Reply.Of($"Updated {Md.Code(e.Key)}: {Md.Text(e.Value)}\n(was: {Md.Text(previous)})"),
+        var e => Reply.Of($"Remembered {Md.Code(e.Key)}: {Md.Text(e.Value)}"),
     };
 
     public static Reply AlreadyHolds(Memory state, MemoryKey key, MemoryValue value) =>
@@ -22,7 +22,7 @@ public static class RememberReplies
     public static Reply Forgot(Appended a)
     {
         var e = a.Event<RememberEvent.ValueForgotten>();
-        return Saved(a, $"Forgot {Md.Code(e.Key)} (was: {Md.Text(e.PreviousValue)})");
+        return Reply.Of($"Forgot {Md.Code(e.Key)} (was: {Md.Text(e.PreviousValue)})");
     }
 
     public static Reply NothingToForget(MemoryKey key) => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}");
@@ -30,7 +30,7 @@ public static class RememberReplies
     public static Reply Restored(Appended a)
     {
         var e = a.Event<RememberEvent.ValueRestored>();
-        return Saved(a, $"Restored {Md.Code(e.Key)} to {Md.Text(e.Value)} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {Md.Text(p)})" : " (it had been forgotten)"));
+        return Reply.Of($"Restored {Md.Code(e.Key)} to {Md.Text(e.Value)} from v{e.FromVersion}" + (e.PreviousValue is { } p ? $"\n(was: {Md.Text(p)})" : " (it had been forgotten)"));
     }
 
     public static Reply AlreadyRestored(Memory state, MemoryKey key) =>
@@ -43,21 +43,18 @@ public static class RememberReplies
         null => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}"),
     };
 
-    public static Reply AsOf(MemoryKey key, DateTimeOffset at, IReadOnlyList<EventEnvelope> events, Func<EventEnvelope, RememberEvent> decode)
+    /// <param name="last">The newest event at or before <paramref name="at"/>; null when there is none.</param>
+    /// <param name="first">When <paramref name="last"/> is null: the key's first event (null when the key has none).</param>
+    public static Reply AsOf(MemoryKey key, DateTimeOffset at, EventEnvelope? last, EventEnvelope? first, Func<EventEnvelope, RememberEvent> decode)
     {
-        if (events.Count == 0) return Reply.Of($"Nothing was ever remembered for {Md.Code(key.Display)} in this server.");
-        var then = events.TakeWhile(e => e.RecordedAt <= at).ToList();
-        if (then.Count == 0)
-            return Reply.Of($"{Md.Code(key.Display)} was first remembered on {Md.When(events[0].RecordedAt)}, after {Md.When(at)}: it had no value then.");
-        var last = then[^1];
-        return Memory.Fold(then.Select(decode)) switch
+        if (last is null && first is null) return Reply.Of($"Nothing was ever remembered for {Md.Code(key.Display)} in this server.");
+        if (last is null)
+            return Reply.Of($"{Md.Code(key.Display)} was first remembered on {Md.When(first!.RecordedAt)}, after {Md.When(at)}: it had no value then.");
+        return Memory.After(decode(last)) switch
         {
             Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {Md.Text(h.Value)}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
             Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {Md.Text(f.LastValue)})"),
             _ => Reply.Of($"As of {Md.When(at)}, {Md.Code(key.Display)} had no value."),
         };
     }
-
-    private static Reply Saved(Appended a, string text) =>
-        Reply.Of(a.CaughtUp ? text : $"{text}\n(saved as v{a.Version}; the read model is still catching up, so a recall may show the old value for a moment)");
 }

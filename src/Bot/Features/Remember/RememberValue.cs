@@ -26,9 +26,8 @@ public static class RememberValue
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
             var (key, value) = (command.Key, command.Value);
-            var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(
-                new StreamName(RememberStream.For(command.Chat.Guild!.Value, key)), Memory.Initial, Memory.Evolve,
-                state => RememberDecider.Decide(new RememberCommand.Remember(key, value.Text), state), command.Chat, cancellationToken);
+            var outcome = await aggregates.HandleAsync(new StreamName(RememberStream.For(command.Chat.Guild!.Value, key)), MemoryAccess.Latest,
+                (state, _) => RememberDecider.Decide(new RememberCommand.Remember(key, value.Text), state), command.Chat, cancellationToken);
             return outcome.Match(
                 appended: RememberReplies.Remembered,
                 unchanged: u => RememberReplies.AlreadyHolds(u.State, key, value),

@@ -11,8 +11,8 @@ namespace EventBot.Bot.Features.Remember;
 
 /// <summary>
 /// <c>.remember restore &lt;key&gt; &lt;version&gt;</c>: brings back the value the key held at that version, as a new
-/// event (<see cref="RememberEvent.ValueRestored"/>); history shows "restored from vN" and who did it. The stream is
-/// read once: the value then and the state now come from the same read.
+/// event (<see cref="RememberEvent.ValueRestored"/>); history shows "restored from vN" and who did it. Two reads of
+/// one event each, whatever the key's history: the version asked for (a point read) and the newest (the state now).
 /// </summary>
 public static class Restore
 {
@@ -34,13 +34,16 @@ public static class Restore
 
     public sealed record Command(ChatMessage Chat, MemoryKey Key, long Version) : ICommand<Reply>, IGuildScoped;
 
-    public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>
+    public sealed class Handler(AggregateService aggregates, IEventReader store, EventCodec codec) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
-            var outcome = await aggregates.HandleAsync<Memory, RememberEvent>(
-                new StreamName(RememberStream.For(command.Chat.Guild!.Value, command.Key)), Memory.Initial, Memory.Evolve,
-                (state, history) => Decide(command, state, history), command.Chat, cancellationToken);
+            var stream = new StreamName(RememberStream.For(command.Chat.Guild!.Value, command.Key));
+            // The version asked for, read on its own (a point read); events never change, so one read serves every attempt.
+            var then = await store.ReadStreamBackwardAsync(stream, command.Version == long.MaxValue ? StreamRead.FromEnd : command.Version + 1, 1, cancellationToken);
+            var atVersion = then is [var e] && e.Version == command.Version ? (RememberEvent)codec.Decode(e) : null;
+            var outcome = await aggregates.HandleAsync(stream, MemoryAccess.Latest,
+                (state, version) => Decide(command, state, version, atVersion), command.Chat, cancellationToken);
             return outcome.Match(
                 appended: RememberReplies.Restored,
                 unchanged: u => RememberReplies.AlreadyRestored(u.State, command.Key),
@@ -49,23 +52,26 @@ public static class Restore
         }
     }
 
-    /// <summary>The version must exist and have set a value; then the domain decides.</summary>
-    public static Decision<RememberEvent> Decide(Command command, Memory state, IReadOnlyList<RememberEvent> history)
+    /// <summary>
+    /// The version must exist and have set a value; then the domain decides. <paramref name="version"/> is the stream's
+    /// current version and <paramref name="atVersion"/> the event stored at the version asked for (null when none).
+    /// </summary>
+    public static Decision<RememberEvent> Decide(Command command, Memory state, long version, RememberEvent? atVersion)
     {
-        var (key, version) = (command.Key, command.Version);
-        if (history.Count == 0)
+        var key = command.Key;
+        if (version == 0)
             return Decision<RememberEvent>.Reject(NeverRemembered, $"Nothing was ever remembered for {Md.Code(key.Display)}, so there is nothing to restore.");
-        if (version > history.Count)
-            return Decision<RememberEvent>.Reject("no-such-version", $"{Md.Code(key.Display)} has {history.Count} version{(history.Count == 1 ? "" : "s")}; there is no v{version} (see `.remember history {key.Display}`).");
-        var valueThen = history[(int)version - 1] switch
+        if (command.Version > version || atVersion is null)
+            return Decision<RememberEvent>.Reject("no-such-version", $"{Md.Code(key.Display)} has {version} version{(version == 1 ? "" : "s")}; there is no v{command.Version} (see `.remember history {key.Display}`).");
+        var valueThen = atVersion switch
         {
             RememberEvent.ValueRemembered r => r.Value,
             RememberEvent.ValueRestored r => r.Value,
             _ => null,
         };
         return valueThen is null
-            ? Decision<RememberEvent>.Reject("was-a-forget", $"v{version} of {Md.Code(key.Display)} was a forget, not a value; pick a version that set one (see `.remember history {key.Display}`).")
-            : RememberDecider.Decide(new RememberCommand.Restore(key, version, valueThen), state);
+            ? Decision<RememberEvent>.Reject("was-a-forget", $"v{command.Version} of {Md.Code(key.Display)} was a forget, not a value; pick a version that set one (see `.remember history {key.Display}`).")
+            : RememberDecider.Decide(new RememberCommand.Restore(key, command.Version, valueThen), state);
     }
 
     private static ParseResult Parse(CommandInput input)

@@ -25,6 +25,10 @@ public static class GiveSparkle
 
     public sealed record Command(ChatMessage Chat, ChatUser Target, SparkleReason? Reason) : ICommand<Reply>, IGuildScoped;
 
+    /// <summary>A receiver's count and recent givers are stored beside their stream: a sparkle loads them, not every sparkle ever given.</summary>
+    public static readonly StateAccess<Sparkles, SparkleEvent> Access =
+        new StateAccess<Sparkles, SparkleEvent>.Unfolded(Sparkles.Initial, Sparkles.Evolve, Sparkles.Unfold);
+
     public sealed class Handler(AggregateService aggregates, TimeProvider time, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
@@ -32,9 +36,8 @@ public static class GiveSparkle
             var target = command.Target;
             var give = new SparkleCommand.Give(command.Chat.Actor, target.Id, target.DisplayName, target.IsBot, command.Reason?.Text,
                 time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.SparkleCooldownSeconds));
-            var outcome = await aggregates.HandleAsync<Sparkles, SparkleEvent>(
-                new StreamName(SparkleStream.For(command.Chat.Guild!.Value, target.Id)), Sparkles.Initial, Sparkles.Evolve,
-                state => SparkleDecider.Decide(give, state), command.Chat, cancellationToken);
+            var outcome = await aggregates.HandleAsync(new StreamName(SparkleStream.For(command.Chat.Guild!.Value, target.Id)), Access,
+                (state, _) => SparkleDecider.Decide(give, state), command.Chat, cancellationToken);
             return outcome.Match(
                 appended: SparkleReplies.Given,
                 unchanged: _ => Reply.Of("Nothing changed."),

@@ -17,7 +17,7 @@ public static class SparkleReplies
         var text = total == 1
             ? $"✨ {e.GiverName} sparkled {e.TargetName}{why}: first sparkle! 🎉"
             : $"✨ {e.GiverName} sparkled {e.TargetName}{why}: {e.TargetName} now has {total} sparkles.";
-        return Reply.Of(a.CaughtUp ? text : $"{text}\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)");
+        return Reply.Of(text);
     }
 
     /// <summary>No sparkles yet; the hint is something the asker can do (nobody can sparkle themselves).</summary>

@@ -97,7 +97,7 @@ public sealed class SparkleSliceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_the_projector_lags_the_reply_says_saved_and_catching_up_and_the_rows_follow_later()
+    public async Task When_the_projector_lags_the_write_replies_at_once_and_the_next_read_says_catching_up_until_the_rows_follow()
     {
         var dir = GamesHost.NewDataDir();
         var builder = GamesHost.Builder(dir, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(GamesHost.Start), new ScriptedRandom(),
@@ -108,7 +108,9 @@ public sealed class SparkleSliceTests : IAsyncLifetime
             new(id, GamesHost.Guild, new Chat.ChatUser(Domain.Common.UserId.FromName(user), user), text, EventBot.Bot.Adapters.Console.ConsoleMentions.Find(text));
 
         var reply = await bot.HandleAsync(From("alice", ".sparkle @bob", "1"), default);
-        Assert.Equal("✨ alice sparkled bob: first sparkle! 🎉\n(saved; totals and leaderboards are still catching up, so they may lag for a moment)", reply!.Text);
+        Assert.Equal("✨ alice sparkled bob: first sparkle! 🎉", reply!.Text);
+        var early = (await bot.HandleAsync(From("bob", ".show sparkles", "3"), default))!.Text;
+        Assert.EndsWith("\n" + EventBot.Bot.Pipeline.ReadYourWritesBehaviour<EventBot.Bot.Features.Sparkle.ShowSparkles.Query, Chat.Reply>.CatchingUp, early, StringComparison.Ordinal);
 
         await host.Services.GetRequiredService<Projections.Feeds.SqliteTail>().CatchUpAsync(default);
         Assert.StartsWith("✨ bob: 1 sparkle — rank #1 of 1", (await bot.HandleAsync(From("bob", ".show sparkles", "2"), default))!.Text, StringComparison.Ordinal);

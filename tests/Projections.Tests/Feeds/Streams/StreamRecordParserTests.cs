@@ -200,3 +200,21 @@ public sealed class StreamRecordCorrelationTests
         Assert.Equal(("", "", ""), (envelope!.CorrelationId, envelope.CausationId, envelope.TraceParent));
     }
 }
+
+public sealed class StreamRecordUnfoldTests
+{
+    [Fact]
+    public void The_unfold_item_written_beside_a_stream_is_a_foreign_record_never_an_event()
+    {
+        var record = StreamRecordParser.Parse(JsonDocument.Parse("""
+            {"eventID":"1","eventName":"MODIFY","dynamodb":{"SequenceNumber":"100","NewImage":{
+              "stream_id":{"S":"play/1/2"},"version":{"N":"0"},"unfold_type":{"S":"PlayerStats"},"unfold_schema":{"N":"1"},
+              "unfold_data":{"S":"{}"},"unfold_version":{"N":"3"},"unfold_event_id":{"S":"0190a5a0-0000-7000-8000-000000000001"}}}}
+            """).RootElement);
+
+        Assert.Equal(StreamRecordKind.Foreign, StreamRecordEvents.Read(record, out var envelope, out var error));
+        Assert.Null(envelope);
+        Assert.Null(error);
+        Assert.NotNull(EventBot.EventStore.DynamoDb.EventItem.FromUnfoldItem(record.NewImage));
+    }
+}
