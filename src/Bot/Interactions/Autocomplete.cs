@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Features.Remember;
+using EventBot.Bot.Pipeline;
 using EventBot.Discord.Interactions;
 using EventBot.Domain.Common;
 using EventBot.Domain.Play;
@@ -18,7 +19,7 @@ namespace EventBot.Bot.Interactions;
 /// (<c>v3 · "old value" · 2 days ago</c>, from the key's own stream: no read model keeps past values); game names.
 /// Nothing is written. At most 25 choices; names and values 1–100 characters, cut without splitting a character.
 /// </summary>
-public sealed class Autocomplete(ReadModels readModels, IEventReader store, EventCodec codec, TimeProvider time)
+public sealed class Autocomplete(ReadModels readModels, IEventReader store, EventCodec codec, TimeProvider time, PendingWrites pending)
 {
     public const int MaxChoices = 25;
 
@@ -53,8 +54,12 @@ public sealed class Autocomplete(ReadModels readModels, IEventReader store, Even
 
     private async Task<IReadOnlyList<AutocompleteChoice>> KeysAsync(string guild, string typed, bool liveOnly, CancellationToken ct)
     {
+        // Read-your-writes reaches suggestions too: a key set a moment ago is offered once the projector has it (bounded
+        // like every read), and the cached key list is not reused across a write of this server.
+        var written = pending.Count(guild) > 0;
+        if (written) await pending.WaitAsync(guild, ct);
         var now = time.GetUtcNow();
-        if (!_keys.TryGetValue(guild, out var cached) || now - cached.At > KeysReused || now < cached.At)
+        if (written || !_keys.TryGetValue(guild, out var cached) || now - cached.At > KeysReused || now < cached.At)
         {
             var rows = await readModels.QueryAsync(RememberedValues.ProjectionName, guild, ct);
             // A key longer than a choice's value could hold cannot be offered: a cut key would name another key.
