@@ -1,4 +1,6 @@
 using System.Globalization;
+using EventBot.Discord;
+using EventBot.Discord.Gateway;
 using Microsoft.Extensions.Configuration;
 
 namespace EventBot.Bot.Hosting;
@@ -7,7 +9,7 @@ namespace EventBot.Bot.Hosting;
 public sealed class InvalidSettingException(string message) : Exception(message);
 
 /// <summary>
-/// Checks every <c>EVENTBOT_*</c> setting as text, before anything binds or opens a store, so a bad value stops the bot
+/// Checks every <c>EVENTBOT_*</c> setting (and the <c>DISCORD_*</c> sharding settings) as text, before anything binds or opens a store, so a bad value stops the bot
 /// and every CLI verb alike with one line: the variable, what is wrong with its value, and what is allowed (exit code 2).
 /// Binding and <c>ValidateOnStart</c> stay behind it for appsettings and tests that build the options directly.
 /// </summary>
@@ -21,7 +23,7 @@ public static class SettingsCheck
     /// <summary>Throws <see cref="InvalidSettingException"/> naming every bad setting, in one line.</summary>
     public static void ThrowIfInvalid(IConfiguration configuration)
     {
-        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section));
+        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section)).Concat(DiscordProblems(configuration.GetSection(EventBotEnvironment.DiscordSection))).ToList();
         if (problems.Count > 0) throw new InvalidSettingException(string.Join("; ", problems));
     }
 
@@ -65,6 +67,40 @@ public static class SettingsCheck
         Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
         Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
         Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
+        return problems;
+    }
+
+    /// <summary>The sharding settings (<c>DISCORD_SHARD_COUNT</c>, <c>DISCORD_SHARDS</c>, <c>DISCORD_SHARD_ID</c>), checked as text like the others.</summary>
+    public static IReadOnlyList<string> DiscordProblems(IConfigurationSection section)
+    {
+        var problems = new List<string>();
+        int? count = null;
+        if (section["ShardCount"] is { } countText)
+        {
+            if (!ShardList.TryParseCount(countText, out var parsed))
+                problems.Add($"DISCORD_SHARD_COUNT={Quote(countText)} is not a shard count; allowed: {ShardList.AllowedCount}");
+            else if (parsed != DiscordOptions.AutoShardCount)
+                count = parsed;
+        }
+        else
+        {
+            count = 1;
+        }
+
+        if (section["Shards"] is { } shardsText)
+        {
+            if (string.IsNullOrWhiteSpace(shardsText))
+                problems.Add($"DISCORD_SHARDS is empty; allowed: {ShardList.AllowedShards} (unset: all shards)");
+            else if (!ShardList.TryParse(shardsText, out var ids, out var error))
+                problems.Add($"DISCORD_SHARDS={Quote(shardsText)} {error}; allowed: {ShardList.AllowedShards}");
+            else if (count is { } n && ids[^1] >= n)
+                problems.Add($"DISCORD_SHARDS={Quote(shardsText)} names shard {ids[^1]}, but DISCORD_SHARD_COUNT is {n}; allowed: {ShardList.AllowedShards}");
+        }
+        else if (section["ShardId"] is { } idText)
+        {
+            if (!int.TryParse(idText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || (count is { } n && id >= n))
+                problems.Add($"DISCORD_SHARD_ID={Quote(idText)} is not a shard of DISCORD_SHARD_COUNT; allowed: a whole number from 0 to the count - 1 (or DISCORD_SHARDS instead)");
+        }
         return problems;
     }
 
