@@ -10,8 +10,8 @@ namespace EventBot.Discord.Gateway;
 /// <c>reset_after</c> has passed; that wait is reported once for the whole process, not per shard.
 /// </summary>
 /// <remarks>
-/// The budget each caller brings was read from <c>GET /gateway/bot</c> just before; identifies this gate granted since
-/// then are subtracted from it, so shards that fetched it together do not all spend the last one. Spacing is per
+/// The budget is the lowest <c>remaining</c> the shards have read from <c>GET /gateway/bot</c>, less the identifies this
+/// gate has let through since, so shards that read it together do not all spend the last one. Spacing is per
 /// process: processes that split one bot's shards coordinate only through Discord (see the README on sharding).
 /// </remarks>
 internal sealed class IdentifyGate
@@ -25,6 +25,8 @@ internal sealed class IdentifyGate
     private readonly Dictionary<int, DateTimeOffset> _lastByBucket = [];
     private readonly HashSet<int> _identified = [];
     private DateTimeOffset? _exhaustedUntil;
+    private long? _budget;
+    private DateTimeOffset _budgetResetAt;
     private long _granted;
     private int _waiting;
 
@@ -52,14 +54,20 @@ internal sealed class IdentifyGate
     public Task WaitAsync(DiscordSessionStartLimit limit, Action<TimeSpan, string> onWait, CancellationToken ct) => WaitAsync(0, limit, onWait, ct);
 
     /// <summary>Returns when <paramref name="shardId"/> may identify; <paramref name="onWait"/> explains a delay (once per call).</summary>
+    /// <param name="limit">What <c>GET /gateway/bot</c> answered just now.</param>
     public async Task WaitAsync(int shardId, DiscordSessionStartLimit limit, Action<TimeSpan, string> onWait, CancellationToken ct)
     {
         var maxConcurrency = Math.Max(1, limit.MaxConcurrency);
         var bucket = shardId % maxConcurrency;
-        long budget = limit.Remaining;
-        long seen;
         lock (_gate)
-            seen = _granted;
+        {
+            var now = _time.GetUtcNow();
+            if (_budget is null || now >= _budgetResetAt)
+                (_budget, _budgetResetAt) = (limit.Remaining, now + limit.ResetAfter);
+            else
+                _budget = Math.Min(_budget.Value, limit.Remaining); // a fresher count, or one that missed our own identifies
+        }
+
         var explained = false;
         Interlocked.Increment(ref _waiting);
         try
@@ -71,17 +79,22 @@ internal sealed class IdentifyGate
                 lock (_gate)
                 {
                     var now = _time.GetUtcNow();
-                    if (_exhaustedUntil is { } until && now < until)
+                    if (_exhaustedUntil is { } until && now >= until)
                     {
-                        // Another shard found the budget spent and said so; wait for the same reset, quietly.
-                        wait = until - now;
-                        (budget, seen) = (Math.Max(1, limit.Total), _granted);
+                        // The day's budget is back; counts read from GET /gateway/bot from now on lower it again.
+                        _exhaustedUntil = null;
+                        (_budget, _budgetResetAt) = (Math.Max(1, limit.Total), now + TimeSpan.FromDays(1));
                     }
-                    else if (budget - (_granted - seen) <= 0)
+
+                    if (_exhaustedUntil is { } exhausted)
+                    {
+                        // Another shard found the budget spent and said so: wait for the same reset, quietly.
+                        wait = exhausted - now;
+                    }
+                    else if (_budget <= 0)
                     {
                         wait = limit.ResetAfter;
                         _exhaustedUntil = now + wait;
-                        (budget, seen) = (Math.Max(1, limit.Total), _granted);
                         why = $"session_start_limit.remaining is 0: the bot has used all {limit.Total} identifies Discord allows per day; every shard of this process waits for the reset";
                     }
                     else
@@ -92,6 +105,7 @@ internal sealed class IdentifyGate
                             _lastByBucket[bucket] = now;
                             _identified.Add(shardId);
                             _granted++;
+                            _budget--;
                             return;
                         }
 
@@ -105,7 +119,7 @@ internal sealed class IdentifyGate
                 }
 
                 if (why is not null) onWait(wait, why);
-                await Task.Delay(wait, _time, ct);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
             }
         }
         finally

@@ -71,6 +71,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>The <c>shards</c> GET /gateway/bot recommends.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
     /// <summary>When set, GET /gateway/bot answers this instead.</summary>
     public FakeRestResponse? GatewayBotOverride { get; set; }
 
@@ -271,7 +274,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         return Results.Json(new JsonObject
         {
             ["url"] = BaseAddress.Replace("http://", "ws://", StringComparison.Ordinal) + "/gateway",
-            ["shards"] = 1,
+            ["shards"] = RecommendedShards,
             ["session_start_limit"] = new JsonObject
             {
                 ["total"] = SessionStartTotal,
