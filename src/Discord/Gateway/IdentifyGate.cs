@@ -28,7 +28,7 @@ internal sealed class IdentifyGate
     private long? _budget;
     private DateTimeOffset _budgetResetAt;
     private long _granted;
-    private int _waiting;
+    private int _sleeping;
 
     /// <param name="shards">The shards of this process, which fixes their order at start; empty for a lone shard.</param>
     public IdentifyGate(TimeProvider time, IEnumerable<int>? shards = null)
@@ -38,8 +38,8 @@ internal sealed class IdentifyGate
         _origin = time.GetUtcNow();
     }
 
-    /// <summary>Callers inside <see cref="WaitAsync(int, DiscordSessionStartLimit, Action{TimeSpan, string}, CancellationToken)"/> (tests wait on it).</summary>
-    internal int Waiting => Volatile.Read(ref _waiting);
+    /// <summary>Callers asleep on the clock, their wake-up already scheduled (tests move a fake clock only once it is).</summary>
+    internal int Sleeping => Volatile.Read(ref _sleeping);
 
     /// <summary>Identifies let through so far.</summary>
     internal long Granted
@@ -69,62 +69,64 @@ internal sealed class IdentifyGate
         }
 
         var explained = false;
-        Interlocked.Increment(ref _waiting);
-        try
+        while (true)
         {
-            while (true)
+            TimeSpan wait;
+            string? why = null;
+            lock (_gate)
             {
-                TimeSpan wait;
-                string? why = null;
-                lock (_gate)
+                var now = _time.GetUtcNow();
+                if (_exhaustedUntil is { } until && now >= until)
                 {
-                    var now = _time.GetUtcNow();
-                    if (_exhaustedUntil is { } until && now >= until)
-                    {
-                        // The day's budget is back; counts read from GET /gateway/bot from now on lower it again.
-                        _exhaustedUntil = null;
-                        (_budget, _budgetResetAt) = (Math.Max(1, limit.Total), now + TimeSpan.FromDays(1));
-                    }
-
-                    if (_exhaustedUntil is { } exhausted)
-                    {
-                        // Another shard found the budget spent and said so: wait for the same reset, quietly.
-                        wait = exhausted - now;
-                    }
-                    else if (_budget <= 0)
-                    {
-                        wait = limit.ResetAfter;
-                        _exhaustedUntil = now + wait;
-                        why = $"session_start_limit.remaining is 0: the bot has used all {limit.Total} identifies Discord allows per day; every shard of this process waits for the reset";
-                    }
-                    else
-                    {
-                        var slot = SlotOf(shardId, bucket, maxConcurrency);
-                        if (now >= slot)
-                        {
-                            _lastByBucket[bucket] = now;
-                            _identified.Add(shardId);
-                            _granted++;
-                            _budget--;
-                            return;
-                        }
-
-                        wait = slot - now;
-                        if (!explained)
-                        {
-                            why = maxConcurrency == 1 ? "one identify per 5 s" : $"one identify per 5 s per bucket (shard {shardId} is in bucket {bucket} of {maxConcurrency})";
-                            explained = true;
-                        }
-                    }
+                    // The day's budget is back; counts read from GET /gateway/bot from now on lower it again.
+                    _exhaustedUntil = null;
+                    (_budget, _budgetResetAt) = (Math.Max(1, limit.Total), now + TimeSpan.FromDays(1));
                 }
 
-                if (why is not null) onWait(wait, why);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, _time, ct);
+                if (_exhaustedUntil is { } exhausted)
+                {
+                    // Another shard found the budget spent and said so: wait for the same reset, quietly.
+                    wait = exhausted - now;
+                }
+                else if (_budget <= 0)
+                {
+                    wait = limit.ResetAfter;
+                    _exhaustedUntil = now + wait;
+                    why = $"session_start_limit.remaining is 0: the bot has used all {limit.Total} identifies Discord allows per day; every shard of this process waits for the reset";
+                }
+                else
+                {
+                    var slot = SlotOf(shardId, bucket, maxConcurrency);
+                    if (now >= slot)
+                    {
+                        _lastByBucket[bucket] = now;
+                        _identified.Add(shardId);
+                        _granted++;
+                        _budget--;
+                        return;
+                    }
+
+                    wait = slot - now;
+                    if (!explained)
+                    {
+                        why = maxConcurrency == 1 ? "one identify per 5 s" : $"one identify per 5 s per bucket (shard {shardId} is in bucket {bucket} of {maxConcurrency})";
+                        explained = true;
+                    }
+                }
             }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
+
+            if (why is not null) onWait(wait, why);
+            if (wait <= TimeSpan.Zero) continue;
+            var sleep = Task.Delay(wait, _time, ct);
+            Interlocked.Increment(ref _sleeping);
+            try
+            {
+                await sleep;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _sleeping);
+            }
         }
     }
 

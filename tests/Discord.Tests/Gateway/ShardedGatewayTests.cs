@@ -19,13 +19,13 @@ public sealed class ShardedGatewayTests
         discord.Start();
 
         // Shards 0 and 1 (buckets 0 and 1) go at once; 2 and 3 wait in the gate behind them.
-        await Wait.UntilAsync(() => discord.Server.Identifies().Count == 2 && discord.Gateway.IdentifyGate?.Waiting == 2, what: "two identifies and two shards waiting");
+        await Wait.UntilAsync(() => discord.Server.Identifies().Count == 2 && discord.Gateway.IdentifyGate?.Sleeping == 2, what: "two identifies and two shards waiting");
         Assert.Equal([0, 1], discord.Server.Identifies().Select(i => i.Shard).Order());
         Assert.All(discord.Server.Identifies(), i => Assert.Equal(start, i.Connection.OpenedAt));
 
         discord.Time.Advance(Spacing - TimeSpan.FromMilliseconds(1));
         Assert.Equal(2, discord.Server.Identifies().Count);
-        Assert.Equal(2, discord.Gate.Waiting);
+        Assert.Equal(2, discord.Gate.Sleeping);
 
         discord.Time.Advance(TimeSpan.FromMilliseconds(1));
         await Wait.UntilAsync(() => discord.Server.Identifies().Count == 4, what: "all four identifies");
@@ -53,7 +53,7 @@ public sealed class ShardedGatewayTests
         for (var shard = 0; shard < 3; shard++)
         {
             var expected = shard + 1;
-            await Wait.UntilAsync(() => discord.Server.Identifies().Count == expected && discord.Gateway.IdentifyGate?.Waiting == 2 - shard, what: $"identify of shard {shard}");
+            await Wait.UntilAsync(() => discord.Server.Identifies().Count == expected && discord.Gateway.IdentifyGate?.Sleeping == 2 - shard, what: $"identify of shard {shard}");
             Assert.Equal(start + (Spacing * shard), discord.Server.IdentifyOf(shard).OpenedAt);
             discord.Time.Advance(Spacing);
         }
@@ -71,10 +71,10 @@ public sealed class ShardedGatewayTests
         var start = discord.Time.GetUtcNow();
         discord.Start();
 
-        await Wait.UntilAsync(() => discord.Gateway.IdentifyGate?.Waiting == 4, what: "all four shards waiting for the reset");
+        await Wait.UntilAsync(() => discord.Gateway.IdentifyGate?.Sleeping == 4, what: "all four shards waiting for the reset");
         discord.Time.Advance(TimeSpan.FromSeconds(59));
         Assert.Empty(discord.Server.Connections);
-        Assert.Equal(4, discord.Gate.Waiting);
+        Assert.Equal(4, discord.Gate.Sleeping);
 
         discord.Time.Advance(TimeSpan.FromSeconds(1));
         await discord.WaitForSessionsAsync(0, 1, 2, 3);
@@ -96,7 +96,12 @@ public sealed class ShardedGatewayTests
 
         await shard2.CloseAsync(4000, "Unknown error.");
         await Wait.UntilAsync(() => discord.LogLines(1004).Any(l => l.Contains("[shard 2/4]", StringComparison.Ordinal)), what: "shard 2 reconnecting");
-        discord.Time.Advance(TimeSpan.FromSeconds(1)); // the reconnect backoff (0.75 s with jitter 0.5)
+        // The reconnect backoff (0.75 s with jitter 0.5) sleeps on the fake clock: move it until shard 2 is back.
+        await Wait.UntilAsync(() =>
+        {
+            discord.Time.Advance(TimeSpan.FromMilliseconds(100));
+            return discord.Server.Connections.Count > 4;
+        }, what: "shard 2 reconnecting");
         var resumed = await discord.Server.WaitForSessionAsync(4);
 
         Assert.Equal("/resume-gateway", resumed.Path);
@@ -184,7 +189,7 @@ public sealed class ShardedGatewayTests
         var shard0 = discord.Server.IdentifyOf(0);
 
         discord.Server.CloseCodeOnNextIdentify = 4011;
-        await Wait.UntilAsync(() => discord.Gateway.IdentifyGate?.Waiting == 1, what: "shard 1 waiting for its turn");
+        await Wait.UntilAsync(() => discord.Gateway.IdentifyGate?.Sleeping == 1, what: "shard 1 waiting for its turn");
         discord.Time.Advance(Spacing);
         await discord.SettleAsync(); // shard 0 closes with 1000 and waits for the answer at most CloseTimeout
 
