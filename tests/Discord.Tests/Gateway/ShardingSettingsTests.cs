@@ -1,5 +1,6 @@
 using EventBot.Discord.Gateway;
 using EventBot.Discord.Rest;
+using EventBot.Discord.Tests.Fake;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -82,6 +83,29 @@ public sealed class ShardingSettingsTests
             Assert.Same(((DiscordGatewayClient)gateway).Health, provider.GetRequiredService<IDiscordGatewayHealth>());
         else
             Assert.Same(((ShardedDiscordGateway)gateway).Health, provider.GetRequiredService<IDiscordGatewayHealth>());
+    }
+
+    [Fact]
+    public async Task A_one_shard_list_runs_the_plain_client_as_that_shard()
+    {
+        await using var server = await FakeDiscordServer.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = server.Token,
+            ["Discord:ApiBaseUrl"] = server.ApiBaseUrl,
+            ["Discord:ShardCount"] = "4",
+            ["Discord:Shards"] = "3",
+        }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddDiscordClient(configuration).BuildServiceProvider();
+        using var stop = new CancellationTokenSource();
+        var gateway = Assert.IsType<DiscordGatewayClient>(provider.GetRequiredService<IDiscordGateway>());
+
+        var run = gateway.RunAsync((_, _) => Task.CompletedTask, stop.Token);
+        var connection = await server.WaitForSessionAsync(0);
+        await stop.CancelAsync();
+        await run.WaitAsync(Wait.DefaultTimeout);
+
+        Assert.Equal((3, 4), connection.IdentifiedShard());
     }
 
     [Fact]
