@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventBot.Discord.Interactions;
 using EventBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ namespace EventBot.Discord.Gateway;
 
 /// <summary>
 /// Several shards in one process behind the one <see cref="IDiscordGateway"/> port: each shard is its own session (its
-/// own <see cref="DiscordGatewayClient"/>), all run at once and hand their messages to the same handler. They share one
+/// own <see cref="DiscordGatewayClient"/>), all run at once and hand their messages (and interactions) to the same
+/// handlers. They share one
 /// <see cref="IdentifyGate"/> (buckets of <c>shard_id % max_concurrency</c>, 5 s apart) and nothing else: a resumable
 /// close resumes that shard only, while a fatal close on any shard stops them all (the others close with 1000 and
 /// hand over what they had read) and <see cref="RunAsync"/> throws it, naming the shard.
@@ -53,17 +55,30 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
 
     public DiscordUser? CurrentUser => _shards.Select(s => s.Client.CurrentUser).FirstOrDefault(u => u is not null);
 
+    /// <summary>READY's <c>application.id</c> from any shard (one bot, one application).</summary>
+    public string? ApplicationId => _shards.Select(s => s.Client.ApplicationId).FirstOrDefault(a => a is not null);
+
     /// <summary>Completes with the bot's user once every shard of this process has had its READY.</summary>
     public Task<DiscordUser> WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
 
-    public async Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
+    public Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct) =>
+        RunCoreAsync(onMessage, null, ct);
+
+    /// <summary>As the message-only overload, every shard also handing its INTERACTION_CREATEs to <paramref name="onInteraction"/>.</summary>
+    public Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task> onInteraction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(onInteraction);
+        return RunCoreAsync(onMessage, onInteraction, ct);
+    }
+
+    private async Task RunCoreAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task>? onInteraction, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         if (Interlocked.Exchange(ref _running, 1) == 1)
             throw new InvalidOperationException("RunAsync is already running on this gateway.");
         try
         {
-            await RunShardsAsync(onMessage, ct);
+            await RunShardsAsync(onMessage, onInteraction, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -75,7 +90,7 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
         }
     }
 
-    private async Task RunShardsAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
+    private async Task RunShardsAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task>? onInteraction, CancellationToken ct)
     {
         var count = _options.ShardCount == DiscordOptions.AutoShardCount ? await RecommendedShardCountAsync(ct) : _options.ShardCount;
         IReadOnlyList<int> ids;
@@ -101,7 +116,7 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var ready = ReportReadyAsync(stop.Token);
-        var runs = shards.Select(s => RunShardAsync(s.id, count, s.Item2, onMessage, stop)).ToArray();
+        var runs = shards.Select(s => RunShardAsync(s.id, count, s.Item2, onMessage, onInteraction, stop)).ToArray();
         try
         {
             await Task.WhenAll(runs);
@@ -113,12 +128,13 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
         }
     }
 
-    private async Task RunShardAsync(int id, int count, DiscordGatewayClient client, Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationTokenSource stop)
+    private async Task RunShardAsync(int id, int count, DiscordGatewayClient client, Func<DiscordIncomingMessage, CancellationToken, Task> onMessage,
+        Func<DiscordInteraction, CancellationToken, Task>? onInteraction, CancellationTokenSource stop)
     {
         try
         {
             // Returns once stop is cancelled, after the shard's queued messages went to the handler.
-            await client.RunAsync(onMessage, stop.Token);
+            await (onInteraction is null ? client.RunAsync(onMessage, stop.Token) : client.RunAsync(onMessage, onInteraction, stop.Token));
         }
         catch (DiscordGatewayFatalException ex)
         {

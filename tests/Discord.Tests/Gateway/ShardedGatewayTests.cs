@@ -140,6 +140,25 @@ public sealed class ShardedGatewayTests
     }
 
     [Fact]
+    public async Task Interactions_on_every_shard_reach_the_interaction_handler_exactly_once()
+    {
+        await using var discord = await ShardedTestDiscord.StartAsync(3, s => s.MaxConcurrency = 3);
+        discord.StartWithInteractions();
+        await discord.WaitForSessionsAsync(0, 1, 2);
+
+        for (var shard = 0; shard < 3; shard++)
+            await discord.Server.IdentifyOf(shard).DispatchInteractionAsync(FakeInteractions.Command($"70000000000000090{shard}", "stats"));
+        await discord.Server.IdentifyOf(1).DispatchMessageAsync("800000000000000101", "a message beside them");
+        await Wait.UntilAsync(() => discord.Interactions.Count >= 3 && discord.Messages.Count >= 1, what: "three interactions and a message");
+        await discord.StopAsync();
+        await discord.RunTask;
+
+        Assert.Equal(["700000000000000900", "700000000000000901", "700000000000000902"], discord.Interactions.Select(i => i.Id).Order());
+        Assert.Equal("800000000000000101", Assert.Single(discord.Messages).Id);
+        Assert.Equal(FakeDiscordServer.DefaultApplicationId, discord.Gateway.ApplicationId);
+    }
+
+    [Fact]
     public async Task Auto_takes_the_shard_count_from_gateway_bot()
     {
         await using var discord = await ShardedTestDiscord.StartAsync(DiscordOptions.AutoShardCount, s =>

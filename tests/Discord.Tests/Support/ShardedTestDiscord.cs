@@ -1,4 +1,5 @@
 using EventBot.Discord.Gateway;
+using EventBot.Discord.Interactions;
 using EventBot.Discord.Rest;
 using EventBot.Discord.Tests.Fake;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public sealed class ShardedTestDiscord : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ILoggerFactory _loggers;
     private readonly List<DiscordIncomingMessage> _messages = [];
+    private readonly List<DiscordInteraction> _interactions = [];
     private Task? _run;
 
     private ShardedTestDiscord(FakeDiscordServer server, FakeTimeProvider time, DiscordOptions options)
@@ -77,12 +79,31 @@ public sealed class ShardedTestDiscord : IAsyncDisposable
         return new ShardedTestDiscord(server, time, options);
     }
 
-    public void Start() => _run = Gateway.RunAsync((message, _) =>
+    public IReadOnlyList<DiscordInteraction> Interactions
+    {
+        get
+        {
+            lock (_interactions)
+                return [.. _interactions];
+        }
+    }
+
+    public void Start() => _run = Gateway.RunAsync(OnMessage, _stop.Token);
+
+    /// <summary>Starts with an interaction handler too (the overload slash commands use).</summary>
+    public void StartWithInteractions() => _run = Gateway.RunAsync(OnMessage, (interaction, _) =>
+    {
+        lock (_interactions)
+            _interactions.Add(interaction);
+        return Task.CompletedTask;
+    }, _stop.Token);
+
+    private Task OnMessage(DiscordIncomingMessage message, CancellationToken ct)
     {
         lock (_messages)
             _messages.Add(message);
         return Task.CompletedTask;
-    }, _stop.Token);
+    }
 
     /// <summary>Waits until every shard of <paramref name="shards"/> has its session (READY) on the fake.</summary>
     public Task WaitForSessionsAsync(params int[] shards) =>
