@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # EventBot (src/Bot): `docker build -t eventbot .`; with no arguments it runs the bot, `projector` runs the
-# Streams-poller projector. Used by docker-compose.yml.
+# Streams-poller projector, `serve` the HTTP interactions endpoint (POST /interactions on EVENTBOT_HTTP_PORT).
+# Used by docker-compose.yml.
 
 # Only the project files, with their folders: the restore layer below is reused until one of them changes,
 # and a new project under src/ needs no edit here.

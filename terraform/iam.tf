@@ -250,3 +250,158 @@ resource "aws_iam_role_policy" "poller" {
   role   = aws_iam_role.poller.id
   policy = data.aws_iam_policy_document.poller.json
 }
+
+# --- interactions (the Function URL's function) ---------------------------------------------------------------------
+
+data "aws_iam_policy_document" "interactions_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "interactions" {
+  name               = "${var.prefix}interactions"
+  assume_role_policy = data.aws_iam_policy_document.interactions_assume.json
+}
+
+data "aws_iam_policy_document" "interactions" {
+  # The same commands as the bot's, so the same appends and reads (see the bot's statements for why each action).
+  statement {
+    sid = "AppendAndReadEvents"
+    actions = [
+      "dynamodb:PutItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+    ]
+    resources = [aws_dynamodb_table.events.arn]
+  }
+
+  statement {
+    sid       = "QueryGuildHistory"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.events.arn}/index/by_guild"]
+  }
+
+  statement {
+    sid = "ReadViews"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+    ]
+    resources = [aws_dynamodb_table.views.arn]
+  }
+
+  # A command not ready in time is handed to the worker before type 5 is answered. Send only: never read the queue.
+  statement {
+    sid       = "DeferToWorker"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.interactions.arn]
+  }
+
+  statement {
+    sid = "WriteOwnLogs"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]
+    resources = ["${aws_cloudwatch_log_group.interactions.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "interactions" {
+  name   = "interactions"
+  role   = aws_iam_role.interactions.id
+  policy = data.aws_iam_policy_document.interactions.json
+}
+
+# --- interactions_worker (the queue's worker) -----------------------------------------------------------------------
+
+data "aws_iam_policy_document" "interactions_worker_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "interactions_worker" {
+  name               = "${var.prefix}interactions-worker"
+  assume_role_policy = data.aws_iam_policy_document.interactions_worker_assume.json
+}
+
+data "aws_iam_policy_document" "interactions_worker" {
+  # Runs the deferred command to its end: the same appends (a second run finds the idempotency marker) and reads.
+  statement {
+    sid = "AppendAndReadEvents"
+    actions = [
+      "dynamodb:PutItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+    ]
+    resources = [aws_dynamodb_table.events.arn]
+  }
+
+  statement {
+    sid       = "QueryGuildHistory"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.events.arn}/index/by_guild"]
+  }
+
+  statement {
+    sid = "ReadViews"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+    ]
+    resources = [aws_dynamodb_table.views.arn]
+  }
+
+  # The event source mapping reads and deletes the queue's messages with the function's role (what
+  # AWSLambdaSQSQueueExecutionRole grants, on this queue only).
+  statement {
+    sid = "ReadDeferredInteractions"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [aws_sqs_queue.interactions.arn]
+  }
+
+  statement {
+    sid = "WriteOwnLogs"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]
+    resources = ["${aws_cloudwatch_log_group.interactions_worker.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "interactions_worker" {
+  name   = "interactions_worker"
+  role   = aws_iam_role.interactions_worker.id
+  policy = data.aws_iam_policy_document.interactions_worker.json
+}

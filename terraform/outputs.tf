@@ -41,3 +41,24 @@ output "poller_role_arn" {
   description = "Role for a self-hosted `projector` process (the Streams poller) used instead of the Lambda."
   value       = aws_iam_role.poller.arn
 }
+
+output "interactions_url" {
+  description = "Paste into the Developer Portal: your application › General Information › Interactions Endpoint URL. Discord checks it (a PING, and a deliberately bad signature) before saving."
+  value       = aws_lambda_function_url.interactions.function_url
+}
+
+output "interactions_queue_url" {
+  value = aws_sqs_queue.interactions.url
+}
+
+output "interactions_dlq_url" {
+  value = aws_sqs_queue.interactions_dlq.url
+}
+
+output "interactions_role_arn" {
+  value = aws_iam_role.interactions.arn
+}
+
+output "interactions_worker_role_arn" {
+  value = aws_iam_role.interactions_worker.arn
+}

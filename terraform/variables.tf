@@ -126,3 +126,74 @@ variable "metrics_namespace" {
   type        = string
   default     = "EventBot"
 }
+
+variable "interactions_zip_path" {
+  description = "Path of the interaction functions' deployment package (dotnet publish of src/Interactions.Lambda for linux-arm64, zipped); both functions run it."
+  type        = string
+}
+
+variable "discord_public_key" {
+  description = "The application's public key from the Developer Portal (General Information), 64 hex digits: every interaction request is verified with it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9a-fA-F]{64}$", var.discord_public_key))
+    error_message = "discord_public_key must be the 64 hex digits the Developer Portal shows."
+  }
+}
+
+variable "discord_token" {
+  description = "The bot token: the interaction functions edit deferred replies with Discord's REST client, which is configured with it (as `commands sync` is). Kept out of plans' output; it lands in the functions' environment, encrypted at rest by Lambda."
+  type        = string
+  sensitive   = true
+}
+
+variable "interactions_memory_mb" {
+  description = "Memory of the interaction functions in MB; CPU scales with it, and with it the cold start."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.interactions_memory_mb >= 128 && var.interactions_memory_mb <= 10240
+    error_message = "interactions_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "interactions_timeout_seconds" {
+  description = "Timeout of the endpoint function. Discord waits 3 s for the answer; the function answers within its budget or defers."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.interactions_timeout_seconds >= 3 && var.interactions_timeout_seconds <= 60
+    error_message = "interactions_timeout_seconds must be between 3 and 60."
+  }
+}
+
+variable "interactions_worker_timeout_seconds" {
+  description = "Timeout of the worker (one deferred interaction to its end, and the edit of the reply). The queue's visibility timeout is six times this."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.interactions_worker_timeout_seconds >= 10 && var.interactions_worker_timeout_seconds <= 900
+    error_message = "interactions_worker_timeout_seconds must be between 10 and 900."
+  }
+}
+
+variable "interactions_max_receive_count" {
+  description = "Deliveries of a deferred interaction to the worker before it goes to the interactions DLQ."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.interactions_max_receive_count >= 1 && var.interactions_max_receive_count <= 1000
+    error_message = "interactions_max_receive_count must be between 1 and 1000."
+  }
+}
+
+variable "interactions_queue_age_alarm_seconds" {
+  description = "Alarm when the oldest deferred interaction has waited longer than this (s) for the worker."
+  type        = number
+  default     = 60
+}

@@ -9,7 +9,7 @@ namespace EventBot.Bench;
 public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
 {
     public static readonly string[] Scenarios =
-        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb"];
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "interaction-sqlite", "http-interaction-sqlite", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb", "interaction-dynamodb", "http-interaction-dynamodb"];
 
     public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
 }
@@ -47,6 +47,8 @@ public static class BenchRunner
                 return await ChildScenarios.InChildAsync(ChildScenarios.RebuildSqlite, dir, sizes.RebuildEvents, ct);
             });
             await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
+            await Step("interaction-sqlite", dir => InteractionScenarios.SqliteAsync(run.Quick, dir, ct));
+            await Step("http-interaction-sqlite", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, null, ct));
 
             if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
             {
@@ -56,6 +58,8 @@ public static class BenchRunner
                 await Step("append-dynamodb", dir => DynamoDbScenarios.AppendRatioAsync(sizes, dir, prefix + "-a-", ct));
                 await Step("command-dynamodb", dir => DynamoDbScenarios.CommandAndLagAsync(sizes, dir, prefix + "-c-", ct));
                 await Step("rebuild-dynamodb", dir => DynamoDbScenarios.RebuildRatioAsync(sizes, dir, prefix + "-r-", ct));
+                await Step("interaction-dynamodb", dir => InteractionScenarios.DynamoDbAsync(run.Quick, dir, DynamoDbScenarios.Environment(dir, prefix + "-i-", projector: true), ct));
+                await Step("http-interaction-dynamodb", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, prefix + "-h-", ct));
             }
         }
         finally

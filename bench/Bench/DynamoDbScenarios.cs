@@ -14,7 +14,7 @@ namespace EventBot.Bench;
 /// <summary>DynamoDB Local: every figure next to a raw SDK call on the same client and table, interleaved.</summary>
 public static class DynamoDbScenarios
 {
-    private static Dictionary<string, string?> Environment(string dir, string prefix, bool projector) => new()
+    public static Dictionary<string, string?> Environment(string dir, string prefix, bool projector) => new()
     {
         ["EVENTBOT_STORE"] = "dynamodb",
         ["EVENTBOT_CREATE_TABLES"] = "true",

@@ -21,6 +21,9 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "projection_lag_streams_p50", "projection_lag_streams_p99",
         "rebuild_ratio_dynamodb", "append_dynamodb_vs_raw_transaction",
         "telemetry_on_ratio_console_sqlite_p50",
+        "interaction_cold_ms", "interaction_warm_ms", "interaction_cold_ms_dynamodb", "interaction_warm_ms_dynamodb",
+        "interaction_ack_ms_sqlite_p50", "interaction_ack_ms_sqlite_p99", "autocomplete_ms_p99",
+        "interaction_ack_ms_dynamodb_p50", "interaction_ack_ms_dynamodb_p99",
     ];
 
     [Fact]

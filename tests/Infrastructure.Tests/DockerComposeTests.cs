@@ -38,9 +38,9 @@ public sealed partial class DockerComposeTests
     static bool Has(YamlNode node, string key) => ((YamlMappingNode)node).Children.ContainsKey(key);
 
     [Fact]
-    public void It_defines_localstack_bot_and_projector()
+    public void It_defines_localstack_bot_projector_and_interactions()
     {
-        Assert.Equal(["localstack", "bot", "projector"], Services().Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+        Assert.Equal(["localstack", "bot", "projector", "interactions"], Services().Children.Keys.Select(k => ((YamlScalarNode)k).Value));
     }
 
     [Fact]
@@ -76,6 +76,7 @@ public sealed partial class DockerComposeTests
     [Theory]
     [InlineData("bot")]
     [InlineData("projector")]
+    [InlineData("interactions")]
     public void Bot_and_projector_start_after_localstack_is_healthy_and_talk_to_it(string name)
     {
         var service = Service(name);
@@ -100,6 +101,19 @@ public sealed partial class DockerComposeTests
         Assert.Equal("${DISCORD_TOKEN:-}", Scalar(bot, "environment", "DISCORD_TOKEN"));
         Assert.False(Has(bot, "command"));
         Assert.Equal(["projector"], Sequence(Service("projector"), "command"));
+    }
+
+    [Fact]
+    public void The_interactions_service_serves_http_on_8080_with_the_public_key_and_no_projector()
+    {
+        var interactions = Service("interactions");
+
+        Assert.Equal(["serve"], Sequence(interactions, "command"));
+        Assert.Equal("off", Scalar(interactions, "environment", "EVENTBOT_PROJECTOR"));
+        Assert.Equal("${DISCORD_PUBLIC_KEY:-}", Scalar(interactions, "environment", "DISCORD_PUBLIC_KEY"));
+        Assert.Equal("8080", Scalar(interactions, "environment", "EVENTBOT_HTTP_PORT"));
+        Assert.Equal(["127.0.0.1:8080:8080"], Sequence(interactions, "ports"));
+        Assert.True(Has(interactions, "healthcheck"));
     }
 
     [Fact]

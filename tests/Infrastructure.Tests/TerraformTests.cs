@@ -292,7 +292,7 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
     public void Every_file_parses()
     {
         Assert.Equal(
-            ["alarms.tf", "dashboard.tf", "dynamodb.tf", "iam.tf", "lambda.tf", "outputs.tf", "sqs.tf", "variables.tf", "versions.tf"],
+            ["alarms.tf", "dashboard.tf", "dynamodb.tf", "iam.tf", "interactions.tf", "lambda.tf", "outputs.tf", "sqs.tf", "variables.tf", "versions.tf"],
             tf.Files.Order(StringComparer.Ordinal));
     }
 }

@@ -14,12 +14,30 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
     /// <summary>The reply to send, or null when the message was not for the bot.</summary>
     public async Task<Reply?> HandleAsync(ChatMessage message, CancellationToken ct)
     {
+        ParseResult parsed;
         try
         {
-            switch (parser.Parse(message))
+            parsed = parser.Parse(message);
+        }
+        catch (Exception ex)
+        {
+            return Failed(ex, message);
+        }
+        return parsed is ParseResult.Ignored ? null : await RunAsync(message, parsed, ct);
+    }
+
+    /// <summary>
+    /// Answers a request already built from <paramref name="message"/> (by the prefix parser or a slash command's
+    /// binding): an invalid one with its reason, a valid one through the mediator pipeline.
+    /// </summary>
+    public async Task<Reply> RunAsync(ChatMessage message, ParseResult parsed, CancellationToken ct)
+    {
+        try
+        {
+            switch (parsed)
             {
                 case ParseResult.Ignored:
-                    return null;
+                    throw new InvalidOperationException("An ignored message has no reply.");
                 case ParseResult.Invalid invalid:
                     return Reply.Of(invalid.Reply);
                 case ParseResult.Request request:
@@ -44,13 +62,18 @@ public sealed partial class ChatBot(CommandParser parser, IMediator mediator, IL
         }
         catch (Exception ex)
         {
-            var reference = Guid.CreateVersion7().ToString("N")[..12];
-            // A stream that kept changing is a handled conflict: its reason, no stack trace.
-            if (ex is Pipeline.ConcurrencyException) Log.KeptConflicting(logger, reference, ex.Message);
-            else Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
-            return Reply.Of($"Sorry, that failed on my side (error {reference}). Nothing you had saved is lost; try again in a moment.");
+            return Failed(ex, message);
         }
         throw new InvalidOperationException("Unknown parse result.");
+    }
+
+    private Reply Failed(Exception ex, ChatMessage message)
+    {
+        var reference = Guid.CreateVersion7().ToString("N")[..12];
+        // A stream that kept changing is a handled conflict: its reason, no stack trace.
+        if (ex is Pipeline.ConcurrencyException) Log.KeptConflicting(logger, reference, ex.Message);
+        else Log.Failed(logger, ex, reference, message.IdempotencyKey, message.Guild?.ToString() ?? "dm");
+        return new Reply($"Sorry, that failed on my side (error {reference}). Nothing you had saved is lost; try again in a moment.") { Ephemeral = true };
     }
 
     private static partial class Log

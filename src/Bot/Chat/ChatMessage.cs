@@ -26,7 +26,22 @@ public sealed record ChatMessage(
 public sealed record Reply(string Text, ReplyEmbed? Embed = null)
 {
     public static Reply Of(string text) => new(text);
+
+    /// <summary>
+    /// For the caller's eyes only where the platform can do that (a slash command's ephemeral answer, flag 64); a prefix
+    /// reply is always public. Every error in the one error style (<see cref="Md.Error"/>) counts as personal too.
+    /// </summary>
+    public bool Ephemeral { get; init; }
+
+    /// <summary>Page buttons (◀ ▶) under the reply where the platform has buttons; a prefix reply names the next page in its text instead.</summary>
+    public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
+
+    /// <summary>Whether a slash command's answer should be ephemeral: marked so, or an error.</summary>
+    public bool IsPersonal => Ephemeral || Text.StartsWith(Md.ErrorSign, StringComparison.Ordinal);
 }
+
+/// <summary>A button: <see cref="CustomId"/> (at most 100 characters) says everything needed to answer its click.</summary>
+public sealed record ReplyButton(string CustomId, string Label, bool Disabled = false);
 
 public sealed record ReplyEmbed(string Title, string? Description, IReadOnlyList<ReplyField> Fields);
 

@@ -51,9 +51,11 @@ public static class Md
     /// The one style of every error reply: "⚠️ " and a sentence starting with a capital letter. Idempotent: text that
     /// already starts with the sign is returned as it is.
     /// </summary>
+    public const string ErrorSign = "⚠️";
+
     public static string Error(string text)
     {
-        const string sign = "⚠️";
+        const string sign = ErrorSign;
         var trimmed = text.Trim();
         if (trimmed.StartsWith(sign, StringComparison.Ordinal)) trimmed = trimmed[sign.Length..].TrimStart();
         return $"{sign} {Capitalise(trimmed)}";

@@ -32,6 +32,7 @@ public static class Verbs
         root.Subcommands.Add(HistoryVerb.Create());
         root.Subcommands.Add(SeedVerb.Create());
         root.Subcommands.Add(CommandsVerb.Create());
+        root.Subcommands.Add(ServeVerb.Create());
         return root;
     }
 }

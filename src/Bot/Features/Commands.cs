@@ -32,4 +32,26 @@ public static class Commands
         ServerStats.Syntax,
         HelpCommand.Syntax,
     ];
+
+    /// <summary>
+    /// Every slash command, one line each (a slice's subcommands in order); <c>/help</c> lists them in this order and
+    /// <see cref="Interactions.SlashCommands"/> registers them. Every prefix command above has its slash form here.
+    /// </summary>
+    public static readonly IReadOnlyList<SlashSyntax> Slash =
+    [
+        RememberValue.Slash,
+        Recall.Slash,
+        Forget.Slash,
+        Search.Slash,
+        History.Slash,
+        AsOf.Slash,
+        Restore.Slash,
+        GiveSparkle.Slash,
+        ShowSparkles.Slash,
+        .. PlayGame.Slash,
+        PlayStatistics.Slash,
+        LeaderboardVerb.Slash,
+        ServerStats.Slash,
+        HelpCommand.Slash,
+    ];
 }

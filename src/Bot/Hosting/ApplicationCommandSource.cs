@@ -1,3 +1,4 @@
+using EventBot.Bot.Interactions;
 using EventBot.Discord.Interactions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,14 +14,10 @@ public interface IApplicationCommandSource
     IReadOnlyList<ApplicationCommand> Definitions();
 }
 
-/// <summary>
-/// PLACEHOLDER until the slices' slash definitions are wired in: it has none, and both sync paths refuse to register an
-/// empty set (that would delete every registered command). Replace its registration in
-/// <see cref="ApplicationCommandSourceRegistration.AddApplicationCommandSource"/> with the real source.
-/// </summary>
-public sealed class NoApplicationCommandsYet : IApplicationCommandSource
+/// <summary>The slices' own declarations (<see cref="SlashCommands.Definitions"/>, built from <c>Commands.Slash</c>).</summary>
+public sealed class SlashCommandSource : IApplicationCommandSource
 {
-    public IReadOnlyList<ApplicationCommand> Definitions() => [];
+    public IReadOnlyList<ApplicationCommand> Definitions() => SlashCommands.Definitions;
 }
 
 public static class ApplicationCommandSourceRegistration
@@ -28,11 +25,11 @@ public static class ApplicationCommandSourceRegistration
     /// <summary>The definitions' source, unless the host (or a test) registered one before.</summary>
     public static IServiceCollection AddApplicationCommandSource(this IServiceCollection services)
     {
-        services.TryAddSingleton<IApplicationCommandSource, NoApplicationCommandsYet>();
+        services.TryAddSingleton<IApplicationCommandSource, SlashCommandSource>();
         return services;
     }
 
-    /// <summary>The one-line reason both sync paths give when the source has no definitions.</summary>
+    /// <summary>The one-line reason both sync paths give when a source has no definitions (registering none would delete every command).</summary>
     public const string NoDefinitions =
         "this build has no slash command definitions to register; refusing to overwrite the registered commands with none";
 }

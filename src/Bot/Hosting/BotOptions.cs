@@ -106,6 +106,15 @@ public sealed class BotOptions
     public int ParallelGuilds { get; set; } = 8;
 
     /// <summary>
+    /// How long a slash command or button may take before its first answer becomes a deferral
+    /// (<c>EVENTBOT_INTERACTION_BUDGET_MS</c>): within it the reply itself is the answer (type 4, or 7 for a button);
+    /// after it the bot answers "thinking…" (type 5, or 6) and edits the reply in when it is ready. Discord drops an
+    /// interaction not answered within 3 s, so the budget leaves room to send. Default 1,500; 0 always defers; at most 2,500.
+    /// </summary>
+    [Range(0, 2_500)]
+    public int InteractionBudgetMs { get; set; } = 1_500;
+
+    /// <summary>
     /// Register the slash commands at start, after READY (<c>EVENTBOT_SYNC_COMMANDS</c>): <c>off</c> (default),
     /// <c>global</c> or <c>guild:ID</c>. Only a difference from what Discord holds is sent (one bulk overwrite).
     /// </summary>

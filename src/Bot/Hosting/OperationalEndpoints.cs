@@ -84,6 +84,9 @@ public sealed class ReadinessProbe(IServiceProvider services, IOptions<BotOption
     }
 }
 
+/// <summary>Endpoints a process adds to <see cref="HttpEndpointsService"/>'s listener beside the operational ones.</summary>
+public delegate void HttpEndpointMap(IEndpointRouteBuilder endpoints);
+
 /// <summary>
 /// The optional HTTP listener (<c>EVENTBOT_HTTP_PORT</c>; off when unset): a small Kestrel app of its own beside the
 /// bot's host, serving <see cref="OperationalEndpoints"/> from the bot's services. Port 0 picks a free port (tests read
@@ -103,6 +106,8 @@ public sealed partial class HttpEndpointsService(IServiceProvider services, IOpt
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapEventBotOperations(services);
+        // What else this process serves on the same port (the `serve` verb's POST /interactions).
+        foreach (var map in services.GetServices<HttpEndpointMap>()) map(_app);
         await _app.StartAsync(cancellationToken);
         Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
         Log.Listening(logger, string.Join(", ", Addresses));

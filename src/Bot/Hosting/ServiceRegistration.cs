@@ -3,6 +3,7 @@ using EventBot.Bot.Adapters.Discord;
 using EventBot.Discord;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Features.Play;
+using EventBot.Bot.Interactions;
 using EventBot.Bot.Parsing;
 using EventBot.Bot.Pipeline;
 using EventBot.EventStore;
@@ -76,6 +77,11 @@ public static class ServiceRegistration
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
+        // One set of lanes for every chat input, so a server's commands run in order whether typed or slashed.
+        services.AddSingleton(sp => new GuildLanes(sp.GetRequiredService<IOptions<BotOptions>>().Value.ParallelGuilds));
+        services.AddSingleton<Autocomplete>();
+        services.AddSingleton<InteractionHandler>();
+        services.AddSingleton<IInteractionHandler>(sp => sp.GetRequiredService<InteractionHandler>());
         services.AddSingleton<BotExit>();
         // EVENTBOT_HTTP_PORT: /healthz, /readyz, /metrics (nothing listens when it is unset).
         services.AddSingleton<ReadinessProbe>();

@@ -68,6 +68,7 @@ public static class SettingsCheck
         Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
         Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
         Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
+        Check(Number(section, "InteractionBudgetMs", 0, 2_500, "milliseconds before a slash command is deferred; 0 always defers"));
         Check(section["SyncCommands"] is { } sync && !CommandSyncSetting.TryParse(sync, out _)
             ? $"{Name("SyncCommands")}={Quote(sync)} is not a known value; allowed: {CommandSyncSetting.Allowed}"
             : null);

@@ -33,6 +33,17 @@ public sealed record CommandOption(string Name, OptionKind Kind, string Descript
 {
     /// <summary>The only values accepted, when the option is a closed choice.</summary>
     public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>Slash commands: Discord asks the bot for suggestions while the user types (never with <see cref="Choices"/>).</summary>
+    public bool Autocomplete { get; init; }
+
+    /// <summary>Slash commands: the smallest and largest whole number Discord lets the user enter.</summary>
+    public long? MinValue { get; init; }
+
+    public long? MaxValue { get; init; }
+
+    /// <summary>Slash commands: the longest text Discord lets the user enter (the value's own rules still apply).</summary>
+    public int? MaxLength { get; init; }
 }
 
 public enum OptionKind

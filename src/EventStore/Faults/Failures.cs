@@ -11,7 +11,7 @@ public enum FailureKind
     /// <summary>Decode, apply, validation, access denied, a missing table: trying again gives the same answer.</summary>
     Deterministic,
 
-    /// <summary><c>ThrottlingException</c>, <c>ProvisionedThroughputExceededException</c>, <c>RequestLimitExceeded</c>, 429, Streams' <c>LimitExceededException</c>.</summary>
+    /// <summary><c>ThrottlingException</c>, <c>ProvisionedThroughputExceededException</c>, <c>RequestLimitExceeded</c>, 429, Streams' <c>LimitExceededException</c>, SQS's <c>RequestThrottled</c>.</summary>
     Throttled,
 
     /// <summary>A 5xx answer (<c>InternalServerError</c>, <c>ServiceUnavailable</c>, …).</summary>
@@ -43,6 +43,8 @@ public static class Failures
     {
         "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "Throttling",
         "TooManyRequestsException", "LimitExceededException", "ThrottledException", "SlowDown",
+        // SQS's own name for it (its JSON protocol's __type), besides the common ThrottlingException.
+        "RequestThrottled",
     };
 
     private static readonly HashSet<string> ServerCodes = new(StringComparer.Ordinal)

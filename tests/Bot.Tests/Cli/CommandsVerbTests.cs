@@ -107,11 +107,11 @@ public sealed class CommandsVerbTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_placeholder_source_has_no_definitions_and_nothing_is_overwritten()
+    public async Task A_source_with_no_definitions_overwrites_nothing()
     {
         _discord.SetRegisteredCommands(null, JsonSerializer.SerializeToNode(new[] { new { type = 1, name = "keep", description = "Registered by hand" } })!.AsArray());
 
-        var (exit, _, error) = await CliRunner.RunAsync(new RootCommand { CommandsVerb.Create() }, Environment(), "commands", "sync");
+        var (exit, _, error) = await CliRunner.RunAsync(Root([]), Environment(), "commands", "sync");
 
         Assert.Equal(1, exit);
         Assert.Equal($"eventbot: {ApplicationCommandSourceRegistration.NoDefinitions}\n", error);

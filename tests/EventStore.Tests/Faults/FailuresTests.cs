@@ -17,6 +17,7 @@ public sealed class FailuresTests
     [InlineData("ThrottlingException", HttpStatusCode.BadRequest, FailureKind.Throttled)]
     [InlineData("ProvisionedThroughputExceededException", HttpStatusCode.BadRequest, FailureKind.Throttled)]
     [InlineData("RequestLimitExceeded", HttpStatusCode.BadRequest, FailureKind.Throttled)]
+    [InlineData("com.amazonaws.sqs#RequestThrottled", HttpStatusCode.BadRequest, FailureKind.Throttled)]
     [InlineData("com.amazonaws.dynamodb.v20120810#ThrottlingException", HttpStatusCode.BadRequest, FailureKind.Throttled)]
     [InlineData("", HttpStatusCode.TooManyRequests, FailureKind.Throttled)]
     [InlineData("InternalServerError", HttpStatusCode.InternalServerError, FailureKind.ServerError)]

@@ -74,12 +74,19 @@ public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statement
 
     /// <summary>
     /// A recorded resource (<c>table/events</c>, <c>table/events/index/by_guild</c>, <c>table/events/stream</c>,
-    /// <c>*</c>) as the HCL expression of the Terraform table it is: <c>table/X</c> is the <c>aws_dynamodb_table</c>
+    /// <c>queue/interactions</c>, <c>*</c>) as the HCL expression of the Terraform table it is: <c>table/X</c> is the <c>aws_dynamodb_table</c>
     /// whose name is <c>${var.prefix}X</c>. A table Terraform does not make maps to a text no grant matches.
     /// </summary>
     public static string ToHcl(Terraform tf, string resource)
     {
         if (resource == "*") return "*";
+        if (resource.StartsWith("queue/", StringComparison.Ordinal))
+        {
+            // queue/X is the aws_sqs_queue whose name is ${var.prefix}X (the fake SQS records queues by name).
+            var queue = tf.Names("resource", "aws_sqs_queue")
+                .SingleOrDefault(n => tf.Resource("aws_sqs_queue", n).StrOrNull("name") == "${var.prefix}" + resource["queue/".Length..]);
+            return queue is null ? $"(no Terraform queue for {resource})" : $"${{aws_sqs_queue.{queue}.arn}}";
+        }
         if (!resource.StartsWith("table/", StringComparison.Ordinal)) return $"(not a table: {resource})";
         var parts = resource["table/".Length..].Split('/', 2);
         var table = tf.Names("resource", "aws_dynamodb_table")

@@ -28,6 +28,7 @@ public static class IamSessions
         var calls = new Dictionary<string, IReadOnlyList<IamCall>>(StringComparer.Ordinal);
         await BotWithProjectorVerbAsync(dynamo, calls);
         await LambdaProjectorAsync(dynamo, calls);
+        await InteractionSessions.RecordAsync(dynamo, calls);
         return calls;
     }
 

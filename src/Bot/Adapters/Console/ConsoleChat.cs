@@ -1,5 +1,6 @@
 using EventBot.Bot.Chat;
 using EventBot.Bot.Hosting;
+using EventBot.Bot.Interactions;
 using EventBot.Domain.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace EventBot.Bot.Adapters.Console;
 /// finishes the command in hand within <c>EVENTBOT_SHUTDOWN_SECONDS</c> and exits 0. The console is the operator's
 /// own input: never rate-limited, so piped scripts run at full speed.
 /// </summary>
-public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHostApplicationLifetime lifetime, ConsoleStreams streams)
+public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHostApplicationLifetime lifetime, ConsoleStreams streams, InteractionHandler interactions)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,6 +35,11 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
                 if (streams.Interactive) await streams.Prompt.WriteAsync($"{settings.ConsoleUser}@{settings.ConsoleGuild}> ");
                 var line = await reader.ReadLineAsync(stoppingToken);
                 if (line is null) break;
+                if (line is ConsoleLine.Text { Value: var slash } && slash.TrimStart().StartsWith('/'))
+                {
+                    await AnswerSlashAsync(slash, author, guild, users, drain.Token);
+                    continue;
+                }
                 var reply = line switch
                 {
                     ConsoleLine.Text text => await bot.HandleAsync(
@@ -57,6 +63,25 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
         {
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>A <c>/</c> line: the whole interaction path, as Discord would drive it (<see cref="ConsoleSlash"/>).</summary>
+    private async Task AnswerSlashAsync(string line, ChatUser author, GuildId guild, ConsoleUsers users, CancellationToken ct)
+    {
+        var (interaction, error) = ConsoleSlash.Parse(line, author, guild, users.Known);
+        if (interaction is null)
+        {
+            await streams.Output.WriteLineAsync(error);
+        }
+        else
+        {
+            var received = System.Diagnostics.Stopwatch.GetTimestamp();
+            var start = await interactions.StartAsync(interaction, ConsoleSlash.Application, ct);
+            Telemetry.BotTelemetry.RecordInteractionAck(received, (int)interaction.Type, (int)start.First.Type);
+            await streams.Output.WriteLineAsync(ConsoleSlash.Render(start.First));
+            if (start.Completion is { } completion) await streams.Output.WriteLineAsync(ConsoleSlash.Render(await completion));
+        }
+        await streams.Output.FlushAsync(ct);
     }
 }
 

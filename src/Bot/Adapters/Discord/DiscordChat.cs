@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Interactions;
+using EventBot.Bot.Telemetry;
+using EventBot.Discord.Interactions;
 using EventBot.Bot.Hosting;
 using EventBot.Discord;
 using EventBot.Domain.Common;
@@ -27,6 +31,10 @@ public sealed partial class DiscordChat : BackgroundService
     private readonly ILogger<DiscordChat> _logger;
     private readonly GuildLanes _lanes;
     private readonly UserRateLimiter _limiter;
+    private readonly IInteractionHandler _interactionHandler;
+    private readonly IDiscordInteractions? _interactions;
+    private readonly RecentIds _seenInteractions = new(RecentIds.DefaultCapacity);
+    private readonly ConcurrentDictionary<Task, byte> _interactionsInFlight = new();
     private CancellationToken _work = CancellationToken.None;
     private long _read;
     private long _answered;
@@ -40,7 +48,10 @@ public sealed partial class DiscordChat : BackgroundService
         IHostApplicationLifetime lifetime,
         BotExit exit,
         TimeProvider time,
-        ILogger<DiscordChat> logger)
+        ILogger<DiscordChat> logger,
+        GuildLanes lanes,
+        IInteractionHandler interactionHandler,
+        IDiscordInteractions? interactions = null)
     {
         _gateway = gateway;
         _rest = rest;
@@ -49,8 +60,10 @@ public sealed partial class DiscordChat : BackgroundService
         _lifetime = lifetime;
         _exit = exit;
         _logger = logger;
-        _lanes = new GuildLanes(_options.ParallelGuilds);
+        _lanes = lanes;
         _limiter = new UserRateLimiter(_options.RateLimitBurst, _options.RateLimitPerMinute, time);
+        _interactionHandler = interactionHandler;
+        _interactions = interactions;
     }
 
     /// <summary>Messages for the bot taken from the gateway (after the rate limit) and messages answered or settled.</summary>
@@ -63,7 +76,7 @@ public sealed partial class DiscordChat : BackgroundService
         try
         {
             // Returns once stopping: the connection is closed and every message it had read has been queued here.
-            await _gateway.RunAsync(OnMessageAsync, stoppingToken);
+            await _gateway.RunAsync(OnMessageAsync, OnInteractionAsync, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -79,6 +92,7 @@ public sealed partial class DiscordChat : BackgroundService
         var pending = _lanes.Pending;
         if (pending > 0) Log.Draining(_logger, pending, _options.ShutdownSeconds);
         await _lanes.DrainAsync();
+        await Task.WhenAll(_interactionsInFlight.Keys);
         var (read, answered, _) = Counts;
         Log.Stopped(_logger, read, answered, read - answered);
     }
@@ -149,22 +163,74 @@ public sealed partial class DiscordChat : BackgroundService
         return Task.CompletedTask;
     }
 
-    public override void Dispose()
+    /// <summary>
+    /// The gateway's INTERACTION_CREATE handler: returns at once (the gateway keeps reading) while the interaction is
+    /// answered in the background. A redelivered interaction (same id) is not answered again; commands and buttons pass
+    /// the same per-user rate limit as prefix commands, but a limited interaction is always told (ephemerally), since
+    /// Discord shows an unanswered one as failed. The first callback goes out within the budget; a deferred answer then
+    /// replaces <c>@original</c>. Expired or failed acknowledgements are logged once and never retried: whatever the
+    /// command appended stays.
+    /// </summary>
+    public Task OnInteractionAsync(DiscordInteraction interaction, CancellationToken ct)
     {
-        _lanes.Dispose();
-        base.Dispose();
+        var received = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (!_seenInteractions.Add(interaction.Id))
+        {
+            Log.DuplicateInteraction(_logger, interaction.Id);
+            return Task.CompletedTask;
+        }
+        var work = AnswerInteractionAsync(interaction, received, _work);
+        _interactionsInFlight.TryAdd(work, 0);
+        _ = work.ContinueWith(t => _interactionsInFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
+    }
+
+    private async Task AnswerInteractionAsync(DiscordInteraction interaction, long received, CancellationToken ct)
+    {
+        await Task.Yield();
+        var command = interaction.Data?.Name ?? interaction.Data?.CustomId?.Split('|')[0] ?? interaction.Type.ToString();
+        if (_interactions is null)
+        {
+            Log.NoInteractionTransport(_logger, interaction.Id);
+            return;
+        }
+        try
+        {
+            InteractionStart start;
+            if (interaction.Type is InteractionType.ApplicationCommand or InteractionType.MessageComponent
+                && SlashBinding.ToChatUser(interaction.User) is var user && _limiter.Take(user.Id) is RateDecision.Limited limited)
+            {
+                Interlocked.Increment(ref _limited);
+                var seconds = Math.Max(1, (int)Math.Ceiling(limited.RetryAfter.TotalSeconds));
+                start = new InteractionStart(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, new InteractionMessage(
+                    $"⚠️ Slow down: you can send {_options.RateLimitBurst} commands in a row, then {_options.RateLimitPerMinute} a minute. Try again in {seconds} s.", Ephemeral: true)), null);
+            }
+            else
+            {
+                start = await _interactionHandler.StartAsync(interaction, ct);
+            }
+            await _interactions.RespondAsync(interaction, start.First, ct);
+            BotTelemetry.RecordInteractionAck(received, (int)interaction.Type, (int)start.First.Type);
+            if (start.Completion is { } completion)
+                await _interactions.EditOriginalAsync(interaction.ApplicationId, interaction.Token, await completion, ct);
+        }
+        catch (DiscordInteractionExpiredException)
+        {
+            Log.InteractionExpired(_logger, interaction.Id, command, System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Log.NotAnswered(_logger, interaction.Id, _options.ShutdownSeconds);
+        }
+        catch (Exception ex)
+        {
+            Log.InteractionFailed(_logger, ex, interaction.Id, command, System.Diagnostics.Stopwatch.GetElapsedTime(received).TotalMilliseconds);
+        }
     }
 
     private Task SendAsync(DiscordIncomingMessage message, Reply reply, CancellationToken ct)
     {
-        // Discord's embed limits: title 256, description 4,096, field name 256, field value 1,024 characters.
-        var embeds = reply.Embed is { } e
-            ? new[]
-            {
-                new DiscordEmbed(Md.Shorten(e.Title, 256), e.Description is null ? null : Md.Clip(e.Description, 4096),
-                    [.. e.Fields.Take(25).Select(f => new DiscordEmbedField(Md.Shorten(f.Name, 256), Md.Clip(f.Value, 1024), f.Inline))]),
-            }
-            : null;
+        var embeds = InteractionReplies.Embeds(reply);
         return _rest.SendReplyAsync(message.ChannelId, message.Id, embeds is null ? reply.Text : "", embeds, ct);
     }
 
@@ -215,5 +281,18 @@ public sealed partial class DiscordChat : BackgroundService
 
         [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "The reply to message {MessageId} could not be sent")]
         public static partial void ReplyFailed(ILogger logger, Exception exception, string messageId);
+
+        [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Interaction {InteractionId} was delivered again; it was answered the first time")]
+        public static partial void DuplicateInteraction(ILogger logger, string interactionId);
+
+        [LoggerMessage(EventId = 5007, Level = LogLevel.Warning,
+            Message = "Interaction {InteractionId} ({Command}) expired before its answer reached Discord ({LatencyMs:F0} ms after it arrived); not retried, anything it saved stays")]
+        public static partial void InteractionExpired(ILogger logger, string interactionId, string command, double latencyMs);
+
+        [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Interaction {InteractionId} ({Command}) could not be answered ({LatencyMs:F0} ms after it arrived); not retried")]
+        public static partial void InteractionFailed(ILogger logger, Exception exception, string interactionId, string command, double latencyMs);
+
+        [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Interaction {InteractionId} arrived but no interaction transport (IDiscordInteractions) is registered to answer it")]
+        public static partial void NoInteractionTransport(ILogger logger, string interactionId);
     }
 }

@@ -18,4 +18,14 @@ public static class HelpReplies
         var embed = new ReplyEmbed("EventBot commands", null, [.. lines.Select(l => new ReplyField(prefix + l.Usage, l.Description))]);
         return new Reply(text.ToString(), embed);
     }
+
+    /// <summary><c>/help</c>: each slash command with its options (optional ones in brackets), for the caller only.</summary>
+    public static Reply RenderSlash(IReadOnlyList<SlashSyntax> slash)
+    {
+        var lines = slash.Select(s => (Usage: string.Join(' ', [s.Path, .. s.Options.Select(o => o.Required ? $"{o.Name}:" : $"[{o.Name}:]")]), s.Description)).ToList();
+        var text = new StringBuilder("Slash commands:");
+        foreach (var (usage, description) in lines) text.Append($"\n{usage} — {description}");
+        var embed = new ReplyEmbed("EventBot slash commands", null, [.. lines.Select(l => new ReplyField(l.Usage, l.Description))]);
+        return new Reply(text.ToString(), embed) { Ephemeral = true };
+    }
 }

@@ -20,6 +20,9 @@ public static class ServerStats
 
     public static readonly CommandSyntax Syntax = new(Verb, null, [new("stats", "this server's totals")], Parse);
 
+    public static readonly SlashSyntax Slash = new(new SlashVerb("stats", "This server's totals"), null, "This server's totals", [],
+        input => CommandInput.Request(new Query(input.Chat)));
+
     public sealed record Query(ChatMessage Chat) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>

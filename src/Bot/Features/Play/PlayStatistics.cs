@@ -20,6 +20,12 @@ public static class PlayStatistics
         Options = [new("user", OptionKind.User, "whose games (this server when left out)", Required: false)],
     };
 
+    public static readonly SlashSyntax Slash = new(PlayVerb.Slash, "stats", "Plays, wins, losses, draws and streaks (no user: this server)",
+        [new("user", OptionKind.User, "whose games (this server when left out)", Required: false)],
+        input => input.Has("user") && input.User("user") is null
+            ? CommandInput.Invalid("I don't know that user here: pick someone in this server.")
+            : CommandInput.Request(new Query(input.Chat, input.User("user"))));
+
     public sealed record Query(ChatMessage Chat, ChatUser? User) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>

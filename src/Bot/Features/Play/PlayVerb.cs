@@ -6,6 +6,9 @@ namespace EventBot.Bot.Features.Play;
 /// <summary><c>.play</c>, shared by the game slice and <c>.play stats</c>.</summary>
 public static class PlayVerb
 {
+    /// <summary><c>/play</c>: a subcommand per game, and <c>stats</c>.</summary>
+    public static readonly SlashVerb Slash = new("play", "Play a game against the bot, or see game statistics");
+
     public static readonly CommandVerb Verb = new("play")
     {
         Before = input => input.Args.Length == 0 ? CommandInput.Invalid($"Pick a game. {Usage(input.Prefix)}") : null,

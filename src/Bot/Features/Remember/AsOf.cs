@@ -19,6 +19,13 @@ public static class AsOf
         Options = [new("key", OptionKind.Text, "the key"), new("time", OptionKind.Text, "a date, a date and time, or `3d ago`")],
     };
 
+    /// <summary><c>/remember as-of key:… time:…</c> (Discord names allow a hyphen, not a space).</summary>
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "as-of", "The value a key had at a past time",
+        [RememberVerb.KeyOption("the key"), new("time", OptionKind.Text, "2026-11-20, 2026-11-20T14:30Z, 3d ago, 2h ago or 15m ago")],
+        input => input.Text("key") is not { } key ? SlashInput.Missing("key")
+            : input.Text("time") is not { } at ? SlashInput.Missing("time")
+            : input.Validated(MemoryKey.Create(key), k => new Query(input.Chat, k, at.Trim())));
+
     public sealed record Query(ChatMessage Chat, MemoryKey Key, string Time) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(IEventReader store, EventCodec codec, TimeProvider time) : IQueryHandler<Query, Reply>

@@ -17,6 +17,9 @@ public static class Forget
         Options = [new("key", OptionKind.Text, "the key to forget")],
     };
 
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "forget", "Forget a value (history keeps it)", [RememberVerb.KeyOption("the key to forget")],
+        input => input.Text("key") is { } key ? input.Validated(MemoryKey.Create(key), k => new Command(input.Chat, k)) : SlashInput.Missing("key"));
+
     public sealed record Command(ChatMessage Chat, MemoryKey Key) : ICommand<Reply>, IGuildScoped;
 
     public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>

@@ -28,12 +28,26 @@ public static class History
         Options = [new("key", OptionKind.Text, "one key's history", Required: false), new("page", OptionKind.WholeNumber, "the page, from 1", Required: false)],
     };
 
-    public sealed record Query(ChatMessage Chat, MemoryKey? Key, int Page) : IQuery<Reply>, IGuildScoped;
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "history", "Who changed what and when, newest first",
+        [RememberVerb.KeyOption("one key's history (the whole server when left out)", required: false),
+         new("page", OptionKind.WholeNumber, "the page, from 1", Required: false) { MinValue = 1, MaxValue = MaxPage }], Bind);
 
-    /// <summary>One page of events, newest first; <see cref="Total"/> counts the changes known to exist.</summary>
-    public sealed record Page(IReadOnlyList<EventEnvelope> Events, int Total);
+    /// <param name="AsOf">
+    /// Show the history as it was at a page's first render (a page button's <see cref="PageCursor.Mark"/>): for a key,
+    /// its versions up to this one; for the server, the events recorded up to this time (Unix milliseconds). Null: now.
+    /// </param>
+    public sealed record Query(ChatMessage Chat, MemoryKey? Key, int Page, long? AsOf = null) : IQuery<Reply>, IGuildScoped;
 
-    public sealed class Handler(IEventReader store, EventCodec codec, ReadModels readModels) : IQueryHandler<Query, Reply>
+    /// <summary>
+    /// One page of events, newest first; <see cref="Total"/> counts the changes known to exist; <see cref="Mark"/> is
+    /// the position the page was read as of (see <see cref="Query.AsOf"/>), carried by its buttons.
+    /// </summary>
+    public sealed record Page(IReadOnlyList<EventEnvelope> Events, int Total, long Mark = 0);
+
+    /// <summary>How far the server history looks for events newer than a page's mark before giving up on exactness.</summary>
+    public const int MaxNewerScanned = 1_000;
+
+    public sealed class Handler(IEventReader store, EventCodec codec, ReadModels readModels, TimeProvider time) : IQueryHandler<Query, Reply>
     {
         public async ValueTask<Reply> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -42,19 +56,48 @@ public static class History
             if (query.Key is { } key)
             {
                 var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
-                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent);
+                // As of a page's first render: the versions it knew (the one place history reads "as of").
+                if (query.AsOf is { } version) all = [.. all.Where(e => e.Version <= version)];
+                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count, all.Count == 0 ? 0 : all[^1].Version), e => codec.Decode(e) as RememberEvent);
             }
+            var mark = query.AsOf ?? time.GetUtcNow().ToUnixTimeMilliseconds();
+            var newer = query.AsOf is null ? 0 : await CountNewerAsync(guild.ToString(), mark, cancellationToken);
             // One extra row tells whether another page exists even when the read model lags the guild index.
-            var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip, PageSize + 1, cancellationToken);
+            var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip + newer, PageSize + 1, cancellationToken);
             var rows = await readModels.QueryAsync(RememberedValues.ProjectionName, guild.ToString(), cancellationToken);
-            var counted = rows.Select(RememberedValues.Read).Sum(v => v?.Version ?? 0);
+            var counted = rows.Select(RememberedValues.Read).Sum(v => v?.Version ?? 0) - newer;
             var total = (int)Math.Min(int.MaxValue, Math.Max(counted, skip + events.Count));
-            return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], total), e => codec.Decode(e) as RememberEvent);
+            return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], total, mark), e => codec.Decode(e) as RememberEvent);
+        }
+
+        /// <summary>Events recorded after <paramref name="mark"/> (newest first, so they lead the index), up to <see cref="MaxNewerScanned"/>.</summary>
+        private async Task<int> CountNewerAsync(string guild, long mark, CancellationToken ct)
+        {
+            const int chunk = 100;
+            var newer = 0;
+            while (newer < MaxNewerScanned)
+            {
+                var events = await store.ReadGuildHistoryAsync(guild, RememberStream.Category, newer, chunk, ct);
+                var count = events.TakeWhile(e => e.RecordedAt.ToUnixTimeMilliseconds() > mark).Count();
+                newer += count;
+                if (count < events.Count || events.Count < chunk) break;
+            }
+            return newer;
         }
     }
 
     /// <summary>What one event did, in words (the <c>history</c> CLI verb uses it too).</summary>
     public static string Change(RememberEvent? @event, string type) => HistoryReplies.Change(@event, type);
+
+    private static ParseResult Bind(SlashInput input)
+    {
+        var page = input.Number("page") ?? 1;
+        if (page < 1) return CommandInput.Invalid("The page is a whole number from 1.");
+        if (page > MaxPage) return input.ValueError("that page is too far back (at most page 1,000)");
+        return input.Text("key") is { } text
+            ? input.Validated(MemoryKey.Create(text), key => new Query(input.Chat, key, (int)page))
+            : CommandInput.Request(new Query(input.Chat, null, (int)page));
+    }
 
     private static ParseResult Parse(CommandInput input)
     {

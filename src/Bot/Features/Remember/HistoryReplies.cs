@@ -27,7 +27,10 @@ public static class HistoryReplies
         var text = new StringBuilder(title).Append(':');
         foreach (var line in lines) text.Append("\n• ").Append(line);
         text.Append('\n').Append(footer);
-        return new Reply(text.ToString(), new ReplyEmbed(title, string.Join('\n', lines), [new ReplyField("Page", footer)]));
+        var buttons = query.Key is { } k
+            ? PageCursor.Buttons(PageCursor.KeyHistory, query.Page, pages, page.Mark, PageCursor.KeyArgument(PageCursor.KeyHistory, k.Display, k.Normalized))
+            : PageCursor.Buttons(PageCursor.ServerHistory, query.Page, pages, page.Mark);
+        return new Reply(text.ToString(), new ReplyEmbed(title, string.Join('\n', lines), [new ReplyField("Page", footer)])) { Buttons = buttons };
     }
 
     private static string Line(EventEnvelope e, RememberEvent? @event, bool showKey)

@@ -26,6 +26,10 @@ public static class Recall
         Options = [new("key", OptionKind.Text, "the key to recall")],
     };
 
+    /// <summary><c>/remember get key:…</c>: one subcommand covers both prefix forms.</summary>
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "get", "Recall a value", [RememberVerb.KeyOption("the key to recall")],
+        input => input.Text("key") is { } key ? input.Validated(MemoryKey.Create(key), k => new Query(input.Chat, k)) : SlashInput.Missing("key"));
+
     public sealed record Query(ChatMessage Chat, MemoryKey Key) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>

@@ -16,6 +16,9 @@ public static class RememberValue
         Options = [new("key", OptionKind.Text, "the key"), new("value", OptionKind.Text, "the value to remember")],
     };
 
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "set", "Remember a value (replaces the old one; history keeps it)",
+        [RememberVerb.KeyOption("the key"), new("value", OptionKind.Text, "the value to remember")], Bind);
+
     public sealed record Command(ChatMessage Chat, MemoryKey Key, MemoryValue Value) : ICommand<Reply>, IGuildScoped;
 
     public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>
@@ -32,6 +35,15 @@ public static class RememberValue
                 rejected: r => Reply.Of(Md.Error(r.Reason)),
                 alreadyHandled: done => Reply.Of($"Already remembered (this message was handled before, as v{done.Version})."));
         }
+    }
+
+    private static ParseResult Bind(SlashInput input)
+    {
+        if (input.Text("key") is not { } keyText) return SlashInput.Missing("key");
+        if (input.Text("value") is not { } valueText) return SlashInput.Missing("value");
+        var key = MemoryKey.Create(keyText);
+        if (!key.IsValid) return input.ValueError(key.Error!);
+        return input.Validated(MemoryValue.Create(valueText), value => new Command(input.Chat, key.Value, value));
     }
 
     private static ParseResult? Parse(CommandInput input)

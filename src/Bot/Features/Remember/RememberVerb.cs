@@ -11,6 +11,13 @@ public static class RememberVerb
     // Words people try that are not subcommands; a key may still be one of them when set with `is`.
     private static readonly string[] NotSubcommands = ["list", "ls", "delete", "del", "remove", "rm", "set", "unset", "clear", "forget", "show", "find"];
 
+    /// <summary><c>/remember</c>: one subcommand per remember slice.</summary>
+    public static readonly SlashVerb Slash = new("remember", "Remember values in this server, recall them, and see their history");
+
+    /// <summary>The key option every <c>/remember</c> subcommand shares, suggested from this server's keys as the user types.</summary>
+    public static CommandOption KeyOption(string description, bool required = true) =>
+        new("key", OptionKind.Text, description, required) { Autocomplete = true };
+
     public static readonly CommandVerb Verb = new("remember", "rem")
     {
         Before = Before,

@@ -24,6 +24,14 @@ public static class Restore
         Options = [new("key", OptionKind.Text, "the key"), new("version", OptionKind.WholeNumber, "the version to bring back")],
     };
 
+    /// <summary><c>/remember restore key:… version:…</c>: versions are suggested with their value and age.</summary>
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "restore", "Bring back the value of an earlier version (as a new change)",
+        [RememberVerb.KeyOption("the key"), new("version", OptionKind.WholeNumber, "the version to bring back") { MinValue = 1, Autocomplete = true }],
+        input => input.Text("key") is not { } key ? SlashInput.Missing("key")
+            : input.Number("version") is not { } version ? SlashInput.Missing("version")
+            : version < 1 ? input.ValueError("versions start at 1 (see `.remember history <key>`)")
+            : input.Validated(MemoryKey.Create(key), k => new Command(input.Chat, k, version)));
+
     public sealed record Command(ChatMessage Chat, MemoryKey Key, long Version) : ICommand<Reply>, IGuildScoped;
 
     public sealed class Handler(AggregateService aggregates) : ICommandHandler<Command, Reply>

@@ -21,6 +21,9 @@ public static class Search
         Options = [new("text", OptionKind.Text, "what to look for", Required: false)],
     };
 
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "search", "List this server's keys, best matches first",
+        [new("text", OptionKind.Text, "what to look for", Required: false) { MaxLength = MaxText }], Bind);
+
     public sealed record Query(ChatMessage Chat, string? Text) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>
@@ -41,6 +44,11 @@ public static class Search
                 .Where(m => m.Score > 0)
                 .OrderByDescending(m => m.Score).ThenBy(m => TextRules.Fold(m.Value.Key), NaturalOrder.Instance)
                 .Select(m => m.Value)];
+
+    private static ParseResult Bind(SlashInput input) =>
+        input.Text("text") is { Length: > MaxText }
+            ? input.ValueError($"the search text is longer than {MaxText} characters")
+            : CommandInput.Request(new Query(input.Chat, input.Text("text")?.Trim()));
 
     private static ParseResult Parse(CommandInput input) =>
         input.Args.Length > MaxText

@@ -20,6 +20,9 @@ public static class GiveSparkle
         Options = [new("user", OptionKind.User, "who gets the sparkle"), new("reason", OptionKind.Text, "why, up to 100 characters", Required: false)],
     };
 
+    public static readonly SlashSyntax Slash = new(new SlashVerb("sparkle", "Thank someone with a sparkle"), null, "Thank someone with a sparkle",
+        [new("user", OptionKind.User, "who gets the sparkle"), new("reason", OptionKind.Text, "why, up to 100 characters", Required: false)], Bind);
+
     public sealed record Command(ChatMessage Chat, ChatUser Target, SparkleReason? Reason) : ICommand<Reply>, IGuildScoped;
 
     public sealed class Handler(AggregateService aggregates, TimeProvider time, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
@@ -38,6 +41,14 @@ public static class GiveSparkle
                 rejected: r => Reply.Of(Md.Error(r.Reason)),
                 alreadyHandled: _ => Reply.Of("Already sparkled (this message was handled before)."));
         }
+    }
+
+    private static ParseResult Bind(SlashInput input)
+    {
+        if (!input.Has("user")) return SlashInput.Missing("user");
+        if (input.User("user") is not { } target) return CommandInput.Invalid("I don't know that user here: pick someone in this server.");
+        var reason = SparkleReason.Create(input.Text("reason"));
+        return reason.IsValid ? CommandInput.Request(new Command(input.Chat, target, reason.Value)) : CommandInput.Invalid(reason.Error!);
     }
 
     private static ParseResult Parse(CommandInput input)

@@ -20,6 +20,13 @@ public static class ShowSparkles
         Options = [new("user", OptionKind.User, "whose sparkles (you when left out)", Required: false)],
     };
 
+    public static readonly SlashSyntax Slash = new(new SlashVerb("sparkles", "Sparkles received, rank in this server and the latest reasons"), null,
+        "Sparkles received, rank in this server and the latest reasons",
+        [new("user", OptionKind.User, "whose sparkles (you when left out)", Required: false)],
+        input => input.Has("user") && input.User("user") is null
+            ? CommandInput.Invalid("I don't know that user here: pick someone in this server.")
+            : CommandInput.Request(new Query(input.Chat, input.User("user") ?? input.Chat.Author)));
+
     public sealed record Query(ChatMessage Chat, ChatUser User) : IQuery<Reply>, IGuildScoped;
 
     public sealed class Handler(ReadModels readModels) : IQueryHandler<Query, Reply>

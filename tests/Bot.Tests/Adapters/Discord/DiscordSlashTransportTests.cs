@@ -102,8 +102,8 @@ public sealed class DiscordSlashTransportTests : IAsyncLifetime
         var off = await StartBotAsync(new Dictionary<string, string?>(), [Stats]);
         await SyncDone(off);
         await off.StopAsync();
-        // On, but the build has no definitions (the placeholder source): registering none would delete every command.
-        var empty = await StartBotAsync(new Dictionary<string, string?> { ["EVENTBOT_SYNC_COMMANDS"] = "global" });
+        // On, but the source has no definitions: registering none would delete every command.
+        var empty = await StartBotAsync(new Dictionary<string, string?> { ["EVENTBOT_SYNC_COMMANDS"] = "global" }, []);
         await SyncDone(empty);
 
         Assert.Equal(0, _discord.CommandGets);

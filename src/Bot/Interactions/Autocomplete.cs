@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Remember;
+using EventBot.Discord.Interactions;
+using EventBot.Domain.Common;
+using EventBot.Domain.Play;
+using EventBot.Domain.Remember;
+using EventBot.EventStore;
+using EventBot.Projections.Core;
+using EventBot.Projections.Remember;
+
+namespace EventBot.Bot.Interactions;
+
+/// <summary>
+/// Suggestions while a user types a slash command option (callback type 8): keys from the server's current-values read
+/// model, best fuzzy matches first (<see cref="Search.Rank"/>); a key's versions for <c>/remember restore</c>
+/// (<c>v3 · "old value" · 2 days ago</c>, from the key's own stream: no read model keeps past values); game names.
+/// Nothing is written. At most 25 choices; names and values 1–100 characters, cut without splitting a character.
+/// </summary>
+public sealed class Autocomplete(ReadModels readModels, IEventReader store, EventCodec codec, TimeProvider time)
+{
+    public const int MaxChoices = 25;
+
+    public const int MaxText = 100;
+
+    /// <summary>
+    /// How long a server's key list is reused between keystrokes: Discord asks on every key pressed, and reading and
+    /// folding 10,000 rows each time would miss the 50 ms target. A key set in the last two seconds may be missing from
+    /// the suggestions; typing it in full still works.
+    /// </summary>
+    public static readonly TimeSpan KeysReused = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<Known> Keys)> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>A key as suggestions need it: as written, folded once, live or forgotten.</summary>
+    private sealed record Known(string Key, string Folded, bool Live);
+
+    public async Task<IReadOnlyList<AutocompleteChoice>> SuggestAsync(DiscordInteraction interaction, CancellationToken ct)
+    {
+        var (syntax, options) = SlashBinding.Route(interaction.Data);
+        if (syntax is null || options.FirstOrDefault(o => o.Focused) is not { } focused) return [];
+        var typed = SlashBinding.Text(focused).Trim();
+        if (focused.Name == "game") return Games(typed);
+        if (interaction.GuildId is not { } guild || syntax.Verb != RememberVerb.Slash) return [];
+        return focused.Name switch
+        {
+            "key" => await KeysAsync(guild, typed, liveOnly: syntax.Subcommand is "get" or "forget", ct),
+            "version" => await VersionsAsync(GuildId.Parse(guild), options.FirstOrDefault(o => o.Name == "key") is { } key ? SlashBinding.Text(key) : "", typed, ct),
+            _ => [],
+        };
+    }
+
+    private async Task<IReadOnlyList<AutocompleteChoice>> KeysAsync(string guild, string typed, bool liveOnly, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!_keys.TryGetValue(guild, out var cached) || now - cached.At > KeysReused || now < cached.At)
+        {
+            var rows = await readModels.QueryAsync(RememberedValues.ProjectionName, guild, ct);
+            // A key longer than a choice's value could hold cannot be offered: a cut key would name another key.
+            cached = (now, [.. rows.Select(RememberedValues.Read).OfType<RememberedValue>().Where(v => v.Key.Length <= MaxText)
+                .Select(v => new Known(v.Key, TextRules.Fold(v.Key), v.Live))]);
+            if (_keys.Count > 10_000) _keys.Clear(); // bounded: one entry per active server
+            _keys[guild] = cached;
+        }
+        var folded = TextRules.Fold(typed);
+        var candidates = cached.Keys.Where(k => k.Live || !liveOnly);
+        // The order of .remember search (Search.Rank): every key A–Z, or the best fuzzy matches first, ties in natural order.
+        var ranked = folded.Length == 0
+            ? candidates.OrderBy(k => k.Folded, NaturalOrder.Instance)
+            : candidates.Select(k => (Known: k, Score: FuzzyMatch.Score(folded, k.Folded))).Where(m => m.Score > 0)
+                .OrderByDescending(m => m.Score).ThenBy(m => m.Known.Folded, NaturalOrder.Instance).Select(m => m.Known);
+        return [.. ranked.Take(MaxChoices).Select(k => Choice(k.Live ? k.Key : $"{k.Key} (forgotten)", k.Key))];
+    }
+
+    private async Task<IReadOnlyList<AutocompleteChoice>> VersionsAsync(GuildId guild, string keyText, string typed, CancellationToken ct)
+    {
+        var key = MemoryKey.Create(keyText);
+        if (!key.IsValid) return [];
+        var events = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key.Value)), 1, ct);
+        var digits = typed.TrimStart('v', 'V');
+        var now = time.GetUtcNow();
+        return [.. events.Reverse()
+            .Select(e => (Envelope: e, Value: codec.Decode(e) switch
+            {
+                RememberEvent.ValueRemembered r => r.Value,
+                RememberEvent.ValueRestored r => r.Value,
+                _ => null, // a forget: nothing to bring back
+            }))
+            .Where(v => v.Value is not null && v.Envelope.Version.ToString(CultureInfo.InvariantCulture).StartsWith(digits, StringComparison.Ordinal))
+            .Take(MaxChoices)
+            .Select(v => Choice($"v{v.Envelope.Version} · “{Md.Shorten(v.Value!, 60)}” · {Ago(now - v.Envelope.RecordedAt)}",
+                v.Envelope.Version.ToString(CultureInfo.InvariantCulture)))];
+    }
+
+    private static IReadOnlyList<AutocompleteChoice> Games(string typed) =>
+        [.. Enum.GetValues<Game>().Select(GameNames.Of).Where(g => g.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Select(g => Choice(g, g))];
+
+    /// <summary>A choice within Discord's limits: the name cut (never inside a surrogate pair) to 100 characters.</summary>
+    public static AutocompleteChoice Choice(string name, string value) => new(Md.Clip(name.Length == 0 ? value : name, MaxText), value);
+
+    /// <summary>"just now", "5 minutes ago", "3 hours ago", "2 days ago".</summary>
+    public static string Ago(TimeSpan age) => age switch
+    {
+        { TotalMinutes: < 1 } => "just now",
+        { TotalHours: < 1 } => Plural((int)age.TotalMinutes, "minute"),
+        { TotalDays: < 1 } => Plural((int)age.TotalHours, "hour"),
+        _ => Plural((int)age.TotalDays, "day"),
+    };
+
+    private static string Plural(int n, string unit) => n == 1 ? $"1 {unit} ago" : $"{n} {unit}s ago";
+}
