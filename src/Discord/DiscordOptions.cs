@@ -1,3 +1,4 @@
+using EventBot.Discord.Gateway;
 using Microsoft.Extensions.Options;
 
 namespace EventBot.Discord;
@@ -13,11 +14,26 @@ public sealed class DiscordOptions
     /// <summary>REST base including the API version. Default <c>https://discord.com/api/v10</c>.</summary>
     public string ApiBaseUrl { get; set; } = "https://discord.com/api/v10";
 
-    /// <summary>This process's shard. Default 0.</summary>
+    /// <summary>
+    /// This process's one shard (<c>DISCORD_SHARD_ID</c>), kept for single-shard processes; <see cref="Shards"/> supersedes
+    /// it. When it is configured and <see cref="Shards"/> is not, the process runs this shard only. Default 0.
+    /// </summary>
     public int ShardId { get; set; }
 
-    /// <summary>Total shards. Default 1 (enough below 2,500 guilds).</summary>
+    /// <summary>
+    /// Total shards (<c>DISCORD_SHARD_COUNT</c>): a number, or <c>auto</c> (bound as <see cref="AutoShardCount"/>) for the
+    /// count <c>GET /gateway/bot</c> recommends. Default 1 (Discord requires more from 2,500 guilds).
+    /// </summary>
     public int ShardCount { get; set; } = 1;
+
+    /// <summary><see cref="ShardCount"/> value meaning "take <c>shards</c> from <c>GET /gateway/bot</c>".</summary>
+    public const int AutoShardCount = 0;
+
+    /// <summary>
+    /// Which shards this process runs (<c>DISCORD_SHARDS</c>): ids and ranges such as <c>0-3</c> or <c>0,2</c>, each its own
+    /// session. Default: all of <see cref="ShardCount"/> (or only <see cref="ShardId"/> when that is configured).
+    /// </summary>
+    public string? Shards { get; set; }
 
     /// <summary>Default GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT | DIRECT_MESSAGES.</summary>
     public DiscordIntents Intents { get; set; } = DiscordIntents.Default;
@@ -73,7 +89,21 @@ public sealed class DiscordOptions
 
     // Options objects end up in debug output and exception messages; the token must not.
     public override string ToString() =>
-        $"DiscordOptions {{ ApiBaseUrl = {ApiBaseUrl}, Shard = [{ShardId}, {ShardCount}], Intents = {EffectiveIntents}, Token = <redacted> }}";
+        $"DiscordOptions {{ ApiBaseUrl = {ApiBaseUrl}, Shard = [{ShardId}, {(ShardCount == AutoShardCount ? "auto" : ShardCount)}], Shards = {Shards ?? "all"}, Intents = {EffectiveIntents}, Token = <redacted> }}";
+
+    /// <summary>A copy for one shard's session (every other setting shared, including any added later).</summary>
+    internal DiscordOptions ForShard(int shardId, int shardCount)
+    {
+        var copy = (DiscordOptions)MemberwiseClone();
+        copy.ShardId = shardId;
+        copy.ShardCount = shardCount;
+        copy.Shards = shardId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return copy;
+    }
+
+    /// <summary>The one shard this process runs when that is known without asking Discord; null when it runs several or the count is auto.</summary>
+    internal int? SingleShard =>
+        ShardCount != AutoShardCount && ShardList.Resolve(Shards, ShardCount) is [var only] ? only : null;
 }
 
 /// <summary>Fails start-up with a readable reason instead of a 401 or 4004 minutes later.</summary>
@@ -91,10 +121,17 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
 
         if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttps && api.Scheme != Uri.UriSchemeHttp))
             failures.Add("Discord:ApiBaseUrl must be an absolute http(s) URL such as https://discord.com/api/v10.");
-        if (options.ShardCount < 1)
-            failures.Add("Discord:ShardCount must be at least 1.");
-        if (options.ShardId < 0 || options.ShardId >= options.ShardCount)
+        if (options.ShardCount is < 0 or > ShardList.MaxShardCount)
+            failures.Add($"Discord:ShardCount must be {ShardList.AllowedCount}.");
+        if (options.ShardId < 0 || (options.ShardCount != DiscordOptions.AutoShardCount && options.ShardId >= options.ShardCount))
             failures.Add("Discord:ShardId must be in [0, ShardCount).");
+        if (options.Shards is { } shards)
+        {
+            if (!ShardList.TryParse(shards, out var ids, out var error))
+                failures.Add($"Discord:Shards {error}; allowed: {ShardList.AllowedShards}.");
+            else if (options.ShardCount > 0 && ids[^1] >= options.ShardCount)
+                failures.Add($"Discord:Shards names shard {ids[^1]}, but ShardCount is {options.ShardCount} (ids 0 to {options.ShardCount - 1}).");
+        }
         if (string.IsNullOrWhiteSpace(options.ClientName))
             failures.Add("Discord:ClientName is required.");
         Positive(options.ConnectTimeout, nameof(options.ConnectTimeout));

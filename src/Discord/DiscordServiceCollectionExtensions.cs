@@ -19,7 +19,8 @@ public static class DiscordServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDiscordClient(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DiscordOptions>().Bind(configuration.GetSection(DiscordOptions.SectionName)).ValidateOnStart();
+        var section = configuration.GetSection(DiscordOptions.SectionName);
+        services.AddOptions<DiscordOptions>().Configure(options => DiscordOptionsBinding.Bind(section, options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(DiscordRestClient.HttpClientName, (sp, client) =>
@@ -37,11 +38,31 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<IDiscordApplicationCommands>(sp => sp.GetRequiredService<DiscordRestClient>());
         services.TryAddSingleton(sp => new ApplicationCommandSync(sp.GetRequiredService<IDiscordApplicationCommands>()));
         services.TryAddSingleton(sp => new DiscordGatewayClient(
-            sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            SingleShardOptions(sp.GetRequiredService<IOptions<DiscordOptions>>()),
             sp.GetRequiredService<DiscordRestClient>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DiscordGatewayClient>>()));
-        services.TryAddSingleton<IDiscordGateway>(sp => sp.GetRequiredService<DiscordGatewayClient>());
+        services.TryAddSingleton(sp => new ShardedDiscordGateway(
+            sp.GetRequiredService<IOptions<DiscordOptions>>(),
+            sp.GetRequiredService<DiscordRestClient>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ShardedDiscordGateway>>(),
+            sp.GetRequiredService<ILogger<DiscordGatewayClient>>()));
+        // One shard known at start (the default, or DISCORD_SHARD_ID): the plain client, as before sharding existed.
+        // Several shards, or DISCORD_SHARD_COUNT=auto: the sharded gateway, one session per shard.
+        services.TryAddSingleton<IDiscordGateway>(sp => RunsOneShard(sp)
+            ? sp.GetRequiredService<DiscordGatewayClient>()
+            : sp.GetRequiredService<ShardedDiscordGateway>());
+        services.TryAddSingleton<IDiscordGatewayHealth>(sp => RunsOneShard(sp)
+            ? sp.GetRequiredService<DiscordGatewayClient>().Health
+            : sp.GetRequiredService<ShardedDiscordGateway>().Health);
         return services;
     }
+
+    private static bool RunsOneShard(IServiceProvider sp) => sp.GetRequiredService<IOptions<DiscordOptions>>().Value.SingleShard is not null;
+
+    private static IOptions<DiscordOptions> SingleShardOptions(IOptions<DiscordOptions> options) =>
+        options.Value.SingleShard is { } shard && shard != options.Value.ShardId
+            ? Options.Create(options.Value.ForShard(shard, options.Value.ShardCount))
+            : options;
 }

@@ -51,7 +51,7 @@ public static class DiscordTelemetry
 /// What a readiness probe needs from the gateway: READY (or RESUMED) on the current connection, or a connection
 /// that ended less than one heartbeat interval ago (a resume normally completes within that).
 /// </summary>
-public sealed class GatewayHealth(TimeProvider time)
+public sealed class GatewayHealth(TimeProvider time) : IDiscordGatewayHealth
 {
     private long _readySinceTicks = -1;
     private long _lostAtTicks = -1;

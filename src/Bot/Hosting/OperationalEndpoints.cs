@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EventBot.Discord.Gateway;
+using EventBot.Discord;
 using EventBot.EventStore;
 using EventBot.Projections.Feeds;
 using Microsoft.AspNetCore.Builder;
@@ -39,7 +39,7 @@ public static class OperationalEndpoints
 }
 
 /// <summary>
-/// Ready when: the event store answers a read (within 5 s); the Discord gateway, if this process uses it, is READY or
+/// Ready when: the event store answers a read (within 5 s); the Discord gateway (every shard of this process), if it is used, is READY or
 /// lost its connection less than one heartbeat interval ago; and no feed of this process is further behind than
 /// <see cref="BotOptions.ReadyMaxLagSeconds"/> (as last measured by <see cref="LagReporter"/>).
 /// </summary>
@@ -64,9 +64,10 @@ public sealed class ReadinessProbe(IServiceProvider services, IOptions<BotOption
             lines.Add($"store: unreachable ({ex.GetType().Name})");
         }
 
-        if (services.GetService<DiscordGatewayClient>() is { } gateway)
+        if (services.GetService<IDiscordGatewayHealth>() is { } gateway)
         {
-            var gatewayReady = gateway.Health.IsReady(out var detail);
+            // One line for all of this process's shards: ready when every shard is.
+            var gatewayReady = gateway.IsReady(out var detail);
             ready &= gatewayReady;
             lines.Add($"gateway: {detail}");
         }

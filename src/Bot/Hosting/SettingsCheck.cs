@@ -1,4 +1,6 @@
 using System.Globalization;
+using EventBot.Discord;
+using EventBot.Discord.Gateway;
 using Microsoft.Extensions.Configuration;
 
 namespace EventBot.Bot.Hosting;
@@ -7,7 +9,7 @@ namespace EventBot.Bot.Hosting;
 public sealed class InvalidSettingException(string message) : Exception(message);
 
 /// <summary>
-/// Checks every <c>EVENTBOT_*</c> setting as text, before anything binds or opens a store, so a bad value stops the bot
+/// Checks every <c>EVENTBOT_*</c> setting (and the <c>DISCORD_*</c> sharding settings) as text, before anything binds or opens a store, so a bad value stops the bot
 /// and every CLI verb alike with one line: the variable, what is wrong with its value, and what is allowed (exit code 2).
 /// Binding and <c>ValidateOnStart</c> stay behind it for appsettings and tests that build the options directly.
 /// </summary>
@@ -79,6 +81,41 @@ public static class SettingsCheck
         var problems = new List<string>();
         if (section["MessageContent"] is { } content && !bool.TryParse(content, out _))
             problems.Add($"DISCORD_MESSAGE_CONTENT={Quote(content)} is not true or false; allowed: true (prefix commands everywhere; the privileged intent), false (slash commands, mentions and DMs)");
+        problems.AddRange(ShardingProblems(section));
+        return problems;
+    }
+
+    /// <summary>The sharding settings (<c>DISCORD_SHARD_COUNT</c>, <c>DISCORD_SHARDS</c>, <c>DISCORD_SHARD_ID</c>), checked as text like the others.</summary>
+    public static IReadOnlyList<string> ShardingProblems(IConfigurationSection section)
+    {
+        var problems = new List<string>();
+        int? count = null;
+        if (section["ShardCount"] is { } countText)
+        {
+            if (!ShardList.TryParseCount(countText, out var parsed))
+                problems.Add($"DISCORD_SHARD_COUNT={Quote(countText)} is not a shard count; allowed: {ShardList.AllowedCount}");
+            else if (parsed != DiscordOptions.AutoShardCount)
+                count = parsed;
+        }
+        else
+        {
+            count = 1;
+        }
+
+        if (section["Shards"] is { } shardsText)
+        {
+            if (string.IsNullOrWhiteSpace(shardsText))
+                problems.Add($"DISCORD_SHARDS is empty; allowed: {ShardList.AllowedShards} (unset: all shards)");
+            else if (!ShardList.TryParse(shardsText, out var ids, out var error))
+                problems.Add($"DISCORD_SHARDS={Quote(shardsText)} {error}; allowed: {ShardList.AllowedShards}");
+            else if (count is { } n && ids[^1] >= n)
+                problems.Add($"DISCORD_SHARDS={Quote(shardsText)} names shard {ids[^1]}, but DISCORD_SHARD_COUNT is {n}; allowed: {ShardList.AllowedShards}");
+        }
+        else if (section["ShardId"] is { } idText)
+        {
+            if (!int.TryParse(idText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || (count is { } n && id >= n))
+                problems.Add($"DISCORD_SHARD_ID={Quote(idText)} is not a shard of DISCORD_SHARD_COUNT; allowed: a whole number from 0 to the count - 1 (or DISCORD_SHARDS instead)");
+        }
         return problems;
     }
 

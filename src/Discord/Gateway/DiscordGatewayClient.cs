@@ -54,6 +54,10 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         Health = new GatewayHealth(time);
     }
 
+    /// <summary>One shard of a <see cref="ShardedDiscordGateway"/>: identifies through the process's shared gate.</summary>
+    internal DiscordGatewayClient(IOptions<DiscordOptions> options, DiscordRestClient rest, TimeProvider time, ILogger<DiscordGatewayClient> logger, IdentifyGate identifyGate, Func<double>? random)
+        : this(options, rest, time, logger, random) => _identifyGate = identifyGate;
+
     /// <summary>READY/RESUMED and reconnect times, for a readiness probe.</summary>
     public GatewayHealth Health { get; }
 
@@ -158,7 +162,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 {
                     ForgetSession();
                     var info = await _rest.GetGatewayBotAsync(ct);
-                    await _identifyGate.WaitAsync(info.SessionStartLimit, (wait, why) => Log.IdentifyDelayed(_logger, wait, why), ct);
+                    await _identifyGate.WaitAsync(_options.ShardId, info.SessionStartLimit, (wait, why) => Log.IdentifyDelayed(_logger, wait, why), ct);
                     url = GatewayUri(new Uri(info.Url));
                 }
 

@@ -29,6 +29,9 @@ public sealed class SettingsErrorTests : IDisposable
         { "EVENTBOT_INTERACTION_BUDGET_MS", "3000", "EVENTBOT_INTERACTION_BUDGET_MS=\"3000\" is out of range; allowed: a whole number from 0 to 2,500 (milliseconds before a slash command is deferred; 0 always defers)" },
         { "EVENTBOT_SYNC_COMMANDS", "guild:abc", "EVENTBOT_SYNC_COMMANDS=\"guild:abc\" is not a known value; allowed: off, global, guild:<server id>" },
         { "DISCORD_MESSAGE_CONTENT", "maybe", "DISCORD_MESSAGE_CONTENT=\"maybe\" is not true or false; allowed: true (prefix commands everywhere; the privileged intent), false (slash commands, mentions and DMs)" },
+        { "DISCORD_SHARD_COUNT", "lots", "DISCORD_SHARD_COUNT=\"lots\" is not a shard count; allowed: auto (the count GET /gateway/bot recommends) or a whole number from 1 to 100,000" },
+        { "DISCORD_SHARDS", "0-4", "DISCORD_SHARDS=\"0-4\" names shard 4, but DISCORD_SHARD_COUNT is 1; allowed: shard ids or ranges below the shard count, e.g. 0-3 or 0,2 or 0-3,8-11" },
+        { "DISCORD_SHARDS", "3-1", "DISCORD_SHARDS=\"3-1\" has the range 3-1, which runs backwards; allowed: shard ids or ranges below the shard count, e.g. 0-3 or 0,2 or 0-3,8-11" },
     };
 
     public static TheoryData<string> Verbs => new() { "run", "history --guild ops", "replay", "replay --verify", "projections status", "projections errors", "seed --events 5", "tables verify", "projector", "commands sync" };

@@ -81,6 +81,9 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     public int MaxConcurrency { get; set; } = 1;
 
+    /// <summary>The <c>shards</c> GET /gateway/bot recommends.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
     /// <summary>When set, GET /gateway/bot answers this instead.</summary>
     public FakeRestResponse? GatewayBotOverride { get; set; }
 
@@ -282,7 +285,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         return Results.Json(new JsonObject
         {
             ["url"] = BaseAddress.Replace("http://", "ws://", StringComparison.Ordinal) + "/gateway",
-            ["shards"] = 1,
+            ["shards"] = RecommendedShards,
             ["session_start_limit"] = new JsonObject
             {
                 ["total"] = SessionStartTotal,
