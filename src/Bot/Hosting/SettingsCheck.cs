@@ -65,6 +65,7 @@ public static class SettingsCheck
         Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
         Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
         Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
+        Check(Number(section, "GuildRetentionDays", 0, 3_650, "days a removed server's data is kept"));
         return problems;
     }
 
