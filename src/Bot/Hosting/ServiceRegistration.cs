@@ -74,6 +74,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ProjectionRoutes(sp.GetServices<IProjection>(), sp.GetRequiredService<EventCodec>()));
         services.AddSingleton<AggregateService>();
         services.AddSingleton<EventBot.Bot.Features.Privacy.Erasure>();
+        services.AddSingleton<EventBot.Bot.Features.Privacy.PendingConfirmations>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();

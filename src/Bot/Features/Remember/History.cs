@@ -42,7 +42,10 @@ public static class History
             if (query.Key is { } key)
             {
                 var all = await store.ReadStreamAsync(new StreamName(RememberStream.For(guild, key)), 1, cancellationToken);
-                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent);
+                var redactions = all.Where(e => e.Type == "ValueRedacted")
+                    .Select(e => (Envelope: e, Event: (RememberEvent.ValueRedacted)codec.Decode(e)))
+                    .GroupBy(r => r.Event.Version).ToDictionary(g => g.Key, g => g.First().Envelope);
+                return HistoryReplies.OfKey(query, key, new Page([.. all.Reverse().Skip(skip).Take(PageSize)], all.Count), e => codec.Decode(e) as RememberEvent, redactions);
             }
             // One extra row tells whether another page exists even when the read model lags the guild index.
             var events = await store.ReadGuildHistoryAsync(guild.ToString(), RememberStream.Category, skip, PageSize + 1, cancellationToken);

@@ -49,6 +49,8 @@ public static class Restore
             return Decision<RememberEvent>.Reject(NeverRemembered, $"Nothing was ever remembered for {Md.Code(key.Display)}, so there is nothing to restore.");
         if (version > history.Count)
             return Decision<RememberEvent>.Reject("no-such-version", $"{Md.Code(key.Display)} has {history.Count} version{(history.Count == 1 ? "" : "s")}; there is no v{version} (see `.remember history {key.Display}`).");
+        if (history.OfType<RememberEvent.ValueRedacted>().Any(r => r.Version == version))
+            return Decision<RememberEvent>.Reject("redacted", $"v{version} of {Md.Code(key.Display)} was redacted; its value is gone for good and cannot be restored.");
         var valueThen = history[(int)version - 1] switch
         {
             RememberEvent.ValueRemembered r => r.Value,
