@@ -24,12 +24,13 @@ public sealed class FakeKms : IAsyncDisposable
 {
     public const string KeyArn = "arn:aws:kms:us-east-1:111122223333:key/eventbot-test";
     private readonly WebApplication _app;
-    private readonly byte[] _root = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _root;
     private readonly ConcurrentQueue<(int Status, string Type)> _faults = new();
 
-    private FakeKms(WebApplication app, Uri url)
+    private FakeKms(WebApplication app, Uri url, byte[] root)
     {
         _app = app;
+        _root = root;
         Url = url;
     }
 
@@ -44,7 +45,9 @@ public sealed class FakeKms : IAsyncDisposable
         for (var i = 0; i < count; i++) _faults.Enqueue((status, type));
     }
 
-    public static async Task<FakeKms> StartAsync(CancellationToken ct = default)
+    /// <param name="root">The fake's own key material; several fakes with the same root are one KMS key seen by
+    /// several processes (each fake records its own process's calls).</param>
+    public static async Task<FakeKms> StartAsync(byte[]? root = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,7 +57,7 @@ public sealed class FakeKms : IAsyncDisposable
         app.Run(context => kms!.HandleAsync(context));
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        kms = new FakeKms(app, new Uri(address));
+        kms = new FakeKms(app, new Uri(address), root ?? RandomNumberGenerator.GetBytes(32));
         return kms;
     }
 

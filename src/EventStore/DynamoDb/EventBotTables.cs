@@ -75,5 +75,5 @@ public static class EventBotTables
         AttributeDefinitions = [new(KeyId, ScalarAttributeType.S)],
     };
 
-    public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Views(prefix), Keys(prefix)];
+    public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Keys(prefix), Views(prefix)];
 }

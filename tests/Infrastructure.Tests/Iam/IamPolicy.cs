@@ -80,6 +80,7 @@ public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statement
     public static string ToHcl(Terraform tf, string resource)
     {
         if (resource == "*") return "*";
+        if (resource == RecordedProcess.KmsResource) return "${aws_kms_key.eventbot.arn}";
         if (!resource.StartsWith("table/", StringComparison.Ordinal)) return $"(not a table: {resource})";
         var parts = resource["table/".Length..].Split('/', 2);
         var table = tf.Names("resource", "aws_dynamodb_table")
