@@ -79,7 +79,7 @@ public sealed class ErasureSliceTests : IAsyncLifetime
         await SeedAsync();
         var aliceBefore = await _h.SayAsync(".remember lunch", user: "alice");
         Assert.Contains(Zeb, await _h.SayAsync(".show sparkles @alice", user: "alice"));
-        Assert.Contains(ZebId, RawBytes() + ZebId); // (sanity of the helper, not of the store)
+        Assert.NotNull(FindIn(Zeb)); // the read models hold names while they exist: the check can fail
 
         var warning = await _h.SayAsync(".privacy forget-me", user: Zeb);
         var done = await _h.SayAsync(".privacy forget-me confirm", user: Zeb);
