@@ -32,6 +32,7 @@ public static class Verbs
         root.Subcommands.Add(HistoryVerb.Create());
         root.Subcommands.Add(SeedVerb.Create());
         root.Subcommands.Add(PrivacyVerb.Create());
+        root.Subcommands.Add(CommandsVerb.Create());
         return root;
     }
 }

@@ -125,6 +125,13 @@ public sealed class BotOptions
     /// <summary>The key file in use.</summary>
     public string KeyFilePath => KeyFile is { Length: > 0 } file ? file : Path.Combine(DataDir, "eventbot.key");
 
+    /// <summary>
+    /// Register the slash commands at start, after READY (<c>EVENTBOT_SYNC_COMMANDS</c>): <c>off</c> (default),
+    /// <c>global</c> or <c>guild:ID</c>. Only a difference from what Discord holds is sent (one bulk overwrite).
+    /// </summary>
+    [Required, RegularExpression("^(?i:off|global|guild:[0-9]{1,20})$", ErrorMessage = "EVENTBOT_SYNC_COMMANDS must be off, global or guild:<server id>")]
+    public string SyncCommands { get; set; } = "off";
+
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;
 }
