@@ -17,7 +17,8 @@ public sealed class PrivacyCliTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _h = await BotHarness.StartAsync(configure: services => services.AddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(),
             sp.GetRequiredService<IViewStore>(), sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(),
-            sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<ILoggerFactory>()) { FlipSettle = TimeSpan.Zero }));
+            sp.GetRequiredService<ProjectionSignals>(), sp.GetRequiredService<ILoggerFactory>())
+        { FlipSettle = TimeSpan.Zero }));
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
