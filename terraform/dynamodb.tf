@@ -72,3 +72,26 @@ resource "aws_dynamodb_table" "views" {
 
   deletion_protection_enabled = true
 }
+
+# The wrapped data keys of docs/privacy.md (src/EventStore/Privacy). Destroying a key erases what it encrypted, in the
+# events table, its stream and its backups alike, so this table has no stream, and no point-in-time recovery: a
+# restore must not bring destroyed keys back.
+resource "aws_dynamodb_table" "keys" {
+  name         = "${var.prefix}keys"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  deletion_protection_enabled = true
+}
+
+# The master key: wraps guild keys and the lookup key (GenerateDataKey, Decrypt), EVENTBOT_KMS_KEY_ID.
+resource "aws_kms_key" "eventbot" {
+  description             = "${var.prefix} master key of the privacy layer (docs/privacy.md)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+}

@@ -81,6 +81,19 @@ data "aws_iam_policy_document" "projector" {
     }
   }
 
+  # Reveal records before projecting them (docs/privacy.md): wrapped keys, unwrapped by KMS.
+  statement {
+    sid       = "ReadKeys"
+    actions   = ["dynamodb:GetItem"]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  statement {
+    sid       = "UnwrapKeys"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.eventbot.arn]
+  }
+
   statement {
     sid       = "SendToDlq"
     actions   = ["sqs:SendMessage"]
@@ -163,6 +176,25 @@ data "aws_iam_policy_document" "bot" {
     ]
     resources = [aws_dynamodb_table.views.arn]
   }
+
+  # Keys of docs/privacy.md: a new key is a conditional TransactWriteItems of two puts (the key and its lookup).
+  statement {
+    sid = "ReadAndAddKeys"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+    ]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  statement {
+    sid = "WrapAndUnwrapKeys"
+    actions = [
+      "kms:GenerateDataKey",
+      "kms:Decrypt",
+    ]
+    resources = [aws_kms_key.eventbot.arn]
+  }
 }
 
 resource "aws_iam_role_policy" "bot" {
@@ -243,6 +275,19 @@ data "aws_iam_policy_document" "poller" {
       variable = "dynamodb:LeadingKeys"
       values   = ["deadletters"]
     }
+  }
+
+  # Reveal records before projecting them, as the Lambda.
+  statement {
+    sid       = "ReadKeys"
+    actions   = ["dynamodb:GetItem"]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  statement {
+    sid       = "UnwrapKeys"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.eventbot.arn]
   }
 }
 

@@ -27,6 +27,7 @@ resource "aws_lambda_function" "projector" {
     variables = {
       EVENTBOT_TABLE_PREFIX = var.prefix
       EVENTBOT_STORE        = "dynamodb"
+      EVENTBOT_KMS_KEY_ID   = aws_kms_key.eventbot.arn
     }
   }
 

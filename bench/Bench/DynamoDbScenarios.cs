@@ -89,8 +89,37 @@ public static class DynamoDbScenarios
                     (version == 1 ? newTx : nextTx).Add(txTicks);
                 }
             }
+            // The same new-stream append through the privacy layer (docs/privacy.md): the value's own key is created
+            // (a second TransactWriteItems, to the keys table) and the value and the actor's name are encrypted.
+            var privateStore = host.Services.GetRequiredService<EventBot.EventStore.Privacy.PrivateEventStore>();
+            Samples encrypted = new(), encryptedRaw = new();
+            for (var i = 0; i < warmUp + sizes.DynamoAppendPairs; i++)
+            {
+                var (stream, data) = BenchData.Remember(codec, BenchData.Guild, $"private{i}", $"value {i}", null);
+                var (rawStream, _) = BenchData.Remember(codec, BenchData.Guild, $"privateraw{i}", $"value {i}", null);
+                var start = Stopwatch.GetTimestamp();
+                var result = await privateStore.AppendAsync(stream, 0, [data], BenchData.Context(BenchData.Guild, BenchData.NewSource()), ct);
+                var storeTicks = Stopwatch.GetTimestamp() - start;
+                if (result is not AppendResult.Appended) throw new InvalidOperationException($"append failed: {result}");
+                var request = new PutItemRequest
+                {
+                    TableName = table,
+                    Item = EventItem.ToItem(new EventEnvelope(rawStream.Value, 1, Guid.CreateVersion7(), data.Type, data.SchemaVersion, data.Data,
+                        BenchData.Guild.ToString(), BenchData.Author.Id.ToString(), BenchData.Author.DisplayName, BenchData.NewSource(), DateTimeOffset.UtcNow)),
+                    ConditionExpression = "attribute_not_exists(#s)",
+                    ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
+                };
+                start = Stopwatch.GetTimestamp();
+                await client.PutItemAsync(request, ct);
+                var rawTicks = Stopwatch.GetTimestamp() - start;
+                if (i < warmUp) continue;
+                encrypted.Add(storeTicks);
+                encryptedRaw.Add(rawTicks);
+            }
             return
             [
+                new("append_ratio_dynamodb_encrypted", encrypted.PercentileMs(50), "ms p50", encryptedRaw.PercentileMs(50), "conditional PutItem p50", null, "dynamodb",
+                    $"new stream through the privacy layer (key file master): value key created (its own TransactWriteItems) + fields encrypted; without encryption {newStore.PercentileMs(50):0.0} ms p50"),
                 new("append_ratio_dynamodb", newStore.PercentileMs(50), "ms p50", newRaw.PercentileMs(50), "conditional PutItem p50", "ratio ≤ 1.2", "dynamodb",
                     $"new stream: TransactWriteItems(event put + marker put); mean ratio {newStore.MeanMs() / newRaw.MeanMs():0.00}; {sizes.DynamoAppendPairs} pairs"),
                 new("append_ratio_dynamodb_existing", nextStore.PercentileMs(50), "ms p50", nextRaw.PercentileMs(50), "conditional PutItem p50", "ratio ≤ 1.2", "dynamodb",

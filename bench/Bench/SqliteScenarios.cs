@@ -83,8 +83,27 @@ public static class SqliteScenarios
         var batched = Rate(sizes.SqliteBatchedAppends, storeTicks);
         var batchedRaw = Rate(sizes.SqliteBatchedAppends, rawTicks);
 
+        // The same single appends through the privacy layer (docs/privacy.md): per event a new value key (one more
+        // insert, in its own transaction), the value and the actor's name encrypted. Beside the plain store's rate.
+        var privateDatabase = new SqliteDatabase(Path.Combine(dir, "private.db"));
+        using var privateInner = new SqliteEventStore(privateDatabase, TimeProvider.System);
+        var ring = new EventBot.EventStore.Privacy.KeyRing(new EventBot.EventStore.Privacy.SqliteKeyStore(privateDatabase),
+            EventBot.EventStore.Privacy.LocalKeyFile.OpenOrCreate(Path.Combine(dir, "bench.key")), TimeProvider.System);
+        var privateStore = EventBot.EventStore.Privacy.PrivateEventStore.Wrap(privateInner, new EventBot.EventStore.Privacy.EventPrivacy(ring));
+        versions.Clear();
+        var privateStart = Stopwatch.GetTimestamp();
+        for (var i = 0; i < sizes.SqliteSingleAppends; i++)
+        {
+            var (a, _) = Next(2_000_000 + i);
+            var r = await privateStore.AppendAsync(a.Stream, a.ExpectedVersion, a.Events, a.Context, ct);
+            if (r is not AppendResult.Appended) throw new InvalidOperationException($"append failed: {r}");
+        }
+        var encrypted = Rate(sizes.SqliteSingleAppends, Stopwatch.GetTimestamp() - privateStart);
+
         return
         [
+            new("append_rate_sqlite_single_encrypted", encrypted, "events/s", single, "the same appends without encryption", null, "sqlite",
+                "one event per AppendAsync through the privacy layer (key file master): value key insert + AES-GCM of the value and the actor's name"),
             new("append_rate_sqlite_single", single, "events/s", singleRaw, "raw INSERT, autocommit", "≥ 5,000", "sqlite",
                 "one event per AppendAsync: idempotency lookup + version check + insert + marker, one transaction each"),
             new("append_rate_sqlite_batched", batched, "events/s", batchedRaw, $"raw INSERT, {sizes.SqliteBatchSize}/transaction", "≥ 50,000", "sqlite",

@@ -56,7 +56,10 @@ public sealed class ProjectorComposition
     /// <param name="client">The DynamoDB client; owned by the caller (a container keeps it for its lifetime).</param>
     /// <param name="tablePrefix">Prefix of the events and views tables, as <c>EVENTBOT_TABLE_PREFIX</c>.</param>
     /// <param name="retry">Default: <see cref="RetrySettings"/>' defaults on <paramref name="time"/>.</param>
-    public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null, TransientRetry? retry = null)
+    /// <param name="master">The master key of docs/privacy.md (KMS on AWS): records are revealed before they are projected.
+    /// Null: no privacy layer (events are projected as stored).</param>
+    public static ProjectorComposition Create(IAmazonDynamoDB client, string tablePrefix, ILoggerFactory loggers, TimeProvider? time = null, TransientRetry? retry = null,
+        EventBot.EventStore.Privacy.IMasterKey? master = null)
     {
         retry ??= new TransientRetry(new RetrySettings(), time ?? TimeProvider.System);
         // The same composition as the bot's (AddProjector), with the same dead-letter rules from the same
@@ -67,9 +70,10 @@ public sealed class ProjectorComposition
             .AddSingleton(time ?? TimeProvider.System)
             .AddSingleton(loggers)
             .AddSingleton(retry)
-            .AddSingleton<IEventReader, DynamoDbEventStore>()
+            .AddSingleton<DynamoDbEventStore>()
             .AddSingleton<IViewStore, DynamoDbViewStore>()
             .AddSingleton(sp => new Generations(sp.GetRequiredService<IViewStore>()))
+            .AddLambdaPrivacy(master)
             .AddProjector(name => Environment.GetEnvironmentVariable(EnvironmentName(name)), _ => "lambda")
             .BuildServiceProvider();
         var core = services.GetRequiredService<ProjectorCore>();
@@ -93,10 +97,36 @@ public sealed class ProjectorComposition
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Amazon", LogLevel.Warning)
             .AddProvider(new LambdaLoggerProvider(Console.Error)));
-        var composition = Create(new AmazonDynamoDBClient(), prefix, loggers);
+        // EVENTBOT_KMS_KEY_ID: the master key the bot encrypts under (docs/privacy.md); the projector must reveal with it.
+        // Without KMS, the bot's key file (EVENTBOT_KEY_FILE, else eventbot.key in EVENTBOT_DATA_DIR) if there is one
+        // (the `lambda invoke` verb beside a local bot); never created here.
+        var kmsKey = Environment.GetEnvironmentVariable("EVENTBOT_KMS_KEY_ID");
+        var keyFile = Environment.GetEnvironmentVariable("EVENTBOT_KEY_FILE") is { Length: > 0 } file ? file
+            : Path.Combine(Environment.GetEnvironmentVariable("EVENTBOT_DATA_DIR") is { Length: > 0 } dir ? dir : "data", "eventbot.key");
+        EventBot.EventStore.Privacy.IMasterKey? master = !string.IsNullOrEmpty(kmsKey)
+            ? new EventBot.EventStore.Privacy.KmsMasterKey(new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(), kmsKey)
+            : File.Exists(keyFile) ? EventBot.EventStore.Privacy.LocalKeyFile.OpenOrCreate(keyFile) : null;
+        var composition = Create(new AmazonDynamoDBClient(), prefix, loggers, master: master);
         // In the Lambda runtime (AWS_LAMBDA_FUNCTION_NAME is set) standard output, where CloudWatch Logs picks EMF up;
         // run by the `lambda invoke` verb, standard error, so standard output stays the batch response alone.
         composition.MetricsOut = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME")) ? Console.Error : Console.Out;
         return composition;
+    }
+}
+
+internal static class LambdaPrivacy
+{
+    /// <summary>With a master key, every read goes through the privacy layer and the core reveals records; else the store as is.</summary>
+    public static IServiceCollection AddLambdaPrivacy(this IServiceCollection services, EventBot.EventStore.Privacy.IMasterKey? master)
+    {
+        if (master is null) return services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        return services
+            .AddSingleton(master)
+            .AddSingleton<EventBot.EventStore.Privacy.IKeyStore>(sp => new EventBot.EventStore.Privacy.DynamoDbKeyStore(sp.GetRequiredService<IAmazonDynamoDB>(),
+                sp.GetRequiredService<DynamoDbStoreOptions>(), sp.GetRequiredService<TransientRetry>()))
+            .AddSingleton(sp => new EventBot.EventStore.Privacy.KeyRing(sp.GetRequiredService<EventBot.EventStore.Privacy.IKeyStore>(), master, sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton<EventBot.EventStore.Privacy.EventPrivacy>()
+            .AddSingleton<IEventReader>(sp => EventBot.EventStore.Privacy.PrivateEventStore.Wrap(sp.GetRequiredService<DynamoDbEventStore>(),
+                sp.GetRequiredService<EventBot.EventStore.Privacy.EventPrivacy>()));
     }
 }

@@ -47,6 +47,7 @@ public static class ProjectorServiceCollectionExtensions
             DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Feed = feed?.Invoke(sp) ?? "live",
+            Privacy = sp.GetService<EventStore.Privacy.EventPrivacy>(),
         });
         services.TryAddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),
@@ -55,7 +56,9 @@ public static class ProjectorServiceCollectionExtensions
             DeadLetters = sp.GetRequiredService<DeadLetterStore>(),
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Time = sp.GetRequiredService<TimeProvider>(),
-            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
+            CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>() is { } catchUp && sp.GetService<EventStore.Privacy.EventPrivacy>() is { } privacy
+                ? new RevealingCatchUpFeed(catchUp, privacy)
+                : sp.GetService<IRebuildCatchUpFeed>(),
         });
         services.TryAddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())

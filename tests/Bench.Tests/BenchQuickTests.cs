@@ -12,7 +12,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
 {
     private static readonly string[] Expected =
     [
-        "append_rate_sqlite_single", "append_rate_sqlite_batched",
+        "append_rate_sqlite_single", "append_rate_sqlite_batched", "append_rate_sqlite_single_encrypted", "append_ratio_dynamodb_encrypted",
         "command_rtt_console_sqlite_p50", "command_rtt_console_sqlite_p99",
         "projection_lag_sqlite_p50", "projection_lag_sqlite_p99",
         "rebuild_rate_sqlite", "memory_rebuild_peak_rss", "memory_steady_peak_rss",

@@ -39,6 +39,9 @@ public sealed class BotHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero));
 
+    /// <summary>The data directory (the SQLite file, the key file).</summary>
+    public string DataDir => _dir;
+
     public IHost Host { get; }
 
     public ChatBot Bot { get; }

@@ -20,7 +20,7 @@ public sealed class TableAdminTests(DynamoDbLocalFixture dynamo)
 
         Assert.True(first.IsOk, first.ToString());
         Assert.All(first.Tables, t => Assert.True(t.Created, t.ToString()));
-        Assert.Equal([EventBotTables.EventsTableName(prefix), EventBotTables.ViewsTableName(prefix)], first.Tables.Select(t => t.TableName));
+        Assert.Equal([EventBotTables.EventsTableName(prefix), EventBotTables.KeysTableName(prefix), EventBotTables.ViewsTableName(prefix)], first.Tables.Select(t => t.TableName));
         Assert.True(second.IsOk, second.ToString());
         Assert.All(second.Tables, t => Assert.False(t.Created, t.ToString()));
     }
@@ -35,7 +35,7 @@ public sealed class TableAdminTests(DynamoDbLocalFixture dynamo)
 
         Assert.True(report.IsOk, report.ToString());
         Assert.All(report.Tables, t => Assert.Empty(t.Drift));
-        Assert.Equal($"{prefix}events: ok\n{prefix}views: ok", report.ToString());
+        Assert.Equal($"{prefix}events: ok\n{prefix}keys: ok\n{prefix}views: ok", report.ToString());
     }
 
     [Fact]

@@ -13,6 +13,7 @@ set -euo pipefail
 PREFIX="${EVENTBOT_TABLE_PREFIX:-eventbot-}"
 EVENTS="${PREFIX}events"
 VIEWS="${PREFIX}views"
+KEYS="${PREFIX}keys"
 
 if [[ -z "${AWS_ENDPOINT_URL:-}" ]] && command -v awslocal >/dev/null 2>&1; then
   AWS=(awslocal)
@@ -71,7 +72,13 @@ create "$EVENTS" \
   --billing-mode PAY_PER_REQUEST \
   --stream-specification StreamEnabled=true,StreamViewType=NEW_IMAGE
 
-# Created last: the compose healthcheck takes the views table as the sign that both exist.
+# The wrapped data keys of docs/privacy.md: no stream (a destroyed key must not live on in a stream record).
+create "$KEYS" \
+  --attribute-definitions AttributeName=id,AttributeType=S \
+  --key-schema AttributeName=id,KeyType=HASH \
+  --billing-mode PAY_PER_REQUEST
+
+# Created last: the compose healthcheck takes the views table as the sign that all exist.
 create "$VIEWS" \
   --attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S \
   --key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE \

@@ -19,6 +19,18 @@ public sealed record ChatMessage(
 {
     public Actor Actor => new(Author.Id, Author.DisplayName);
 
+    /// <summary>
+    /// The author's permissions in the channel (Discord's bit set), where the message carries them (an interaction's
+    /// member does; a gateway message's member does not): null when unknown.
+    /// </summary>
+    public ulong? MemberPermissions { get; init; }
+
+    /// <summary>Discord's MANAGE_MESSAGES bit.</summary>
+    public const ulong ManageMessages = 1UL << 13;
+
+    /// <summary>A moderator: the console user, or a member whose known permissions include Manage Messages.</summary>
+    public bool IsModerator => Platform == "console" || (MemberPermissions is { } p && (p & ManageMessages) != 0);
+
     public string IdempotencyKey => $"{Platform}:{MessageId}";
 }
 

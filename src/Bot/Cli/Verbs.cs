@@ -31,6 +31,7 @@ public static class Verbs
         root.Subcommands.Add(ProjectionsVerb.Create());
         root.Subcommands.Add(HistoryVerb.Create());
         root.Subcommands.Add(SeedVerb.Create());
+        root.Subcommands.Add(PrivacyVerb.Create());
         root.Subcommands.Add(CommandsVerb.Create());
         root.Subcommands.Add(ServeVerb.Create());
         return root;

@@ -23,6 +23,7 @@ public static class Commands
         History.Syntax,
         AsOf.Syntax,
         Restore.Syntax,
+        Redact.Syntax,
         GiveSparkle.Syntax,
         ShowSparkles.Syntax,
         PlayGame.Syntax,
@@ -30,6 +31,8 @@ public static class Commands
         SparkleLeaderboard.Syntax,
         PlayLeaderboard.Syntax,
         ServerStats.Syntax,
+        Privacy.ForgetMe.Syntax,
+        Privacy.ExportMine.Syntax,
         HelpCommand.Syntax,
     ];
 

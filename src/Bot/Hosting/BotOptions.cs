@@ -115,6 +115,26 @@ public sealed class BotOptions
     public int InteractionBudgetMs { get; set; } = 1_500;
 
     /// <summary>
+    /// The local master key file (<c>EVENTBOT_KEY_FILE</c>, docs/privacy.md). Default <c>eventbot.key</c> in
+    /// <see cref="DataDir"/>, created at first run with owner-only permissions. Back it up apart from the data: without
+    /// it every encrypted field reads as erased. Not used when <see cref="KmsKeyId"/> is set.
+    /// </summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>An AWS KMS key id, ARN or alias as the master key (<c>EVENTBOT_KMS_KEY_ID</c>). Unset: the key file.</summary>
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>
+    /// Days a server's data is kept after the bot is removed from it (<c>EVENTBOT_GUILD_RETENTION_DAYS</c>), unless it is
+    /// added back. Default 30; 0–3,650 (0: purged at the next check).
+    /// </summary>
+    [Range(0, 3_650)]
+    public int GuildRetentionDays { get; set; } = 30;
+
+    /// <summary>The key file in use.</summary>
+    public string KeyFilePath => KeyFile is { Length: > 0 } file ? file : Path.Combine(DataDir, "eventbot.key");
+
+    /// <summary>
     /// Register the slash commands at start, after READY (<c>EVENTBOT_SYNC_COMMANDS</c>): <c>off</c> (default),
     /// <c>global</c> or <c>guild:ID</c>. Only a difference from what Discord holds is sent (one bulk overwrite).
     /// </summary>

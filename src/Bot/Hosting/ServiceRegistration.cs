@@ -77,6 +77,8 @@ public static class ServiceRegistration
         // Hosted after the feeds and before the chat adapters: it stops after the adapters and before the projector.
         services.AddHostedService(sp => sp.GetRequiredService<PendingWrites>());
         services.AddSingleton<AggregateService>();
+        services.AddSingleton<EventBot.Bot.Features.Privacy.Erasure>();
+        services.AddSingleton<EventBot.Bot.Features.Privacy.PendingConfirmations>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));
         services.AddSingleton<ChatBot>();
@@ -121,8 +123,9 @@ public static class ServiceRegistration
     {
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<BotOptions>>().Value.DatabasePath));
         services.AddSingleton<SqliteEventStore>();
-        services.AddInstrumentedWriters<SqliteEventStore>("sqlite");
-        services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddPrivacy<SqliteEventStore>(sp => new EventBot.EventStore.Privacy.SqliteKeyStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddInstrumentedWriters<EventBot.EventStore.Privacy.PrivateEventStore>("sqlite");
+        services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<EventBot.EventStore.Privacy.PrivateEventStore>());
         services.AddSingleton<IViewStore, SqliteViewStore>();
         services.AddSingleton<SqliteTail>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteTail>());
@@ -149,8 +152,10 @@ public static class ServiceRegistration
         services.AddSingleton(sp => DynamoDbRetryLog.Policy(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<DynamoDbEventStore>();
-        services.AddInstrumentedWriters<DynamoDbEventStore>("dynamodb");
-        services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<DynamoDbEventStore>());
+        services.AddPrivacy<DynamoDbEventStore>(sp => new EventBot.EventStore.Privacy.DynamoDbKeyStore(sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<DynamoDbStoreOptions>(), sp.GetRequiredService<TransientRetry>()));
+        services.AddInstrumentedWriters<EventBot.EventStore.Privacy.PrivateEventStore>("dynamodb");
+        services.AddSingleton<IEventReader>(sp => sp.GetRequiredService<EventBot.EventStore.Privacy.PrivateEventStore>());
         services.AddSingleton<IViewStore, DynamoDbViewStore>();
         // Registered before the poller: hosted services start in order, and the poller needs the tables.
         services.AddHostedService<TableCreation>();

@@ -19,4 +19,11 @@ public abstract record RememberEvent
     /// <summary>An old value brought back from a version in the key's own history.</summary>
     [EventType("ValueRestored")]
     public sealed record ValueRestored(string Key, string Value, string? PreviousValue, long FromVersion) : RememberEvent;
+
+    /// <summary>
+    /// A moderator erased the value of <paramref name="Version"/> for good (its key was destroyed, docs/privacy.md); the
+    /// value itself is not here. It now reads as <see cref="Erased.Value"/> wherever it was stored.
+    /// </summary>
+    [EventType("ValueRedacted")]
+    public sealed record ValueRedacted(string Key, long Version) : RememberEvent;
 }

@@ -24,7 +24,14 @@ public static class EventBotTables
     public const string Pk = "pk";
     public const string Sk = "sk";
 
+    // Keys table: wrapped data keys of docs/privacy.md, one item per key and per lookup; no Streams (a destroyed key
+    // must not live on in a stream record).
+    public const string KeysSuffix = "keys";
+    public const string KeyId = "id";
+
     public static string EventsTableName(string prefix) => prefix + EventsSuffix;
+
+    public static string KeysTableName(string prefix) => prefix + KeysSuffix;
 
     public static string ViewsTableName(string prefix) => prefix + ViewsSuffix;
 
@@ -60,5 +67,13 @@ public static class EventBotTables
         AttributeDefinitions = [new(Pk, ScalarAttributeType.S), new(Sk, ScalarAttributeType.S)],
     };
 
-    public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Views(prefix)];
+    public static CreateTableRequest Keys(string prefix) => new()
+    {
+        TableName = KeysTableName(prefix),
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        KeySchema = [new(KeyId, KeyType.HASH)],
+        AttributeDefinitions = [new(KeyId, ScalarAttributeType.S)],
+    };
+
+    public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Keys(prefix), Views(prefix)];
 }

@@ -49,6 +49,13 @@ public sealed partial class ProjectorCore(
 
     public DeadLetterPolicy DeadLetterPolicy { get; init; } = DeadLetterPolicy.Standard;
 
+    /// <summary>
+    /// Reveals records as stored (pseudonyms, ciphertext; docs/privacy.md) before they are decoded, for the feeds that
+    /// hand the core raw records (SQLite tail, Streams poller, Lambda). Null for cores fed by an already revealing reader
+    /// (a rebuild's).
+    /// </summary>
+    public EventStore.Privacy.EventPrivacy? Privacy { get; init; }
+
     // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
 
@@ -70,6 +77,7 @@ public sealed partial class ProjectorCore(
     /// rebuild's reader thread, so several cores on one batch decode it once.</param>
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct, IReadOnlyList<object?>? decoded = null)
     {
+        if (Privacy is not null && decoded is null && batch.Count > 0) batch = await Privacy.RevealAsync(batch, ct);
         if (batch.Count == 0 || !ProjectionsTelemetry.Enabled) return await ProjectBatchAsync(batch, decoded, ct);
         var activity = ProjectionsTelemetry.StartBatch(batch, FeedName);
         ProjectionBatchResult? result = null;

@@ -30,5 +30,5 @@ public sealed class PlayRecords : Projection<PlayerRecord>
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event) => [RowFor(envelope.GuildId, PlayerOf(envelope))];
 
     /// <summary>The stream names the player; the actor is the same person, but the stream is what feeds the row.</summary>
-    public static ulong PlayerOf(EventEnvelope envelope) => ulong.Parse(StreamIds.Split(envelope.StreamId).Id, CultureInfo.InvariantCulture);
+    public static ulong PlayerOf(EventEnvelope envelope) => Erased.UserIdOf(StreamIds.Split(envelope.StreamId).Id);
 }

@@ -22,3 +22,18 @@ public interface IRebuildCatchUp : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<EventEnvelope>?> ReadNewAsync(CancellationToken ct);
 }
+
+/// <summary>A catch-up feed of raw stream records, revealed (docs/privacy.md) before the rebuild applies them.</summary>
+public sealed class RevealingCatchUpFeed(IRebuildCatchUpFeed inner, EventStore.Privacy.EventPrivacy privacy) : IRebuildCatchUpFeed
+{
+    public async Task<IRebuildCatchUp?> FollowAsync(CancellationToken ct) =>
+        await inner.FollowAsync(ct) is { } following ? new Revealing(following, privacy) : null;
+
+    private sealed class Revealing(IRebuildCatchUp inner, EventStore.Privacy.EventPrivacy privacy) : IRebuildCatchUp
+    {
+        public async Task<IReadOnlyList<EventEnvelope>?> ReadNewAsync(CancellationToken ct) =>
+            await inner.ReadNewAsync(ct) is { } events ? await privacy.RevealAsync(events, ct) : null;
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}

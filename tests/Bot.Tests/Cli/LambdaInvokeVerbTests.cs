@@ -29,7 +29,10 @@ public sealed class LambdaInvokeVerbTests(DynamoDbLocalFixture dynamo) : IDispos
         var records = await LambdaStreamEvents.ReadRecordsAsync(dynamo, EventBotTables.EventsTableName(prefix));
         await File.WriteAllTextAsync(_eventFile, LambdaStreamEvents.LambdaEvent(records));
 
+        // The function reveals with the bot's master key (docs/privacy.md): on AWS EVENTBOT_KMS_KEY_ID, here its key file.
+        Environment.SetEnvironmentVariable("EVENTBOT_KEY_FILE", Path.Combine(_bot.DataDir, "eventbot.key"));
         var (exit, output) = await InvokeVerbAsync(prefix, "lambda", "invoke", _eventFile);
+        Environment.SetEnvironmentVariable("EVENTBOT_KEY_FILE", null);
 
         Assert.Contains("still catching up", saved, StringComparison.Ordinal);
         Assert.Equal("Nothing remembered for `wifi`\n", before);

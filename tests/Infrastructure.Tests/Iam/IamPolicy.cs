@@ -80,6 +80,7 @@ public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statement
     public static string ToHcl(Terraform tf, string resource)
     {
         if (resource == "*") return "*";
+        if (resource == RecordedProcess.KmsResource) return "${aws_kms_key.eventbot.arn}";
         if (resource.StartsWith("queue/", StringComparison.Ordinal))
         {
             // queue/X is the aws_sqs_queue whose name is ${var.prefix}X (the fake SQS records queues by name).

@@ -109,6 +109,15 @@ public static class IamSessions
             var replay = await chat.HandleAsync(again!, CancellationToken.None);
             transcript.Append("> (again) ").AppendLine(again!.Content).AppendLine(replay?.Text);
             await botHost.StopAsync();
+            // A restarted bot has no key in memory: it unwraps them again (the lookup and guild keys: KMS Decrypt).
+            using (var restarted = bot.Configure(BotHost.CreateBuilder(environment)).Build())
+            {
+                await restarted.StartAsync();
+                var history = await restarted.Services.GetRequiredService<ChatBot>().HandleAsync(
+                    new ChatMessage(Guid.CreateVersion7().ToString(), guild, alice, ".remember history wifi", [], "discord"), CancellationToken.None);
+                transcript.Append("> (restarted) .remember history wifi\n").AppendLine(history?.Text);
+                await restarted.StopAsync();
+            }
 
             var text = transcript.ToString();
             Assert.DoesNotContain("failed on my side", text, StringComparison.Ordinal);
@@ -170,6 +179,24 @@ public static class IamSessions
         Assert.Null(await InvokeAsync(function, records));
 
         Assert.Equal(await world.ViewsAsync(await world.ProjectReferenceAsync()), await world.ViewsAsync());
+
+        // 5. An event written through the privacy layer (docs/privacy.md): the function reveals it (keys table, KMS
+        // Decrypt) before projecting. Written by another process with the same KMS key, outside the recording.
+        await using (var writer = await RecordedProcess.StartAsync("writer", world.Prefix, dynamo))
+        {
+            var options = new DynamoDbStoreOptions { TablePrefix = world.Prefix };
+            var ring = new EventBot.EventStore.Privacy.KeyRing(new EventBot.EventStore.Privacy.DynamoDbKeyStore(dynamo.Client, options),
+                new EventBot.EventStore.Privacy.KmsMasterKey(writer.Kms, RecordedProcess.KmsKeyId), TimeProvider.System);
+            var store = EventBot.EventStore.Privacy.PrivateEventStore.Wrap(new DynamoDbEventStore(dynamo.Client, options, TimeProvider.System),
+                new EventBot.EventStore.Privacy.EventPrivacy(ring));
+            await store.AppendAsync(new EventBot.EventStore.StreamName(EventBot.Domain.Remember.RememberStream.For(new EventBot.Domain.Common.GuildId(42), EventBot.Domain.Remember.MemoryKey.Create("secret").Value)),
+                0, [EventBot.EventStore.EventCodec.Default.Encode(new EventBot.Domain.Remember.RememberEvent.ValueRemembered("secret", "s3cr3t", null))],
+                new EventBot.EventStore.AppendContext(LambdaWorld.Guild, "7", "writer", "privacy-session"), CancellationToken.None);
+        }
+        var encrypted = (await LambdaStreamEvents.ReadRecordsAsync(dynamo, world.EventsTable)).Where(r => LambdaStreamEvents.Key(r).StreamId.EndsWith("/secret", StringComparison.Ordinal)).ToList();
+        var privateComposition = ProjectorComposition.Create(lambda.Client, world.Prefix, NullLoggerFactory.Instance,
+            master: new EventBot.EventStore.Privacy.KmsMasterKey(lambda.Kms, RecordedProcess.KmsKeyId));
+        Assert.Null(await InvokeAsync(new ProjectorFunction(privateComposition), encrypted));
         into[lambda.Name] = lambda.Calls;
     }
 
@@ -186,6 +213,8 @@ public static class IamSessions
         ["EVENTBOT_STORE"] = "dynamodb",
         ["EVENTBOT_TABLE_PREFIX"] = prefix,
         ["EVENTBOT_CREATE_TABLES"] = "false",
+        // The master key of docs/privacy.md, as on AWS (RecordedProcess points the KMS client at its fake).
+        ["EVENTBOT_KMS_KEY_ID"] = RecordedProcess.KmsKeyId,
         // Generous, for a loaded machine: a reply that gave up waiting would still make the same calls, but the
         // session asserts that none did, so it stays a healthy deployment's session.
         ["EVENTBOT_READ_YOUR_WRITES_MS"] = "30000",

@@ -21,9 +21,22 @@ public sealed class RecordedProcess : IAsyncDisposable
     readonly DynamoDbLocalFixture _dynamo;
     readonly DynamoDbProxy _proxy;
     readonly IamRecorder _recorder;
+    readonly FakeKms _kms;
 
-    RecordedProcess(string name, string prefix, DynamoDbLocalFixture dynamo, DynamoDbProxy proxy)
+    /// <summary>The one KMS key every process of a test run sees (each process through a fake of its own, for its own recording).</summary>
+    static readonly byte[] KmsRoot = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>The KMS key id the sessions run with (EVENTBOT_KMS_KEY_ID).</summary>
+    public const string KmsKeyId = "alias/eventbot";
+
+    /// <summary>How a recorded KMS call names its resource: the one master key (<c>aws_kms_key.eventbot</c>).</summary>
+    public const string KmsResource = "kms-key";
+
+    RecordedProcess(string name, string prefix, DynamoDbLocalFixture dynamo, DynamoDbProxy proxy, FakeKms kms)
     {
+        _kms = kms;
+        Kms = new Amazon.KeyManagementService.AmazonKeyManagementServiceClient(dynamo.Credentials,
+            new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig { ServiceURL = kms.Url.ToString(), AuthenticationRegion = DynamoDbLocalFixture.Region });
         Name = name;
         Prefix = prefix;
         _dynamo = dynamo;
@@ -43,8 +56,11 @@ public sealed class RecordedProcess : IAsyncDisposable
     /// <summary>A DynamoDB client whose every call is recorded as this process's.</summary>
     public AmazonDynamoDBClient Client { get; }
 
+    /// <summary>A KMS client whose every call is recorded as this process's.</summary>
+    public Amazon.KeyManagementService.AmazonKeyManagementServiceClient Kms { get; }
+
     public static async Task<RecordedProcess> StartAsync(string name, string prefix, DynamoDbLocalFixture dynamo) =>
-        new(name, prefix, dynamo, await DynamoDbProxy.StartAsync(dynamo.ServiceUrl));
+        new(name, prefix, dynamo, await DynamoDbProxy.StartAsync(dynamo.ServiceUrl), await FakeKms.StartAsync(KmsRoot));
 
     /// <summary>
     /// What the process asked IAM for, tables named without the session's prefix (<c>table/events</c>,
@@ -56,6 +72,7 @@ public sealed class RecordedProcess : IAsyncDisposable
         .. _recorder.Calls.Select(c => c.Resource.StartsWith("table/" + Prefix, StringComparison.Ordinal)
             ? c with { Resource = "table/" + c.Resource["table/".Length..][Prefix.Length..] }
             : c),
+        .. _kms.Calls.Select(target => new IamCall("kms:" + target[(target.IndexOf('.') + 1)..], KmsResource)),
     ];
 
     /// <summary>Points a bot host (any verb's) at the proxy: DynamoDB client, Streams client, credentials, region.</summary>
@@ -68,6 +85,7 @@ public sealed class RecordedProcess : IAsyncDisposable
         });
         builder.Services.AddSingleton<AWSCredentials>(_dynamo.Credentials);
         builder.Services.AddSingleton<IAmazonDynamoDB>(Client);
+        builder.Services.AddSingleton<Amazon.KeyManagementService.IAmazonKeyManagementService>(Kms);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         return builder;
     }
@@ -75,6 +93,8 @@ public sealed class RecordedProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Kms.Dispose();
+        await _kms.DisposeAsync();
         await _proxy.DisposeAsync();
     }
 }

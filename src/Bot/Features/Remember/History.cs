@@ -1,3 +1,4 @@
+using EventBot.Domain.Common;
 using System.Globalization;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Parsing;
@@ -66,7 +67,8 @@ public static class History
                 IReadOnlyList<EventEnvelope> shown = firstNow ? newest
                     : count <= skip ? []
                     : await store.ReadStreamBackwardAsync(stream, count - skip + 1, PageSize, cancellationToken);
-                return HistoryReplies.OfKey(query, key, new Page(shown, (int)Math.Min(int.MaxValue, count), count), e => codec.Decode(e) as RememberEvent);
+                return HistoryReplies.OfKey(query, key, new Page(shown, (int)Math.Min(int.MaxValue, count), count), e => codec.Decode(e) as RememberEvent,
+                    await RedactionsAsync(stream, shown, cancellationToken));
             }
             var mark = query.AsOf ?? time.GetUtcNow().ToUnixTimeMilliseconds();
             var newer = query.AsOf is null ? 0 : await CountNewerAsync(guild.ToString(), mark, cancellationToken);
@@ -76,6 +78,21 @@ public static class History
             var counted = rows.Select(RememberedValues.Read).Sum(v => v?.Version ?? 0) - newer;
             var total = (int)Math.Min(int.MaxValue, Math.Max(counted, skip + events.Count));
             return HistoryReplies.OfServer(query, new Page([.. events.Take(PageSize)], total, mark), e => codec.Decode(e) as RememberEvent);
+        }
+
+        /// <summary>
+        /// Who redacted the page's redacted versions, and when. A redacted version reads as the marker (its key is gone);
+        /// only then is the key's stream read whole to find its <see cref="RememberEvent.ValueRedacted"/> (rare, so pages
+        /// stay flat in the history's length).
+        /// </summary>
+        private async Task<Dictionary<long, EventEnvelope>> RedactionsAsync(StreamName stream, IReadOnlyList<EventEnvelope> shown, CancellationToken ct)
+        {
+            var redacted = shown.Any(e => codec.Decode(e) is RememberEvent.ValueRemembered { Value: Erased.Value } or RememberEvent.ValueRestored { Value: Erased.Value });
+            if (!redacted) return [];
+            var all = await store.ReadStreamAsync(stream, 1, ct);
+            return all.Where(e => e.Type == "ValueRedacted")
+                .Select(e => (Envelope: e, Event: (RememberEvent.ValueRedacted)codec.Decode(e)))
+                .GroupBy(r => r.Event.Version).ToDictionary(g => g.Key, g => g.First().Envelope);
         }
 
         /// <summary>Events recorded after <paramref name="mark"/> (newest first, so they lead the index), up to <see cref="MaxNewerScanned"/>.</summary>

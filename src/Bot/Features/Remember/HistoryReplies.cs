@@ -8,20 +8,25 @@ namespace EventBot.Bot.Features.Remember;
 /// <summary>How <c>.remember history</c> reads: one line per change, newest first, and where the next page is.</summary>
 public static class HistoryReplies
 {
-    public static Reply OfKey(History.Query query, MemoryKey key, History.Page page, Func<EventEnvelope, RememberEvent?> decode) =>
+    /// <param name="redactions">The <see cref="RememberEvent.ValueRedacted"/> events of the key, by the version they redacted.</param>
+    public static Reply OfKey(History.Query query, MemoryKey key, History.Page page, Func<EventEnvelope, RememberEvent?> decode,
+        IReadOnlyDictionary<long, EventEnvelope>? redactions = null) =>
         page.Total == 0
             ? Reply.Of($"No history for {Md.Code(key.Display)}: it was never remembered in this server.")
-            : Render(query, page, decode);
+            : Render(query, page, decode, redactions);
 
     public static Reply OfServer(History.Query query, History.Page page, Func<EventEnvelope, RememberEvent?> decode) =>
         page.Events.Count == 0 && query.Page == 1 ? Reply.Of("No history in this server yet.") : Render(query, page, decode);
 
-    private static Reply Render(History.Query query, History.Page page, Func<EventEnvelope, RememberEvent?> decode)
+    private static Reply Render(History.Query query, History.Page page, Func<EventEnvelope, RememberEvent?> decode,
+        IReadOnlyDictionary<long, EventEnvelope>? redactions = null)
     {
         if (page.Events.Count == 0) return Reply.Of($"There is no page {query.Page}.");
         var title = query.Key is { } key ? $"History of {Md.Code(key.Display)}" : "Recent changes in this server";
         var pages = (page.Total + History.PageSize - 1) / History.PageSize;
-        var lines = page.Events.Select(e => Line(e, decode(e), query.Key is null)).ToList();
+        var lines = page.Events.Select(e => redactions?.GetValueOrDefault(e.Version) is { } r
+            ? $"v{e.Version} · redacted by {r.ActorName} on {Md.When(r.RecordedAt)}"
+            : Line(e, decode(e), query.Key is null)).ToList();
         var next = query.Key is null ? $".remember history page {query.Page + 1}" : $".remember history {query.Key.Display} page {query.Page + 1}";
         var footer = $"page {query.Page} of {pages}" + (query.Page < pages ? $" — next: `{next}`" : "");
         var text = new StringBuilder(title).Append(':');
@@ -51,6 +56,7 @@ public static class HistoryReplies
         RememberEvent.ValueForgotten f => $"forgot (was “{shorten(f.PreviousValue, 80)}”)",
         RememberEvent.ValueRestored { PreviousValue: null } s => $"restored from v{s.FromVersion} after a forget: “{shorten(s.Value, 80)}”",
         RememberEvent.ValueRestored s => $"restored from v{s.FromVersion}: “{shorten(s.PreviousValue, 80)}” → “{shorten(s.Value, 80)}”",
+        RememberEvent.ValueRedacted r => $"redacted v{r.Version}",
         _ => type,
     };
 }

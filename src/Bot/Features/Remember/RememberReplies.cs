@@ -38,6 +38,7 @@ public static class RememberReplies
 
     public static Reply Recalled(MemoryKey key, RememberedValue? row) => row switch
     {
+        { Live: true, Value: Domain.Common.Erased.Value } v => Reply.Of($"{Md.Code(v.Key)} holds a value that was redacted (v{v.Version}); it cannot be shown. See `.remember history {key.Display}`."),
         { Live: true } v => Reply.Of($"{Md.Code(v.Key)} is {Md.Text(v.Value!)}"),
         { } forgotten => Reply.Of($"Nothing remembered for {Md.Code(key.Display)} (forgotten by {forgotten.UpdatedBy} on {Md.When(forgotten.UpdatedAt)}; see `.remember history {key.Display}`)"),
         null => Reply.Of($"Nothing remembered for {Md.Code(key.Display)}"),
@@ -52,6 +53,7 @@ public static class RememberReplies
             return Reply.Of($"{Md.Code(key.Display)} was first remembered on {Md.When(first!.RecordedAt)}, after {Md.When(at)}: it had no value then.");
         return Memory.After(decode(last)) switch
         {
+            Memory.Holding { Value: Domain.Common.Erased.Value } h => Reply.Of(Md.Error($"as of {Md.When(at)}, {h.Key} held a value that was redacted; it cannot be shown")),
             Memory.Holding h => Reply.Of($"As of {Md.When(at)}, {Md.Code(h.Key)} was {Md.Text(h.Value)}\n(v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)})"),
             Memory.Forgotten f => Reply.Of($"As of {Md.When(at)}, {Md.Code(f.Key)} was forgotten (v{last.Version}, by {last.ActorName} on {Md.When(last.RecordedAt)}; it had been {Md.Text(f.LastValue)})"),
             _ => Reply.Of($"As of {Md.When(at)}, {Md.Code(key.Display)} had no value."),

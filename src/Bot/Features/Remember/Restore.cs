@@ -69,6 +69,9 @@ public static class Restore
             RememberEvent.ValueRestored r => r.Value,
             _ => null,
         };
+        // A redacted version's key is destroyed, so its value reads as the marker (docs/privacy.md).
+        if (valueThen == Erased.Value)
+            return Decision<RememberEvent>.Reject("redacted", $"v{command.Version} of {Md.Code(key.Display)} was redacted; its value is gone for good and cannot be restored.");
         return valueThen is null
             ? Decision<RememberEvent>.Reject("was-a-forget", $"v{command.Version} of {Md.Code(key.Display)} was a forget, not a value; pick a version that set one (see `.remember history {key.Display}`).")
             : RememberDecider.Decide(new RememberCommand.Restore(key, command.Version, valueThen), state);

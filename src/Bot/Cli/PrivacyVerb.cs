@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EventBot.Bot.Features.Privacy;
+using EventBot.Bot.Hosting;
+using EventBot.Domain.Common;
+using EventBot.Domain.Remember;
+using EventBot.EventStore.Privacy;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventBot.Bot.Cli;
+
+/// <summary>
+/// <c>privacy</c>: the operator's erasure verbs (docs/privacy.md). <c>forget</c>, <c>redact</c> and <c>purge-guild</c>
+/// destroy keys and cannot be undone; each records what it erased, then rebuilds the read models.
+/// </summary>
+public static class PrivacyVerb
+{
+    public const int BadInput = 2;
+
+    public static Command Create()
+    {
+        var command = new Command("privacy", "Erase a user, a value version or a server for good (crypto-shredding), export a user's data, show the keys.");
+        command.Subcommands.Add(Forget());
+        command.Subcommands.Add(Redact());
+        command.Subcommands.Add(Export());
+        command.Subcommands.Add(PurgeGuild());
+        command.Subcommands.Add(Status());
+        return command;
+    }
+
+    private static Option<string?> UserOption() => new("--user") { Description = "The user: a Discord id, or a console user's name." };
+
+    private static Option<string?> GuildOption() => new("--guild") { Description = "The server: a Discord id, or a console server's name." };
+
+    /// <summary>A Discord id as is; a console user's name as the console maps it.</summary>
+    public static string? UserIdOf(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : ulong.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id.ToString(CultureInfo.InvariantCulture)
+        : UserId.FromName(text).ToString();
+
+    private static Command Forget()
+    {
+        var user = UserOption();
+        var command = new Command("forget", "Forget a user everywhere: their identity and what they wrote read as erased; their totals stay, anonymously. Cannot be undone.") { user, Cli.Json };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            if (UserIdOf(result.GetValue(user)) is not { } userId) return Cli.Fail("privacy forget needs --user ID", BadInput);
+            using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var erased = await host.Services.GetRequiredService<Erasure>().ForgetUserAsync(userId, "operator", ErasureActor.Operator("forget"), ct);
+            return Report(result.GetValue(Cli.Json), erased, erased.Keys == 0 ? "no keys of that user: nothing stored since encryption began names them" : $"forgot the user: {erased.Keys} keys destroyed in {erased.Guilds} servers");
+        }));
+        return command;
+    }
+
+    private static Command Redact()
+    {
+        var guild = GuildOption();
+        var key = new Option<string?>("--key") { Description = "The remembered key." };
+        var version = new Option<long?>("--version") { Description = "The version to erase (see `history --key`)." };
+        var command = new Command("redact", "Erase one version of a remembered value for good. Cannot be undone.") { guild, key, version, Cli.Json };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            if (result.GetValue(guild) is not { Length: > 0 } guildText) return Cli.Fail("privacy redact needs --guild ID", BadInput);
+            if (result.GetValue(key) is not { Length: > 0 } keyText) return Cli.Fail("privacy redact needs --key K", BadInput);
+            if (result.GetValue(version) is not { } n || n < 1) return Cli.Fail("privacy redact needs --version N, a whole number from 1", BadInput);
+            var memoryKey = MemoryKey.Create(keyText);
+            if (!memoryKey.IsValid) return Cli.Fail($"--key: {memoryKey.Error}", BadInput);
+            using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var (outcome, erased) = await host.Services.GetRequiredService<Erasure>().RedactAsync(CliGuild.Parse(guildText), memoryKey.Value, n, ErasureActor.Operator("redact"), ct);
+            return outcome switch
+            {
+                Erasure.RedactOutcome.Redacted => Report(result.GetValue(Cli.Json), erased!, $"redacted v{n} of `{memoryKey.Value.Display}`"),
+                Erasure.RedactOutcome.AlreadyRedacted => Cli.Fail($"v{n} of `{memoryKey.Value.Display}` is already redacted"),
+                Erasure.RedactOutcome.NotAValue => Cli.Fail($"v{n} of `{memoryKey.Value.Display}` set no value (it was a forget or a redaction)"),
+                _ => Cli.Fail($"`{memoryKey.Value.Display}` has no v{n} in {CliGuild.Describe(guildText)}"),
+            };
+        }));
+        return command;
+    }
+
+    private static Command PurgeGuild()
+    {
+        var guild = GuildOption();
+        var command = new Command("purge-guild", "Purge a server now: every key of it is destroyed, nothing of it reads any more. Cannot be undone.") { guild, Cli.Json };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            if (result.GetValue(guild) is not { Length: > 0 } guildText) return Cli.Fail("privacy purge-guild needs --guild ID", BadInput);
+            using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var erased = await host.Services.GetRequiredService<Erasure>().PurgeGuildAsync(CliGuild.Parse(guildText).ToString(), "operator", ErasureActor.Operator("purge-guild"), ct);
+            return Report(result.GetValue(Cli.Json), erased, $"purged {CliGuild.Describe(guildText)}: {erased.Keys} keys destroyed");
+        }));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var user = UserOption();
+        var output = new Option<string?>("--out") { Description = "Where to write the JSON file. Default: privacy-export-<id>.json in the data directory." };
+        var command = new Command("export", "Write every event in which the user is the actor or a target, decrypted, as a JSON file; prints its path.") { user, output };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            if (UserIdOf(result.GetValue(user)) is not { } userId) return Cli.Fail("privacy export needs --user ID", BadInput);
+            using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var (count, json) = await host.Services.GetRequiredService<Erasure>().ExportAsync(userId, ct);
+            var path = Path.GetFullPath(result.GetValue(output) ?? Path.Combine(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value.DataDir, $"privacy-export-{userId}.json"));
+            await WritePrivateAsync(path, json, ct);
+            Console.Error.WriteLine($"{count} events");
+            Console.Out.WriteLine(path);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var command = new Command("status", "The master key in use and how many keys exist, per kind.") { Cli.Json };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            using var host = BotHost.CreateBuilder().Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var ring = host.Services.GetRequiredService<KeyRing>();
+            var counts = await ring.Store.CountAsync(ct);
+            if (result.GetValue(Cli.Json))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts }));
+                return 0;
+            }
+            CliText.Field("master key", ring.Master.Id);
+            foreach (var kind in new[] { KeyKinds.Guild, KeyKinds.User, KeyKinds.Value })
+                CliText.Field($"{kind} keys", counts.GetValueOrDefault(kind).ToString("N0", CultureInfo.InvariantCulture));
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>An export holds personal data: owner-only permissions, like the key file.</summary>
+    public static async Task WritePrivateAsync(string path, string json, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(json.AsMemory(), ct);
+    }
+
+    private static int Report(bool json, ErasureResult erased, string text)
+    {
+        if (json) Console.Out.WriteLine(JsonSerializer.Serialize(new { keys = erased.Keys, guilds = erased.Guilds, rebuilt = erased.Rebuilt }));
+        else Console.Out.WriteLine(text + (erased.Rebuilt || erased.Keys == 0 ? "" : "; another rebuild is running: run `replay` when it has finished"));
+        return 0;
+    }
+}
