@@ -56,6 +56,7 @@ public static class ProjectorServiceCollectionExtensions
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Time = sp.GetRequiredService<TimeProvider>(),
             CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>(),
+            ReuseSlots = sp.GetRequiredService<IViewStore>() is IBatchViewStore { PrefersSlotReuse: true },
         });
         services.TryAddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())
