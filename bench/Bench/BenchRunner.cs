@@ -9,7 +9,8 @@ namespace EventBot.Bench;
 public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDbUrl = null, IReadOnlySet<string>? Only = null)
 {
     public static readonly string[] Scenarios =
-        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "append-dynamodb", "command-dynamodb", "rebuild-dynamodb"];
+        ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "load-sqlite", StartupScenarios.Name,
+         "append-dynamodb", "command-dynamodb", "rebuild-dynamodb", "load-dynamodb", StartupScenarios.LambdaName];
 
     public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
 }
@@ -47,8 +48,10 @@ public static class BenchRunner
                 return await ChildScenarios.InChildAsync(ChildScenarios.RebuildSqlite, dir, sizes.RebuildEvents, ct);
             });
             await Step("memory-steady", dir => ChildScenarios.InChildAsync(ChildScenarios.MemorySteady, dir, sizes.SteadyCommands, ct));
+            await Step("load-sqlite", dir => LoadScenarios.SqliteAsync(sizes, dir, ct));
+            await Step(StartupScenarios.Name, dir => StartupScenarios.OneShotAsync(sizes, dir, ct));
 
-            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
+            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal) || n == StartupScenarios.LambdaName).Any(run.Runs))
             {
                 dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, "pass --dynamodb-url, or use --no-dynamodb", ct);
                 UseForAws(dynamo.Url);
@@ -56,6 +59,8 @@ public static class BenchRunner
                 await Step("append-dynamodb", dir => DynamoDbScenarios.AppendRatioAsync(sizes, dir, prefix + "-a-", ct));
                 await Step("command-dynamodb", dir => DynamoDbScenarios.CommandAndLagAsync(sizes, dir, prefix + "-c-", ct));
                 await Step("rebuild-dynamodb", dir => DynamoDbScenarios.RebuildRatioAsync(sizes, dir, prefix + "-r-", ct));
+                await Step("load-dynamodb", dir => LoadScenarios.DynamoDbAsync(sizes, dir, prefix + "-l-", ct));
+                await Step(StartupScenarios.LambdaName, dir => StartupScenarios.LambdaColdAsync(sizes, dir, ct));
             }
         }
         finally
