@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace EventBot.Discord;
 
@@ -40,6 +41,26 @@ internal static class DiscordJson
     /// <summary>True when the message carries something besides text, so empty content is expected rather than a missing intent.</summary>
     public static bool HasNonTextParts(JsonElement d) =>
         NonEmptyArray(d, "attachments") || NonEmptyArray(d, "embeds") || NonEmptyArray(d, "sticker_items") || d.TryGetProperty("poll", out _);
+
+    /// <summary>An embed as the Embed Object docs write it; absent parts are left out.</summary>
+    public static JsonObject Embed(DiscordEmbed embed)
+    {
+        var json = new JsonObject();
+        if (embed.Title is not null)
+            json["title"] = embed.Title;
+        if (embed.Description is not null)
+            json["description"] = embed.Description;
+        if (embed.Color is { } color)
+            json["color"] = color;
+        if (embed.Fields.Count > 0)
+        {
+            json["fields"] = new JsonArray(embed.Fields
+                .Select(f => (JsonNode?)new JsonObject { ["name"] = f.Name, ["value"] = f.Value, ["inline"] = f.Inline })
+                .ToArray());
+        }
+
+        return json;
+    }
 
     private static bool NonEmptyArray(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > 0;

@@ -22,6 +22,18 @@ public sealed class DiscordOptions
     /// <summary>Default GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT | DIRECT_MESSAGES.</summary>
     public DiscordIntents Intents { get; set; } = DiscordIntents.Default;
 
+    /// <summary>
+    /// Ask for the privileged MESSAGE_CONTENT intent (<c>DISCORD_MESSAGE_CONTENT</c>). Default true: prefix commands
+    /// in servers need it, and a bot in fewer than 100 servers only has to switch it on in the Developer Portal. False
+    /// leaves it out of Identify whatever <see cref="Intents"/> says (for a verified bot Discord refused it, or one that
+    /// runs on slash commands): the bot still reads its DMs, messages that mention it and replies to it, and every
+    /// interaction.
+    /// </summary>
+    public bool MessageContent { get; set; } = true;
+
+    /// <summary>The intents sent in Identify: <see cref="Intents"/>, without MESSAGE_CONTENT when <see cref="MessageContent"/> is false.</summary>
+    public DiscordIntents EffectiveIntents => MessageContent ? Intents : Intents & ~DiscordIntents.MessageContent;
+
     /// <summary>The <c>browser</c>/<c>device</c> identify properties. Default "EventBot".</summary>
     public string ClientName { get; set; } = "EventBot";
 
@@ -61,7 +73,7 @@ public sealed class DiscordOptions
 
     // Options objects end up in debug output and exception messages; the token must not.
     public override string ToString() =>
-        $"DiscordOptions {{ ApiBaseUrl = {ApiBaseUrl}, Shard = [{ShardId}, {ShardCount}], Intents = {Intents}, Token = <redacted> }}";
+        $"DiscordOptions {{ ApiBaseUrl = {ApiBaseUrl}, Shard = [{ShardId}, {ShardCount}], Intents = {EffectiveIntents}, Token = <redacted> }}";
 }
 
 /// <summary>Fails start-up with a readable reason instead of a 401 or 4004 minutes later.</summary>

@@ -1,3 +1,5 @@
+using EventBot.Discord.Interactions;
+
 namespace EventBot.Discord;
 
 /// <summary>The receiving half of the port: one gateway connection (one shard) kept alive until cancelled.</summary>
@@ -17,4 +19,16 @@ public interface IDiscordGateway
     /// <see cref="DiscordGatewayFatalException"/> when Discord closes with a code that must not be retried.
     /// </summary>
     Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct);
+
+    /// <summary>The bot's application id from READY (<c>application.id</c>); null before the first READY.</summary>
+    string? ApplicationId => null;
+
+    /// <summary>
+    /// <see cref="RunAsync(Func{DiscordIncomingMessage, CancellationToken, Task}, CancellationToken)"/>, also handing
+    /// every INTERACTION_CREATE to <paramref name="onInteraction"/>: in the order received, interleaved with messages
+    /// on the same queue (so the same capacity, the same drop rule and the same drain at shutdown). An interaction must
+    /// be acknowledged within 3 s: the handler should start the work and return, not finish it.
+    /// </summary>
+    Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task> onInteraction, CancellationToken ct) =>
+        throw new NotSupportedException($"{GetType().Name} does not deliver interactions.");
 }

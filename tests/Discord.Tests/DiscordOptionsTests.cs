@@ -55,6 +55,7 @@ public sealed class DiscordOptionsTests
             ["Discord:Intents"] = "Guilds, GuildMessages",
             ["Discord:ShardCount"] = "2",
             ["Discord:ShardId"] = "1",
+            ["Discord:MessageContent"] = "false",
         }).Build();
         using var provider = new ServiceCollection().AddLogging().AddDiscordClient(configuration).BuildServiceProvider();
 
@@ -64,6 +65,18 @@ public sealed class DiscordOptionsTests
         Assert.Equal(1, options.ShardId);
         Assert.Same(provider.GetRequiredService<IDiscordRest>(), provider.GetRequiredService<DiscordRestClient>());
         Assert.Same(provider.GetRequiredService<IDiscordGateway>(), provider.GetRequiredService<DiscordGatewayClient>());
+        Assert.Same(provider.GetRequiredService<EventBot.Discord.Interactions.IDiscordInteractions>(), provider.GetRequiredService<DiscordRestClient>());
+        Assert.Same(provider.GetRequiredService<EventBot.Discord.Interactions.IDiscordApplicationCommands>(), provider.GetRequiredService<DiscordRestClient>());
+        Assert.NotNull(provider.GetRequiredService<EventBot.Discord.Interactions.ApplicationCommandSync>());
+        Assert.False(options.MessageContent);
+        Assert.Equal(DiscordIntents.Guilds | DiscordIntents.GuildMessages, options.EffectiveIntents);
+    }
+
+    [Fact]
+    public void MessageContent_DefaultsToTrue_AndFalseOnlyRemovesThatIntent()
+    {
+        Assert.Equal(DiscordIntents.Default, new DiscordOptions().EffectiveIntents);
+        Assert.Equal(DiscordIntents.Guilds | DiscordIntents.GuildMessages | DiscordIntents.DirectMessages, new DiscordOptions { MessageContent = false }.EffectiveIntents);
     }
 
     [Fact]

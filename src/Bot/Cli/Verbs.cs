@@ -29,6 +29,7 @@ public static class Verbs
         root.Subcommands.Add(ProjectionsVerb.Create());
         root.Subcommands.Add(HistoryVerb.Create());
         root.Subcommands.Add(SeedVerb.Create());
+        root.Subcommands.Add(CommandsVerb.Create());
         return root;
     }
 

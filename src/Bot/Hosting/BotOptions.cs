@@ -105,6 +105,13 @@ public sealed class BotOptions
     [Range(1, 64)]
     public int ParallelGuilds { get; set; } = 8;
 
+    /// <summary>
+    /// Register the slash commands at start, after READY (<c>EVENTBOT_SYNC_COMMANDS</c>): <c>off</c> (default),
+    /// <c>global</c> or <c>guild:ID</c>. Only a difference from what Discord holds is sent (one bulk overwrite).
+    /// </summary>
+    [Required, RegularExpression("^(?i:off|global|guild:[0-9]{1,20})$", ErrorMessage = "EVENTBOT_SYNC_COMMANDS must be off, global or guild:<server id>")]
+    public string SyncCommands { get; set; } = "off";
+
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;
 }

@@ -100,6 +100,10 @@ public static class ServiceRegistration
     {
         services.AddDiscordClient(configuration);
         services.AddHostedService<DiscordChat>();
+        // EVENTBOT_SYNC_COMMANDS: register the slash commands after READY when they differ (off by default).
+        services.AddApplicationCommandSource();
+        services.AddSingleton<ApplicationCommandsAtStart>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApplicationCommandsAtStart>());
         return services;
     }
 

@@ -21,7 +21,8 @@ public static class SettingsCheck
     /// <summary>Throws <see cref="InvalidSettingException"/> naming every bad setting, in one line.</summary>
     public static void ThrowIfInvalid(IConfiguration configuration)
     {
-        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section));
+        var problems = Problems(configuration.GetSection(EventBotEnvironment.Section)).ToList();
+        problems.AddRange(DiscordProblems(configuration.GetSection(EventBotEnvironment.DiscordSection)));
         if (problems.Count > 0) throw new InvalidSettingException(string.Join("; ", problems));
     }
 
@@ -65,6 +66,18 @@ public static class SettingsCheck
         Check(Number(section, "RateLimitBurst", 1, 1_000, "commands in a row"));
         Check(Number(section, "RateLimitPerMinute", 0, 6_000, "commands per minute; 0 turns the limit off"));
         Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
+        Check(section["SyncCommands"] is { } sync && !CommandSyncSetting.TryParse(sync, out _)
+            ? $"{Name("SyncCommands")}={Quote(sync)} is not a known value; allowed: {CommandSyncSetting.Allowed}"
+            : null);
+        return problems;
+    }
+
+    /// <summary>The <c>DISCORD_*</c> settings checked as text (the Discord client validates the rest when it starts).</summary>
+    public static IReadOnlyList<string> DiscordProblems(IConfigurationSection section)
+    {
+        var problems = new List<string>();
+        if (section["MessageContent"] is { } content && !bool.TryParse(content, out _))
+            problems.Add($"DISCORD_MESSAGE_CONTENT={Quote(content)} is not true or false; allowed: true (prefix commands everywhere; the privileged intent), false (slash commands, mentions and DMs)");
         return problems;
     }
 

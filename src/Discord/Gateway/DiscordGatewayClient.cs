@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using EventBot.Discord.Interactions;
 using EventBot.Discord.Rest;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,10 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     private long _dropped;
     private int _emptyContentWarned;
     private int _running;
+    private int _unhandledInteractionWarned;
+    private volatile bool _acceptInteractions;
     private DiscordUser? _currentUser;
+    private string? _applicationId;
 
     /// <param name="random">Uniform [0, 1) source for heartbeat and backoff jitter; tests pass a fixed one.</param>
     public DiscordGatewayClient(IOptions<DiscordOptions> options, DiscordRestClient rest, TimeProvider time, ILogger<DiscordGatewayClient> logger, Func<double>? random = null)
@@ -55,9 +59,20 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
     public DiscordUser? CurrentUser => Volatile.Read(ref _currentUser);
 
+    public string? ApplicationId => Volatile.Read(ref _applicationId);
+
     public Task<DiscordUser> WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
 
-    public async Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
+    public Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct) =>
+        RunCoreAsync(onMessage, null, ct);
+
+    public Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task> onInteraction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(onInteraction);
+        return RunCoreAsync(onMessage, onInteraction, ct);
+    }
+
+    private async Task RunCoreAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task>? onInteraction, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(onMessage);
         // One connection per client: a second loop would identify the same shard twice (4005) and race the session state.
@@ -67,13 +82,15 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         // Handlers run off the receive loop: a slow handler must not stall reading ACKs, or we would see a false zombie.
         // The queue is bounded: when the handler falls MessageQueueCapacity behind, new messages are dropped (and
         // counted in the log) rather than growing memory without limit or stalling the heartbeat.
-        var messages = Channel.CreateBounded<DiscordIncomingMessage>(new BoundedChannelOptions(_options.MessageQueueCapacity)
+        // Interactions share the queue: one order, one capacity, one drain for everything Discord delivered.
+        var messages = Channel.CreateBounded<Incoming>(new BoundedChannelOptions(_options.MessageQueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var consumer = ConsumeAsync(messages.Reader, onMessage, ct);
+        var consumer = ConsumeAsync(messages.Reader, onMessage, onInteraction, ct);
+        _acceptInteractions = onInteraction is not null;
         try
         {
             await ConnectLoopAsync(messages.Writer, ct);
@@ -96,26 +113,33 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         }
     }
 
-    private async Task ConsumeAsync(ChannelReader<DiscordIncomingMessage> reader, Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct)
+    private async Task ConsumeAsync(ChannelReader<Incoming> reader, Func<DiscordIncomingMessage, CancellationToken, Task> onMessage,
+        Func<DiscordInteraction, CancellationToken, Task>? onInteraction, CancellationToken ct)
     {
         // Not cancelled by ct: on shutdown the connection closes first (nothing new is read), then every message already
         // read is still handed over, so none that Discord delivered is silently lost. The handler sees the cancelled ct
         // and decides how long it may take.
-        await foreach (var message in reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var incoming in reader.ReadAllAsync(CancellationToken.None))
         {
             try
             {
-                await onMessage(message, ct);
+                if (incoming.Interaction is { } interaction)
+                    await onInteraction!(interaction, ct);
+                else
+                    await onMessage(incoming.Message!, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // One bad message must not take the connection down.
-                Log.HandlerFailed(_logger, ex, message.Id);
+                if (incoming.Interaction is { } interaction)
+                    Log.InteractionHandlerFailed(_logger, ex, interaction.Id);
+                else
+                    Log.HandlerFailed(_logger, ex, incoming.Message!.Id);
             }
         }
     }
 
-    private async Task ConnectLoopAsync(ChannelWriter<DiscordIncomingMessage> messages, CancellationToken ct)
+    private async Task ConnectLoopAsync(ChannelWriter<Incoming> messages, CancellationToken ct)
     {
         var resume = false;
         while (true)
@@ -180,7 +204,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         return capped * (0.5 + (0.5 * _random()));
     }
 
-    private async Task<ConnectionEnd> RunConnectionAsync(Uri url, bool resume, ChannelWriter<DiscordIncomingMessage> messages, CancellationToken ct)
+    private async Task<ConnectionEnd> RunConnectionAsync(Uri url, bool resume, ChannelWriter<Incoming> messages, CancellationToken ct)
     {
         await using var connection = await GatewayConnection.ConnectAsync(url, _options.ConnectTimeout, _options.CloseTimeout, _time, ct);
 
@@ -273,7 +297,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
             : new ConnectionEnd(NextStep.Identify, false, ReconnectDelay.Backoff, null, reason);
     }
 
-    private async Task<ConnectionEnd?> HandlePayloadAsync(string text, GatewayConnection connection, ConnectionState state, ChannelWriter<DiscordIncomingMessage> messages, CancellationToken ct)
+    private async Task<ConnectionEnd?> HandlePayloadAsync(string text, GatewayConnection connection, ConnectionState state, ChannelWriter<Incoming> messages, CancellationToken ct)
     {
         using var doc = JsonDocument.Parse(text);
         var root = doc.RootElement;
@@ -306,7 +330,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         }
     }
 
-    private void HandleDispatch(string? type, JsonElement d, ConnectionState state, ChannelWriter<DiscordIncomingMessage> messages)
+    private void HandleDispatch(string? type, JsonElement d, ConnectionState state, ChannelWriter<Incoming> messages)
     {
         switch (type)
         {
@@ -317,8 +341,13 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 var resumeUrl = new Uri(DiscordJson.OptionalString(d, "resume_gateway_url")
                     ?? throw new InvalidOperationException("READY has no resume_gateway_url."));
                 var user = DiscordJson.ParseUser(d.TryGetProperty("user", out var u) ? u : throw new InvalidOperationException("READY has no user."));
+                var applicationId = d.TryGetProperty("application", out var application) && application.ValueKind == JsonValueKind.Object
+                    ? DiscordJson.OptionalString(application, "id")
+                    : null;
                 _sessionId = sessionId;
                 _resumeUrl = resumeUrl;
+                if (applicationId is not null)
+                    Volatile.Write(ref _applicationId, applicationId);
                 Volatile.Write(ref _currentUser, user);
                 state.Ready = true;
                 Health.Ready();
@@ -343,26 +372,54 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                     return;
                 }
 
+                // Without the intent, empty content is what Discord promised for most guild messages: nothing to warn of.
                 if (message.Content.Length == 0 && !message.Author.IsBot && message.WebhookId is null && !DiscordJson.HasNonTextParts(d)
+                    && _options.EffectiveIntents.HasFlag(DiscordIntents.MessageContent)
                     && Interlocked.Exchange(ref _emptyContentWarned, 1) == 0)
                 {
                     Log.EmptyContent(_logger, message.Id);
                 }
 
-                if (messages.TryWrite(message))
+                Enqueue(messages, new Incoming(message, null), message.Id);
+                break;
+            case "INTERACTION_CREATE":
+                if (!_acceptInteractions)
                 {
-                    if (_dropped > 0)
-                    {
-                        Log.QueueRecovered(_logger, _dropped);
-                        _dropped = 0;
-                    }
-                }
-                else if (_dropped++ == 0)
-                {
-                    Log.QueueFull(_logger, _options.MessageQueueCapacity, message.Id);
+                    if (Interlocked.Exchange(ref _unhandledInteractionWarned, 1) == 0)
+                        Log.InteractionsNotHandled(_logger);
+                    return;
                 }
 
+                DiscordInteraction interaction;
+                try
+                {
+                    interaction = DiscordInteractionJson.Parse(d);
+                }
+                catch (Exception ex) when (ex is FormatException or KeyNotFoundException or InvalidOperationException)
+                {
+                    // The parser's messages name fields, never the token.
+                    Log.MalformedInteraction(_logger, ex.Message);
+                    return;
+                }
+
+                Enqueue(messages, new Incoming(null, interaction), interaction.Id);
                 break;
+        }
+    }
+
+    private void Enqueue(ChannelWriter<Incoming> messages, Incoming incoming, string id)
+    {
+        if (messages.TryWrite(incoming))
+        {
+            if (_dropped > 0)
+            {
+                Log.QueueRecovered(_logger, _dropped);
+                _dropped = 0;
+            }
+        }
+        else if (_dropped++ == 0)
+        {
+            Log.QueueFull(_logger, _options.MessageQueueCapacity, id);
         }
     }
 
@@ -434,7 +491,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         ["d"] = new JsonObject
         {
             ["token"] = _options.Token,
-            ["intents"] = (int)_options.Intents,
+            ["intents"] = (int)_options.EffectiveIntents,
             ["properties"] = new JsonObject
             {
                 ["os"] = OperatingSystemName(),
@@ -477,6 +534,9 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         Backoff,
         InvalidSession,
     }
+
+    /// <summary>One queued dispatch: a message or an interaction.</summary>
+    private sealed record Incoming(DiscordIncomingMessage? Message, DiscordInteraction? Interaction);
 
     private sealed record ConnectionEnd(NextStep Step, bool Ready, ReconnectDelay Delay, int? CloseCode, string Reason);
 
@@ -523,7 +583,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
         [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Delaying identify by {Wait}: {Why}")]
         public static partial void IdentifyDelayed(ILogger logger, TimeSpan wait, string why);
 
-        [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Message {MessageId} arrived with empty content: the MESSAGE_CONTENT privileged intent is probably off. Enable it under Bot > Privileged Gateway Intents in the Discord Developer Portal and keep MessageContent in Discord:Intents. (Logged once.)")]
+        [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Message {MessageId} arrived with empty content: the MESSAGE_CONTENT privileged intent is probably off. Enable it under Bot > Privileged Gateway Intents in the Discord Developer Portal and keep MessageContent in Discord:Intents, or set DISCORD_MESSAGE_CONTENT=false to say the bot runs without it. (Logged once.)")]
         public static partial void EmptyContent(ILogger logger, string messageId);
 
         [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Skipped a MESSAGE_CREATE that could not be read: {Error}")]
@@ -534,6 +594,15 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
         [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "The message queue has room again; {Dropped} message(s) were dropped while it was full")]
         public static partial void QueueRecovered(ILogger logger, long dropped);
+
+        [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Skipped an INTERACTION_CREATE that could not be read: {Error}")]
+        public static partial void MalformedInteraction(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 1016, Level = LogLevel.Error, Message = "The interaction handler failed for interaction {InteractionId}")]
+        public static partial void InteractionHandlerFailed(ILogger logger, Exception exception, string interactionId);
+
+        [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "INTERACTION_CREATE arrived but this host runs the gateway without an interaction handler: slash commands and buttons go unanswered. (Logged once.)")]
+        public static partial void InteractionsNotHandled(ILogger logger);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The message handler failed for message {MessageId}")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string messageId);

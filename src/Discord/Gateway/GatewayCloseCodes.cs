@@ -21,7 +21,7 @@ internal static class GatewayCloseCodes
         new(4012, "Invalid API version", false, false, "the gateway version is not supported"),
         new(4013, "Invalid intents", false, false, "the intents bit value is invalid: check Discord:Intents"),
         new(4014, "Disallowed intents", false, false,
-            "enable MESSAGE_CONTENT (and any other privileged intent in Discord:Intents) under Bot > Privileged Gateway Intents in the Developer Portal"),
+            "enable MESSAGE_CONTENT (and any other privileged intent in Discord:Intents) under Bot > Privileged Gateway Intents in the Developer Portal, or set Discord:MessageContent=false (DISCORD_MESSAGE_CONTENT=false) to run on slash commands, mentions and DMs"),
     }.ToDictionary(c => c.Code);
 
     /// <summary>Codes outside the table (1000, 1001, 1006, ...) are treated like 4000: reconnect and try to resume.</summary>

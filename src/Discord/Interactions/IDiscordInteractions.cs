@@ -27,4 +27,7 @@ public interface IDiscordApplicationCommands
 
     /// <summary><c>PUT</c> on the same route: replaces every command in one request.</summary>
     Task PutCommandsAsync(string applicationId, string? guildId, JsonArray commands, CancellationToken ct);
+
+    /// <summary><c>GET /applications/@me</c>: the bot's application id, for tools that run without a gateway session.</summary>
+    Task<string> GetApplicationIdAsync(CancellationToken ct);
 }

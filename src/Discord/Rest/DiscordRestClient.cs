@@ -71,7 +71,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
             }
 
             if (i == parts.Count - 1 && hasEmbeds)
-                body["embeds"] = new JsonArray(embeds!.Select(EmbedJson).ToArray<JsonNode?>());
+                body["embeds"] = new JsonArray(embeds!.Select(DiscordJson.Embed).ToArray<JsonNode?>());
             // The reply's echoed message is not needed, but its pooled buffers are returned only on dispose.
             using (await SendAsync(route, body, ct)) { }
         }
@@ -99,18 +99,18 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 limit.TryGetProperty("max_concurrency", out var mc) ? mc.GetInt32() : 1));
     }
 
-    private async Task<JsonDocument> SendAsync(DiscordRoute route, JsonObject? body, CancellationToken ct)
+    private async Task<JsonDocument> SendAsync(DiscordRoute route, JsonNode? body, CancellationToken ct)
     {
         var rateLimitRetries = 0;
         var serverErrorRetries = 0;
         using var activity = DiscordTelemetry.StartRest(route.TemplateKey);
         while (true)
         {
-            ThrowIfUnauthorized();
+            ThrowIfUnauthorized(route);
             TimeSpan? backoff = null;
             using (await _limiter.AcquireAsync(route, (wait, global) => Log.Waiting(_logger, route.TemplateKey, wait, global), ct))
             {
-                ThrowIfUnauthorized(); // another request may have hit 401 while this one waited.
+                ThrowIfUnauthorized(route); // another request may have hit 401 while this one waited.
                 using var request = BuildRequest(route, body);
                 using var client = _httpClients.CreateClient(HttpClientName);
                 using var timeout = new CancellationTokenSource(_options.RestTimeout, _time);
@@ -135,7 +135,8 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 if (response.IsSuccessStatusCode)
                     return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
 
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                // An interaction route is not authenticated with the bot token: its 401 says nothing about that token.
+                if (response.StatusCode == HttpStatusCode.Unauthorized && !route.Interaction)
                 {
                     _unauthorized = true;
                     Log.Unauthorized(_logger, route.TemplateKey);
@@ -160,7 +161,18 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 }
                 else
                 {
-                    throw Failure(route, status, text);
+                    var failure = Failure(route, status, text);
+                    // A callback whose first try got a 5xx may have been applied after all: the retry then finds it
+                    // acknowledged (40060), which is the outcome wanted.
+                    if (failure.DiscordErrorCode == AlreadyAcknowledged && route.Interaction && serverErrorRetries > 0)
+                    {
+                        Log.AcknowledgedOnRetry(_logger, route.TemplateKey);
+                        return JsonDocument.Parse("{}");
+                    }
+
+                    if (route.Interaction && failure.DiscordErrorCode is UnknownInteraction or InvalidWebhookToken)
+                        throw new DiscordInteractionExpiredException(failure.Message + " The interaction expired (3 s to answer, 15 min to edit or follow up) or is unknown; not retried.");
+                    throw failure;
                 }
             }
 
@@ -169,19 +181,21 @@ public sealed partial class DiscordRestClient : IDiscordRest
         }
     }
 
-    private HttpRequestMessage BuildRequest(DiscordRoute route, JsonObject? body)
+    private HttpRequestMessage BuildRequest(DiscordRoute route, JsonNode? body)
     {
         var request = new HttpRequestMessage(route.Method, new Uri(_baseUri, route.Path.TrimStart('/')));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bot", _options.Token);
+        // Interaction routes carry their own credential (the interaction token in the path); the bot token stays home.
+        if (!route.Interaction)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bot", _options.Token);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         return request;
     }
 
-    private void ThrowIfUnauthorized()
+    private void ThrowIfUnauthorized(DiscordRoute route)
     {
-        if (_unauthorized)
+        if (_unauthorized && !route.Interaction)
             throw Unauthorized();
     }
 
@@ -211,25 +225,6 @@ public sealed partial class DiscordRestClient : IDiscordRest
         return new DiscordRestException($"{route.TemplateKey} failed with HTTP {status}{detail}.", status, code);
     }
 
-    private static JsonObject EmbedJson(DiscordEmbed embed)
-    {
-        var json = new JsonObject();
-        if (embed.Title is not null)
-            json["title"] = embed.Title;
-        if (embed.Description is not null)
-            json["description"] = embed.Description;
-        if (embed.Color is { } color)
-            json["color"] = color;
-        if (embed.Fields.Count > 0)
-        {
-            json["fields"] = new JsonArray(embed.Fields
-                .Select(f => (JsonNode?)new JsonObject { ["name"] = f.Name, ["value"] = f.Value, ["inline"] = f.Inline })
-                .ToArray());
-        }
-
-        return json;
-    }
-
     private static void RequireSnowflake(string id, string name)
     {
         // Ids go into the URL path; only digits can be a snowflake, which also rules out path tricks.
@@ -256,6 +251,9 @@ public sealed partial class DiscordRestClient : IDiscordRest
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Discord answered {Status} for {Route}; retry {Attempt} in {Backoff}")]
         public static partial void ServerError(ILogger logger, string route, int status, TimeSpan backoff, int attempt);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "{Route} was answered 'already acknowledged' after a server error: the first try had gone through")]
+        public static partial void AcknowledgedOnRetry(ILogger logger, string route);
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Critical, Message = "Discord answered 401 Unauthorized for {Route}: the bot token is invalid or was reset. All further Discord requests are refused until restart.")]
         public static partial void Unauthorized(ILogger logger, string route);

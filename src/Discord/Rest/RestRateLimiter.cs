@@ -7,7 +7,9 @@ namespace EventBot.Discord.Rest;
 /// <summary>
 /// Per-bucket and global REST rate limits as the Rate Limits docs describe them: learn each route's
 /// <c>X-RateLimit-Bucket</c>, wait <c>X-RateLimit-Reset-After</c> once <c>X-RateLimit-Remaining</c> hits 0,
-/// and pause everything while a global limit is in force.
+/// and pause everything while a global limit is in force. Interaction routes are outside the global limit (docs:
+/// "Interaction endpoints are not bound to the bot's Global Rate Limit") but keep their own buckets; there is one per
+/// interaction, so their state is pruned once it has expired.
 /// </summary>
 internal sealed class RestRateLimiter(TimeProvider time)
 {
@@ -23,6 +25,19 @@ internal sealed class RestRateLimiter(TimeProvider time)
     /// <summary>The documented global limit for bots.</summary>
     public const int GlobalRequestsPerSecond = 50;
 
+    /// <summary>Above this many bucket states, expired ones are dropped (each interaction adds its own).</summary>
+    internal const int PruneThreshold = 1_024;
+
+    /// <summary>Bucket states held now (tests: interaction buckets must not pile up).</summary>
+    internal int BucketCount
+    {
+        get
+        {
+            lock (_gate)
+                return _buckets.Count;
+        }
+    }
+
     private sealed class BucketState
     {
         public int? Remaining;
@@ -32,25 +47,37 @@ internal sealed class RestRateLimiter(TimeProvider time)
     /// <summary>Waits until <paramref name="route"/> may be requested; dispose the result after the response is recorded.</summary>
     public async Task<IDisposable> AcquireAsync(DiscordRoute route, Action<TimeSpan, bool> onWait, CancellationToken ct)
     {
+        if (route.Interaction)
+        {
+            // No in-flight lock: each interaction is its own bucket (a lock per interaction would only pile up), and
+            // its few calls (callback, then edits and follow-ups) follow one another anyway.
+            await WaitUntilFreeAsync(route, onWait, ct);
+            return NoLock.Instance;
+        }
+
         var routeLock = _routeLocks.GetOrAdd(route.Key, _ => new SemaphoreSlim(1, 1));
         await routeLock.WaitAsync(ct);
         try
         {
-            while (true)
-            {
-                var (wait, global) = NextWait(route);
-                if (wait <= TimeSpan.Zero)
-                    break;
-                onWait(wait, global);
-                await Task.Delay(wait, time, ct);
-            }
-
+            await WaitUntilFreeAsync(route, onWait, ct);
             return new Releaser(routeLock);
         }
         catch
         {
             routeLock.Release();
             throw;
+        }
+    }
+
+    private async Task WaitUntilFreeAsync(DiscordRoute route, Action<TimeSpan, bool> onWait, CancellationToken ct)
+    {
+        while (true)
+        {
+            var (wait, global) = NextWait(route);
+            if (wait <= TimeSpan.Zero)
+                return;
+            onWait(wait, global);
+            await Task.Delay(wait, time, ct);
         }
     }
 
@@ -80,7 +107,8 @@ internal sealed class RestRateLimiter(TimeProvider time)
         lock (_gate)
         {
             var until = time.GetUtcNow() + retryAfter;
-            if (global)
+            // An interaction route never pauses the bot's other requests: it is outside the global limit.
+            if (global && !route.Interaction)
             {
                 if (until > _globalResumeAt)
                     _globalResumeAt = until;
@@ -99,6 +127,8 @@ internal sealed class RestRateLimiter(TimeProvider time)
         lock (_gate)
         {
             var now = time.GetUtcNow();
+            if (route.Interaction)
+                return NextBucketWait(route, now);
             if (_globalResumeAt > now)
                 return (_globalResumeAt - now, true);
 
@@ -107,16 +137,33 @@ internal sealed class RestRateLimiter(TimeProvider time)
                 _recentRequests.Dequeue();
             if (_recentRequests.Count >= GlobalRequestsPerSecond)
                 return (_recentRequests.Peek() + TimeSpan.FromSeconds(1) - now, true);
-            var state = StateFor(route);
-            if (state.Remaining is 0 && state.ResetAt > now)
-                return (state.ResetAt - now, false);
-            if (state.Remaining is 0)
-                state.Remaining = null; // the window has reset; the next response tells the new count.
-            else if (state.Remaining is > 0)
-                state.Remaining--; // requests on other routes of the same bucket count too.
-            _recentRequests.Enqueue(now);
-            return (TimeSpan.Zero, false);
+            var wait = NextBucketWait(route, now);
+            if (wait.Wait <= TimeSpan.Zero)
+                _recentRequests.Enqueue(now);
+            return wait;
         }
+    }
+
+    private (TimeSpan Wait, bool Global) NextBucketWait(DiscordRoute route, DateTimeOffset now)
+    {
+        var state = StateFor(route);
+        if (state.Remaining is 0 && state.ResetAt > now)
+            return (state.ResetAt - now, false);
+        if (state.Remaining is 0)
+            state.Remaining = null; // the window has reset; the next response tells the new count.
+        else if (state.Remaining is > 0)
+            state.Remaining--; // requests on other routes of the same bucket count too.
+        return (TimeSpan.Zero, false);
+    }
+
+    /// <summary>An expired state means nothing (the next request goes at once), so dropping it changes no wait.</summary>
+    private void PruneIfLarge()
+    {
+        if (_buckets.Count <= PruneThreshold)
+            return;
+        var now = time.GetUtcNow();
+        foreach (var key in _buckets.Where(b => b.Value.ResetAt <= now).Select(b => b.Key).ToList())
+            _buckets.Remove(key);
     }
 
     private BucketState StateFor(DiscordRoute route)
@@ -126,6 +173,8 @@ internal sealed class RestRateLimiter(TimeProvider time)
             : route.Key;
         if (!_buckets.TryGetValue(key, out var state))
         {
+            // Waiting creates a state too, and an answer without limit headers never updates it: prune here.
+            PruneIfLarge();
             state = new BucketState();
             _buckets[key] = state;
         }
@@ -135,6 +184,15 @@ internal sealed class RestRateLimiter(TimeProvider time)
 
     private static string? Header(HttpResponseHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class Releaser(SemaphoreSlim routeLock) : IDisposable
     {

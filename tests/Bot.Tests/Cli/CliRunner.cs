@@ -9,7 +9,11 @@ namespace EventBot.Bot.Tests.Cli;
 /// </summary>
 public static class CliRunner
 {
-    public static async Task<(int Exit, string Out, string Error)> RunAsync(IDictionary<string, string?> environment, params string[] args)
+    public static Task<(int Exit, string Out, string Error)> RunAsync(IDictionary<string, string?> environment, params string[] args) =>
+        RunAsync(Verbs.Build(), environment, args);
+
+    /// <summary>Runs <paramref name="root"/> (e.g. one verb built with test services) instead of the executable's verbs.</summary>
+    public static async Task<(int Exit, string Out, string Error)> RunAsync(System.CommandLine.RootCommand root, IDictionary<string, string?> environment, params string[] args)
     {
         var previous = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         var previousOut = System.Console.Out;
@@ -22,7 +26,7 @@ public static class CliRunner
         System.Console.SetError(errors);
         try
         {
-            var exit = await Verbs.Build().Parse(args).InvokeAsync();
+            var exit = await root.Parse(args).InvokeAsync();
             return (exit, output.ToString().ReplaceLineEndings("\n"), errors.ToString().ReplaceLineEndings("\n"));
         }
         finally

@@ -26,9 +26,11 @@ public sealed class SettingsErrorTests : IDisposable
         { "EVENTBOT_SHUTDOWN_SECONDS", "0", "EVENTBOT_SHUTDOWN_SECONDS=\"0\" is out of range; allowed: a whole number from 1 to 600 (seconds to answer what was read before stopping)" },
         { "EVENTBOT_RATE_LIMIT_PER_MINUTE", "lots", "EVENTBOT_RATE_LIMIT_PER_MINUTE=\"lots\" is not a whole number; allowed: a whole number from 0 to 6,000 (commands per minute; 0 turns the limit off)" },
         { "EVENTBOT_PARALLEL_GUILDS", "100", "EVENTBOT_PARALLEL_GUILDS=\"100\" is out of range; allowed: a whole number from 1 to 64 (servers at once)" },
+        { "EVENTBOT_SYNC_COMMANDS", "guild:abc", "EVENTBOT_SYNC_COMMANDS=\"guild:abc\" is not a known value; allowed: off, global, guild:<server id>" },
+        { "DISCORD_MESSAGE_CONTENT", "maybe", "DISCORD_MESSAGE_CONTENT=\"maybe\" is not true or false; allowed: true (prefix commands everywhere; the privileged intent), false (slash commands, mentions and DMs)" },
     };
 
-    public static TheoryData<string> Verbs => new() { "run", "history --guild ops", "replay", "replay --verify", "projections status", "projections errors", "seed --events 5", "tables verify", "projector" };
+    public static TheoryData<string> Verbs => new() { "run", "history --guild ops", "replay", "replay --verify", "projections status", "projections errors", "seed --events 5", "tables verify", "projector", "commands sync" };
 
     [Theory]
     [MemberData(nameof(BadSettings))]

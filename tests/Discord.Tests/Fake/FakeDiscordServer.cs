@@ -15,10 +15,17 @@ namespace EventBot.Discord.Tests.Fake;
 /// <summary>
 /// An in-process Discord (REST + Gateway v10) on 127.0.0.1, written from the developer docs, with knobs for the faults
 /// a real bot meets: missing ACKs, op 7, op 9, any close code, dropped TCP, slow Hello, rate limits, 5xx and 401.
+/// Interactions (FakeDiscordServer.Interactions.cs): callbacks, edits of @original, follow-ups and the command registry.
 /// </summary>
-public sealed class FakeDiscordServer : IAsyncDisposable
+public sealed partial class FakeDiscordServer : IAsyncDisposable
 {
     public const string DefaultToken = "MTAwMDAwMDAwMDAwMDAwMDAx.FakeTk.s3cr3t-fake-token-value";
+
+    /// <summary>Not the bot user's id on purpose: code that confuses the two fails against the fake.</summary>
+    public const string DefaultApplicationId = "110000000000000011";
+
+    /// <summary>The privileged MESSAGE_CONTENT intent bit.</summary>
+    public const int MessageContentIntent = 1 << 15;
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeRestResponse> _restScript = new();
@@ -47,6 +54,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     public string ApiBaseUrl => BaseAddress + "/api/v10";
 
     public string BotUserId { get; set; } = "100000000000000001";
+
+    /// <summary>READY's <c>application.id</c> and the id <c>GET /applications/@me</c> answers.</summary>
+    public string ApplicationId { get; set; } = DefaultApplicationId;
 
     /// <summary>Hello's heartbeat_interval in milliseconds.</summary>
     public int HeartbeatIntervalMs { get; set; } = 41_250;
@@ -107,6 +117,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         app.MapGet("/api/v10/gateway/bot", (Delegate)server.GatewayBot);
         app.MapGet("/api/v10/users/@me", (Delegate)server.CurrentUser);
         app.MapPost("/api/v10/channels/{channelId}/messages", (Delegate)server.CreateMessage);
+        server.MapInteractionRoutes(app);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         server.BaseAddress = addresses.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -211,7 +222,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             return;
         }
 
-        var session = new FakeGatewaySession($"fake-session-{Interlocked.Increment(ref _sessionCounter)}");
+        var session = new FakeGatewaySession($"fake-session-{Interlocked.Increment(ref _sessionCounter)}", d.GetProperty("intents").GetInt32());
         _sessions[session.Id] = session;
         connection.Session = session;
         var shard = d.TryGetProperty("shard", out var s) ? JsonNode.Parse(s.GetRawText()) : null;
@@ -223,7 +234,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["session_id"] = session.Id,
             ["resume_gateway_url"] = BaseAddress.Replace("http://", "ws://", StringComparison.Ordinal) + "/resume-gateway",
             ["shard"] = shard,
-            ["application"] = new JsonObject { ["id"] = BotUserId, ["flags"] = 0 },
+            ["application"] = new JsonObject { ["id"] = ApplicationId, ["flags"] = 0 },
         };
         if (OmitSessionIdOnNextReady)
         {
@@ -319,7 +330,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     }
 
     /// <summary>Records the request; answers 401 like Discord when the Authorization header is not "Bot {token}".</summary>
-    private IResult? Record(HttpContext context, string body)
+    private IResult? Record(HttpContext context, string body, bool requireBotToken = true)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         lock (_gate)
@@ -328,7 +339,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
                 context.Request.Headers.UserAgent.ToString(), body, Time.GetUtcNow()));
         }
 
-        return authorization == $"Bot {Token}" ? null : Scripted(context, FakeRestResponse.Unauthorized());
+        return !requireBotToken || authorization == $"Bot {Token}" ? null : Scripted(context, FakeRestResponse.Unauthorized());
     }
 
     private static IResult Scripted(HttpContext context, FakeRestResponse response)

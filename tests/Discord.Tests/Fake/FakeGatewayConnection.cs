@@ -101,7 +101,23 @@ public sealed class FakeGatewayConnection
             d["guild_id"] = guildId;
         if (webhookId is not null)
             d["webhook_id"] = webhookId;
+
+        // Discord's rule for an app without MESSAGE_CONTENT: content, embeds and attachments arrive empty, except in DMs,
+        // in messages that mention the app and in the app's own messages.
+        var withoutIntent = Session is { } s && (s.Intents & FakeDiscordServer.MessageContentIntent) == 0;
+        if (withoutIntent && guildId is not null && authorId != _server.BotUserId && mentions.All(m => m.Id != _server.BotUserId))
+            d["content"] = "";
         return DispatchAsync("MESSAGE_CREATE", d);
+    }
+
+    /// <summary>
+    /// Sends an INTERACTION_CREATE (an Interaction object, e.g. from <see cref="FakeInteractions"/>) and lets the fake
+    /// accept its callback, edits and follow-ups.
+    /// </summary>
+    public Task DispatchInteractionAsync(JsonObject interaction)
+    {
+        _server.RegisterInteraction(interaction);
+        return DispatchAsync("INTERACTION_CREATE", interaction);
     }
 
     public async Task SendAsync(JsonObject payload, int fragments = 1)

@@ -28,7 +28,20 @@ public sealed record FakeRestResponse(int Status, string Body, string ContentTyp
         "text/html",
         retryAfterHeader is null ? null : new Dictionary<string, string> { ["Retry-After"] = retryAfterHeader });
 
+    /// <summary>Marks a scripted callback answer that the fake sends after applying the callback (a lost success).</summary>
+    public const string ApplyFirstHeader = "X-Fake-Applied";
+
+    /// <summary>A callback Discord applied but answered with a 5xx: the retry then meets 40060.</summary>
+    public static FakeRestResponse ServerErrorAfterApplying() =>
+        new(500, """{"message":"Internal Server Error","code":0}""", Headers: new Dictionary<string, string> { [ApplyFirstHeader] = "true" });
+
     public static FakeRestResponse ServerError(int status = 500) => new(status, """{"message":"Internal Server Error","code":0}""");
+
+    /// <summary>What Discord answers a callback that came too late (or for an interaction it does not know).</summary>
+    public static FakeRestResponse UnknownInteraction() => new(404, """{"message":"Unknown interaction","code":10062}""");
+
+    /// <summary>For <see cref="FakeDiscordServer.EnqueueCallback"/>: hold the callback back, then handle it normally.</summary>
+    public static FakeRestResponse Slow(TimeSpan delay) => new(204, "", Delay: delay);
 
     public static FakeRestResponse Unauthorized() => new(401, """{"message":"401: Unauthorized","code":0}""");
 

@@ -1,4 +1,5 @@
 using EventBot.Discord.Gateway;
+using EventBot.Discord.Interactions;
 using EventBot.Discord.Rest;
 using EventBot.Discord.Tests.Fake;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,12 @@ public sealed class TestDiscord : IAsyncDisposable
 
     public List<DiscordIncomingMessage> Messages { get; } = [];
 
+    /// <summary>Interactions handed over by <see cref="StartGatewayWithInteractions"/>.</summary>
+    public List<DiscordInteraction> Interactions { get; } = [];
+
+    /// <summary>Messages and interactions in the order the handlers saw them: "m:{id}" / "i:{id}".</summary>
+    public List<string> Order { get; } = [];
+
     public static async Task<TestDiscord> StartAsync(Action<FakeDiscordServer>? configureServer = null, Action<DiscordOptions>? configureOptions = null, double jitter = 0.5)
     {
         var time = new AcceleratedTimeProvider(Speed);
@@ -78,6 +85,33 @@ public sealed class TestDiscord : IAsyncDisposable
             lock (Messages)
                 Messages.Add(message);
         }, _stop.Token);
+    }
+
+    /// <summary>Starts the gateway with an interaction handler too (the overload a slash-command bot uses).</summary>
+    public void StartGatewayWithInteractions(Func<DiscordInteraction, CancellationToken, Task>? onInteraction = null)
+    {
+        _run = Gateway.RunAsync(
+            (message, _) =>
+            {
+                lock (Messages)
+                {
+                    Messages.Add(message);
+                    Order.Add($"m:{message.Id}");
+                }
+
+                return Task.CompletedTask;
+            },
+            async (interaction, ct) =>
+            {
+                if (onInteraction is not null)
+                    await onInteraction(interaction, ct);
+                lock (Messages)
+                {
+                    Interactions.Add(interaction);
+                    Order.Add($"i:{interaction.Id}");
+                }
+            },
+            _stop.Token);
     }
 
     /// <summary>Cancels the gateway's token, as a host does on SIGTERM.</summary>
