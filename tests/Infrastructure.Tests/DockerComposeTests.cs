@@ -153,7 +153,7 @@ public sealed partial class DockerComposeTests
     public void The_Dockerfile_copies_every_project_the_bot_needs_before_restoring()
     {
         var lines = File.ReadAllLines(Path.Combine(Root, "Dockerfile")).ToList();
-        var restore = lines.IndexOf("RUN dotnet restore src/Bot/Bot.csproj");
+        var restore = lines.IndexOf("RUN dotnet restore src/Bot/Bot.csproj --use-current-runtime");
         var beforeRestore = lines.Take(restore).ToList();
 
         // The build context copied is src/ (as project files only, then whole): so the bot and everything it
