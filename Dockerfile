@@ -14,9 +14,10 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY --from=projects /src/src/ src/
-RUN dotnet restore src/Bot/Bot.csproj
+# For the build machine's runtime: the publish below compiles ReadyToRun (src/Bot/Bot.csproj), which needs one.
+RUN dotnet restore src/Bot/Bot.csproj --use-current-runtime
 COPY src/ src/
-RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release -o /app
+RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release --use-current-runtime --self-contained false -o /app
 
 # The ASP.NET Core runtime: the bot serves /healthz, /readyz and /metrics with Kestrel (EVENTBOT_HTTP_PORT).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

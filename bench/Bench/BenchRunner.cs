@@ -10,8 +10,9 @@ public sealed record BenchRun(bool Quick, bool DynamoDb = true, string? DynamoDb
 {
     public static readonly string[] Scenarios =
         ["append-sqlite", "command-sqlite", "rebuild-sqlite", "memory-steady", "interaction-sqlite", "http-interaction-sqlite",
+         "flat-sqlite", "load-sqlite", StartupScenarios.Name,
          "append-dynamodb", "command-dynamodb", "rebuild-dynamodb", "interaction-dynamodb", "http-interaction-dynamodb",
-         "flat-sqlite", "flat-dynamodb", "write-dynamodb"];
+         "flat-dynamodb", "write-dynamodb", "load-dynamodb", StartupScenarios.LambdaName];
 
     public bool Runs(string scenario) => Only is null || Only.Count == 0 || Only.Contains(scenario);
 }
@@ -52,8 +53,10 @@ public static class BenchRunner
             await Step("interaction-sqlite", dir => InteractionScenarios.SqliteAsync(run.Quick, dir, ct));
             await Step("http-interaction-sqlite", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, null, ct));
             await Step("flat-sqlite", dir => FlatScenarios.SqliteAsync(run.Quick, dir, ct));
+            await Step("load-sqlite", dir => LoadScenarios.SqliteAsync(sizes, dir, ct));
+            await Step(StartupScenarios.Name, dir => StartupScenarios.OneShotAsync(sizes, dir, ct));
 
-            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal)).Any(run.Runs))
+            if (run.DynamoDb && BenchRun.Scenarios.Where(n => n.EndsWith("-dynamodb", StringComparison.Ordinal) || n == StartupScenarios.LambdaName).Any(run.Runs))
             {
                 dynamo = await DynamoDbLocalProcess.StartAsync(run.DynamoDbUrl, "pass --dynamodb-url, or use --no-dynamodb", ct);
                 UseForAws(dynamo.Url);
@@ -65,6 +68,8 @@ public static class BenchRunner
                 await Step("http-interaction-dynamodb", dir => HttpInteractionScenarios.ColdAndWarmAsync(sizes, dir, prefix + "-h-", ct));
                 await Step("flat-dynamodb", dir => FlatScenarios.DynamoDbAsync(run.Quick, dir, prefix + "-f-", ct));
                 await Step("write-dynamodb", dir => FlatScenarios.WritesDynamoDbAsync(run.Quick, dir, prefix + "-w-", ct));
+                await Step("load-dynamodb", dir => LoadScenarios.DynamoDbAsync(sizes, dir, prefix + "-l-", ct));
+                await Step(StartupScenarios.LambdaName, dir => StartupScenarios.LambdaColdAsync(sizes, dir, ct));
             }
         }
         finally

@@ -231,17 +231,23 @@ public static class DynamoDbScenarios
 
             var rebuilder = host.Services.GetRequiredService<Rebuilder>();
             IProjection[] projections = [.. host.Services.GetServices<IProjection>()];
-            await rebuilder.RunAsync(projections, null, ct); // warm-up, and the generation the measured rebuild replaces
+            // Warm-up, and what a running bot has: two rebuilds fill both slots (ReuseSlots), so the measured one
+            // overwrites a full slot in place, as every rebuild after the second does.
+            await rebuilder.RunAsync(projections, null, ct);
+            await rebuilder.RunAsync(projections, null, ct);
             var scan1 = await RawScanAsync(client, table, segments, ct);
             var result = await rebuilder.RunAsync(projections, null, ct);
             var scan2 = await RawScanAsync(client, table, segments, ct);
             var work = result.Elapsed - result.Settled;
+            var phases = string.Join(", ", result.Phases.Where(p => p.Phase != "settle").Select(p => $"{p.Phase} {p.Took.TotalSeconds:0.00} s"));
+            var slots = rebuilder.ReuseSlots ? "overwriting the older of two slots in place" : "replacing a full generation (deleted after the flip)";
             return
             [
                 new("rebuild_ratio_dynamodb", result.Events / work.TotalSeconds, "events/s", (scan1 + scan2) / 2,
-                    $"raw parallel Scan, {segments} segments", "ratio ≥ 0.8", "dynamodb",
+                    $"raw parallel Scan, {segments} segments", "ratio ≥ 0.9", "dynamodb",
                     $"{result.Events:N0} events (history recorded 1 h before), all {projections.Length} projections into the views table, " +
-                    $"replacing a full generation (deleted after the flip); {work.TotalSeconds:0.00} s of work, plus the fixed " +
+                    $"{slots}; {work.TotalSeconds:0.00} s of work ({phases}; raw Scan {result.Events / ((scan1 + scan2) / 2):0.00} s), " +
+                    $"rows written/unchanged/deleted {result.Rows.Written:N0}/{result.Rows.Unchanged:N0}/{result.Rows.Deleted:N0}, plus the fixed " +
                     $"{result.Settled.TotalSeconds:0.0} s wait after the flip (not counted)"),
             ];
         }

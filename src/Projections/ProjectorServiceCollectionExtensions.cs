@@ -59,6 +59,7 @@ public static class ProjectorServiceCollectionExtensions
             CatchUpFeed = sp.GetService<IRebuildCatchUpFeed>() is { } catchUp && sp.GetService<EventStore.Privacy.EventPrivacy>() is { } privacy
                 ? new RevealingCatchUpFeed(catchUp, privacy)
                 : sp.GetService<IRebuildCatchUpFeed>(),
+            ReuseSlots = sp.GetRequiredService<IViewStore>() is IBatchViewStore { PrefersSlotReuse: true },
         });
         services.TryAddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())

@@ -128,8 +128,9 @@ public sealed partial class DockerComposeTests
             "FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build",
             "FROM mcr.microsoft.com/dotnet/aspnet:10.0",
         ], stages);
-        Assert.Contains("RUN dotnet restore src/Bot/Bot.csproj", lines);
-        Assert.Contains("RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release -o /app", lines);
+        // For the build machine's runtime, so the publish compiles ReadyToRun (issue 19: start-up).
+        Assert.Contains("RUN dotnet restore src/Bot/Bot.csproj --use-current-runtime", lines);
+        Assert.Contains("RUN dotnet publish src/Bot/Bot.csproj --no-restore -c Release --use-current-runtime --self-contained false -o /app", lines);
         Assert.Equal("ENTRYPOINT [\"dotnet\", \"EventBot.Bot.dll\"]", lines.Last(l => l.Length > 0));
     }
 
@@ -166,7 +167,7 @@ public sealed partial class DockerComposeTests
     public void The_Dockerfile_copies_every_project_the_bot_needs_before_restoring()
     {
         var lines = File.ReadAllLines(Path.Combine(Root, "Dockerfile")).ToList();
-        var restore = lines.IndexOf("RUN dotnet restore src/Bot/Bot.csproj");
+        var restore = lines.IndexOf("RUN dotnet restore src/Bot/Bot.csproj --use-current-runtime");
         var beforeRestore = lines.Take(restore).ToList();
 
         // The build context copied is src/ (as project files only, then whole): so the bot and everything it

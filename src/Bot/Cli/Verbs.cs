@@ -18,9 +18,7 @@ public static class Verbs
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("EventBot: an event-sourced chat bot. With no verb it runs the bot (console chat, or Discord when DISCORD_TOKEN is set).");
-        root.SetAction((_, ct) => Cli.RunBotAsync(ct));
-
+        var root = Root();
         var run = new Command("run", "Run the bot (the default when no verb is given).");
         run.SetAction((_, ct) => Cli.RunBotAsync(ct));
         root.Subcommands.Add(run);
@@ -34,6 +32,17 @@ public static class Verbs
         root.Subcommands.Add(PrivacyVerb.Create());
         root.Subcommands.Add(CommandsVerb.Create());
         root.Subcommands.Add(ServeVerb.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// The root command alone, for a start with no arguments (the bot itself): building every verb would load what only
+    /// they use (the AWS SDK for <c>tables</c>, among others) before the bot's first reply.
+    /// </summary>
+    public static RootCommand Root()
+    {
+        var root = new RootCommand("EventBot: an event-sourced chat bot. With no verb it runs the bot (console chat, or Discord when DISCORD_TOKEN is set).");
+        root.SetAction((_, ct) => Cli.RunBotAsync(ct));
         return root;
     }
 }

@@ -48,7 +48,8 @@ public static class BotHost
         // RunAsync disposes the host's services when it returns (e.g. at the end of console input): resolve first.
         var exit = host.Services.GetRequiredService<BotExit>();
         // Made now, so a missing region stops the bot with its one line before the host starts (and logs a failure).
-        host.Services.GetService<Amazon.DynamoDBv2.IAmazonDynamoDB>();
+        // Only on DynamoDB: on SQLite the AWS SDK is never loaded at all.
+        if (UsesDynamoDb(builder.Configuration)) MakeAwsClient(host.Services);
         await host.RunAsync(ct);
         if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
         return exit.Code;
@@ -73,6 +74,13 @@ public static class BotHost
     public static string? AwsRegion() =>
         Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: false)?.SystemName
         ?? Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint(includeInstanceMetadata: true)?.SystemName;
+
+    // Its own method: the AWS SDK's assemblies load when a method naming its types is first run, not before.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void MakeAwsClient(IServiceProvider services) => services.GetService<Amazon.DynamoDBv2.IAmazonDynamoDB>();
+
+    private static bool UsesDynamoDb(IConfiguration configuration) =>
+        (configuration.GetSection(EventBotEnvironment.Section)["Store"] ?? "sqlite").Equals("dynamodb", StringComparison.OrdinalIgnoreCase);
 
     public static bool UsesDiscord(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{EventBotEnvironment.DiscordSection}:Token"]);

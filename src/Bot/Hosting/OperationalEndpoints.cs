@@ -94,22 +94,28 @@ public delegate void HttpEndpointMap(IEndpointRouteBuilder endpoints);
 /// </summary>
 public sealed partial class HttpEndpointsService(IServiceProvider services, IOptions<BotOptions> options, ILogger<HttpEndpointsService> logger) : IHostedService, IAsyncDisposable
 {
-    private WebApplication? _app;
+    // IHost, not WebApplication: nothing of ASP.NET Core (Kestrel, and the TLS stack it loads) is touched, not even
+    // its types, unless a port is configured; a one-shot console command does not pay for loading it.
+    private IHost? _app;
 
     public IReadOnlyList<string> Addresses { get; private set; } = [];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.Value.HttpPort is { } port ? ListenAsync(port, cancellationToken) : Task.CompletedTask;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task ListenAsync(int port, CancellationToken cancellationToken)
     {
-        if (options.Value.HttpPort is not { } port) return;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(port));
         builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapEventBotOperations(services);
+        var app = builder.Build();
+        _app = app;
+        app.MapEventBotOperations(services);
         // What else this process serves on the same port (the `serve` verb's POST /interactions).
-        foreach (var map in services.GetServices<HttpEndpointMap>()) map(_app);
-        await _app.StartAsync(cancellationToken);
-        Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+        foreach (var map in services.GetServices<HttpEndpointMap>()) map(app);
+        await app.StartAsync(cancellationToken);
+        Addresses = [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
         Log.Listening(logger, string.Join(", ", Addresses));
     }
 
@@ -120,7 +126,7 @@ public sealed partial class HttpEndpointsService(IServiceProvider services, IOpt
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is IAsyncDisposable app) await app.DisposeAsync();
     }
 
     private static partial class Log

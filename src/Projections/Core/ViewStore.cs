@@ -111,6 +111,36 @@ public interface IBatchViewStore
     /// PutItem per row). By default, the checked batch.
     /// </summary>
     Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) => WriteBatchAsync([.. rows.Select(r => (r, 0L))], ct);
+
+    /// <summary>
+    /// True where overwriting a row costs about what writing a fresh one does and deleting rows is a write of its own
+    /// (DynamoDB): a rebuild then alternates between two generation slots and overwrites the older one in place
+    /// (<see cref="Replay.Rebuilder.ReuseSlots"/>) instead of writing a fresh generation and deleting the old one.
+    /// </summary>
+    bool PrefersSlotReuse => false;
+
+    /// <summary>
+    /// Rows that replace a reused slot's rows in place, before its flip (the rebuild is its only writer): by default
+    /// checked against the revision read when the slot was read; a store may skip the check (DynamoDB: BatchWriteItem).
+    /// </summary>
+    Task OverwriteRowsAsync(IReadOnlyList<(ViewRow Row, long StoredRevision)> rows, CancellationToken ct) => WriteBatchAsync(rows, ct);
+
+    /// <summary>Every row whose partition starts with one of <paramref name="partitionPrefixes"/>, read consistently (offline use: a rebuild's start).</summary>
+    async Task<IReadOnlyList<ViewRow>> ReadPartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct)
+    {
+        var rows = new List<ViewRow>();
+        var views = (IViewStore)this;
+        foreach (var prefix in partitionPrefixes)
+            foreach (var partition in await views.ListPartitionsAsync(prefix, ct))
+                rows.AddRange(await views.QueryAsync(partition, ct));
+        return rows;
+    }
+
+    /// <summary>Deletes these rows, unconditionally (a rebuild's leftovers in a slot it is the only writer of).</summary>
+    async Task DeleteRowsAsync(IReadOnlyList<ViewKey> keys, CancellationToken ct)
+    {
+        foreach (var key in keys) await ((IViewStore)this).DeleteAsync(key, ct);
+    }
 }
 
 /// <summary>A view store that may hold rows in memory: a synchronous look there first (the rebuild's buffer).</summary>

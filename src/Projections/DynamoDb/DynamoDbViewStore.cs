@@ -161,6 +161,50 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
     public Task WriteNewRowsAsync(IReadOnlyList<ViewRow> rows, CancellationToken ct) =>
         client.BatchWriteManyAsync(_table, rows.Select(r => new WriteRequest(new PutRequest(ToItem(r)))), ct, _retry);
 
+    /// <summary>Overwriting an item costs one write, deleting one costs another: a rebuild overwrites its older slot.</summary>
+    public bool PrefersSlotReuse => true;
+
+    /// <summary>One consistent parallel Scan filtered on every prefix (a rebuild's start, reading the slot it overwrites).</summary>
+    public async Task<IReadOnlyList<ViewRow>> ReadPartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct)
+    {
+        var rows = new System.Collections.Concurrent.ConcurrentBag<ViewRow>();
+        if (partitionPrefixes.Count == 0) return [];
+        var values = new Dictionary<string, AttributeValue>();
+        for (var i = 0; i < partitionPrefixes.Count; i++) values[$":p{i}"] = new() { S = partitionPrefixes[i] };
+        var filter = string.Join(" OR ", values.Keys.Select(v => $"begins_with(#pk, {v})"));
+        var segments = Math.Max(1, options.ScanSegments);
+        await Parallel.ForEachAsync(Enumerable.Range(0, segments), new ParallelOptions { MaxDegreeOfParallelism = segments, CancellationToken = ct }, async (segment, token) =>
+        {
+            Dictionary<string, AttributeValue>? start = null;
+            do
+            {
+                var page = await _retry.RunAsync("Scan", t => client.ScanAsync(new ScanRequest
+                {
+                    TableName = _table,
+                    Segment = segment,
+                    TotalSegments = segments,
+                    ConsistentRead = true,
+                    FilterExpression = filter,
+                    ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
+                    ExpressionAttributeValues = values,
+                    ExclusiveStartKey = start,
+                }, t), token);
+                foreach (var item in page.Items ?? []) rows.Add(ToRow(item));
+                start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+            }
+            while (start is not null);
+        });
+        return [.. rows];
+    }
+
+    /// <summary>BatchWriteItem puts, as for new rows: a put replaces the whole item.</summary>
+    public Task OverwriteRowsAsync(IReadOnlyList<(ViewRow Row, long StoredRevision)> rows, CancellationToken ct) =>
+        WriteNewRowsAsync([.. rows.Select(r => r.Row)], ct);
+
+    /// <summary>BatchWriteItem deletes, 25 keys a request, 8 requests at a time.</summary>
+    public Task DeleteRowsAsync(IReadOnlyList<ViewKey> keys, CancellationToken ct) =>
+        client.BatchWriteManyAsync(_table, keys.Select(k => new WriteRequest(new DeleteRequest(Key(k.Partition, k.Sort)))), ct, _retry);
+
     public async Task<string?> GetValueAsync(string name, CancellationToken ct)
     {
         var response = await _retry.RunAsync("GetItem", token => client.GetItemAsync(new GetItemRequest { TableName = _table, Key = Key(ValuesPartition, name), ConsistentRead = true }, token), ct);

@@ -45,6 +45,14 @@ internal sealed class RebuildWorkers
 
     public Task FlushAsync(CancellationToken ct) => _buffer.FlushAsync(ct);
 
+    /// <summary>The targets are reused slots holding these rows: masked, compared, and swept (<see cref="WriteBehindViewStore.OverwriteSlot"/>).</summary>
+    public void OverwriteSlot(IEnumerable<ViewRow> staleRows) => _buffer.OverwriteSlot(staleRows);
+
+    /// <summary>Deletes the reused slots' rows that the rebuild did not produce (before the flip).</summary>
+    public Task<int> SweepAsync(CancellationToken ct) => _buffer.SweepStaleAsync(ct);
+
+    public (long Written, long Unchanged, long Swept) Writes => _buffer.Writes;
+
     /// <summary>After the flip: others write the generation too, so every write goes straight to the store, checked.</summary>
     public void WriteThrough() => _buffer.WriteThrough = true;
 

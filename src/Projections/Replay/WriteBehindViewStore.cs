@@ -45,25 +45,94 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
     /// <summary>Rows changed since the last flush.</summary>
     public int DirtyRows { get; private set; }
 
+    /// <summary>
+    /// A reused slot's rows that this rebuild has not written yet (<see cref="Rebuilder.ReuseSlots"/>): masked (the core
+    /// sees them absent), compared at the flush (an identical row is not written again), and what is left at the end is
+    /// deleted by <see cref="SweepStaleAsync"/> before the flip, so no stale row is ever served.
+    /// </summary>
+    private readonly Dictionary<ViewKey, ViewRow> _stale = [];
+
+    /// <summary>What the flushes and the sweep did: rows written, rows of a reused slot left as they were (identical), rows swept.</summary>
+    public (long Written, long Unchanged, long Swept) Writes => (_written, _unchanged, _swept);
+
+    private long _written;
+    private long _unchanged;
+    private long _swept;
+
+    /// <summary>
+    /// The reused slot's current contents, to be overwritten in place: call before the first event. Until
+    /// <see cref="SweepStaleAsync"/>, flushes keep the rows that replace the slot's rows in memory: a row is compared
+    /// with the slot's once, when the history is all applied (a half-built row rarely equals the old one, and a resumed
+    /// overwrite starts over anyway, see <see cref="RebuildState.ReusedSlot"/>).
+    /// </summary>
+    public void OverwriteSlot(IEnumerable<ViewRow> staleRows)
+    {
+        foreach (var row in staleRows) _stale[row.Key] = row;
+        _overwriting = true;
+    }
+
+    private bool _overwriting;
+
+    /// <summary>
+    /// Writes what is held for the reused slot (rows made again as they were are left alone), then deletes the slot's
+    /// rows that this rebuild did not make; call after the main pass and before the flip.
+    /// </summary>
+    public async Task<int> SweepStaleAsync(CancellationToken ct)
+    {
+        _overwriting = false;
+        await FlushAsync(ct);
+        if (_stale.Count == 0) return 0;
+        ViewKey[] keys = [.. _stale.Keys];
+        if (inner is IBatchViewStore batch) await batch.DeleteRowsAsync(keys, ct);
+        else foreach (var key in keys) await inner.DeleteAsync(key, ct);
+        _stale.Clear();
+        _swept += keys.Length;
+        return keys.Length;
+    }
+
     /// <summary>Writes every row changed since the last flush, once each; returns how many.</summary>
     public async Task<int> FlushAsync(CancellationToken ct)
     {
         var dirty = new List<(ViewRow Row, long Expected)>(DirtyRows);
+        var overwrites = new List<(ViewRow Row, long StoredRevision)>();
+        var unchanged = new List<ViewRow>();
+        var held = 0;
         foreach (var (stored, current) in _rows.Values)
-            if (current is not null && !ReferenceEquals(stored, current)) dirty.Add((current, stored?.Revision ?? 0));
+        {
+            if (current is null || ReferenceEquals(stored, current)) continue;
+            if (stored is null && _overwriting && _stale.ContainsKey(current.Key))
+            {
+                held++;
+                continue;
+            }
+            if (stored is null && _stale.Remove(current.Key, out var old))
+            {
+                // A reused slot's row: left alone when the rebuild made it again as it was, else overwritten in place,
+                // its revision kept growing so that a writer still holding the old one can never match it.
+                if (old.Body == current.Body && AppliedVersions.Equal(old.Applied, current.Applied)) unchanged.Add(old);
+                else overwrites.Add((current with { Revision = old.Revision + current.Revision }, old.Revision));
+                continue;
+            }
+            dirty.Add((current, stored?.Revision ?? 0));
+        }
         if (inner is IBatchViewStore batch)
         {
             // Before the flip this buffer is the generation's only writer: new rows need no per-row check.
             var fresh = dirty.Where(d => d.Expected == 0).Select(d => d.Row).ToList();
             await batch.WriteNewRowsAsync(fresh, ct);
+            if (overwrites.Count > 0) await batch.OverwriteRowsAsync(overwrites, ct);
             if (fresh.Count < dirty.Count) await batch.WriteBatchAsync([.. dirty.Where(d => d.Expected != 0)], ct);
         }
         else
         {
             foreach (var (row, expected) in dirty)
                 if (!await inner.TryWriteAsync(row, expected, ct)) throw new ViewWriteConflictException(row.Key);
+            foreach (var (row, stored) in overwrites)
+                if (!await inner.TryWriteAsync(row, stored, ct)) throw new ViewWriteConflictException(row.Key);
         }
-        if (_rows.Count > MaxCachedRows)
+        _written += dirty.Count + overwrites.Count;
+        _unchanged += unchanged.Count;
+        if (_rows.Count > MaxCachedRows && held == 0)
         {
             _rows.Clear();
             TargetIsEmpty = false;
@@ -71,9 +140,17 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
         else
         {
             foreach (var (row, _) in dirty) _rows[row.Key] = (row, row);
+            foreach (var (row, _) in overwrites) _rows[row.Key] = (row, row);
+            foreach (var row in unchanged) _rows[row.Key] = (row, row);
+            if (_rows.Count > MaxCachedRows)
+            {
+                // Rows held for a reused slot are not written yet: only rows as stored are let go.
+                foreach (var key in _rows.Where(r => ReferenceEquals(r.Value.Stored, r.Value.Current)).Select(r => r.Key).ToList()) _rows.Remove(key);
+                TargetIsEmpty = false;
+            }
         }
-        DirtyRows = 0;
-        return dirty.Count;
+        DirtyRows = held;
+        return dirty.Count + overwrites.Count;
     }
 
     private static readonly Task<ViewRow?> Absent = Task.FromResult<ViewRow?>(null);
@@ -86,7 +163,8 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
             return true;
         }
         row = null;
-        if (!TargetIsEmpty) return false;
+        // A reused slot's stale row is absent to the core until this rebuild writes the key (even after an eviction).
+        if (!TargetIsEmpty && !_stale.ContainsKey(key)) return false;
         _rows[key] = (null, null);
         return true;
     }
