@@ -38,7 +38,11 @@ public sealed record BenchSizes(
         CommandsSqlite: 200, LagSamplesSqlite: 200, RebuildEvents: 50_000, SteadyCommands: 300,
         DynamoAppendPairs: 60, CommandsDynamo: 15, LagSamplesStreams: 15, DynamoRebuildEvents: 600)
     {
-        LoadDuration = TimeSpan.FromSeconds(3), LoadWarmUp = TimeSpan.FromSeconds(1), LoadSearchDuration = TimeSpan.FromSeconds(2), LoadSearchSteps = 2, StartupRuns = 3,
+        LoadDuration = TimeSpan.FromSeconds(3),
+        LoadWarmUp = TimeSpan.FromSeconds(1),
+        LoadSearchDuration = TimeSpan.FromSeconds(2),
+        LoadSearchSteps = 2,
+        StartupRuns = 3,
     };
 
     public static readonly BenchSizes Full = new(
