@@ -111,7 +111,8 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
 
         var gate = new IdentifyGate(_time, ids);
         var shards = ids.Select(id => (id, new DiscordGatewayClient(Options.Create(_options.ForShard(id, count)), _rest, _time,
-            new ShardLogger(_shardLogger, $"[shard {id}/{count}] "), gate, _random) { OnGuild = OnGuild })).ToArray();
+            new ShardLogger(_shardLogger, $"[shard {id}/{count}] "), gate, _random)
+        { OnGuild = OnGuild })).ToArray();
         _identifyGate = gate;
         _shards = shards;
         Health.Started([.. shards.Select(s => (s.id, s.Item2.Health))], count);
