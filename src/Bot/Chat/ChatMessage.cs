@@ -20,8 +20,9 @@ public sealed record ChatMessage(
     public Actor Actor => new(Author.Id, Author.DisplayName);
 
     /// <summary>
-    /// The author's permissions in the channel (Discord's bit set), where the message carries them (an interaction's
-    /// member does; a gateway message's member does not): null when unknown.
+    /// The author's permissions in the channel (Discord's bit set), where the message carries them: an interaction's
+    /// <c>member.permissions</c> does (<see cref="Interactions.SlashBinding"/>); a gateway message's member has no
+    /// permissions field (Discord sends it only in interactions), so a typed command's are null: unknown.
     /// </summary>
     public ulong? MemberPermissions { get; init; }
 
@@ -53,7 +54,11 @@ public sealed record Reply(string Text, ReplyEmbed? Embed = null)
 }
 
 /// <summary>A button: <see cref="CustomId"/> (at most 100 characters) says everything needed to answer its click.</summary>
-public sealed record ReplyButton(string CustomId, string Label, bool Disabled = false);
+public sealed record ReplyButton(string CustomId, string Label, bool Disabled = false)
+{
+    /// <summary>Drawn red (Discord's danger style 4): for a click that cannot be undone.</summary>
+    public bool Danger { get; init; }
+}
 
 public sealed record ReplyEmbed(string Title, string? Description, IReadOnlyList<ReplyField> Fields);
 

@@ -61,7 +61,7 @@ public sealed record PageCursor(string View, int Page, long Mark, string Argumen
     public static string Hash(string normalized) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..22].Replace('+', '-').Replace('/', '_');
 
-    private static string Base36(long value)
+    internal static string Base36(long value)
     {
         if (value <= 0) return "0";
         var text = new StringBuilder();
@@ -69,7 +69,7 @@ public sealed record PageCursor(string View, int Page, long Mark, string Argumen
         return text.ToString();
     }
 
-    private static long? FromBase36(string text)
+    internal static long? FromBase36(string text)
     {
         if (text.Length is 0 or > 13) return null;
         long value = 0;

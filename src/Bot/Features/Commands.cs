@@ -49,12 +49,15 @@ public static class Commands
         History.Slash,
         AsOf.Slash,
         Restore.Slash,
+        Redact.Slash,
         GiveSparkle.Slash,
         ShowSparkles.Slash,
         .. PlayGame.Slash,
         PlayStatistics.Slash,
         LeaderboardVerb.Slash,
         ServerStats.Slash,
+        Privacy.ForgetMe.Slash,
+        Privacy.ExportMine.Slash,
         HelpCommand.Slash,
     ];
 }

@@ -16,7 +16,7 @@ namespace EventBot.Bot.Interactions;
 /// <summary>
 /// Suggestions while a user types a slash command option (callback type 8): keys from the server's current-values read
 /// model, best fuzzy matches first (<see cref="Search.Rank"/>); a key's versions for <c>/remember restore</c>
-/// (<c>v3 · "old value" · 2 days ago</c>, from the key's own stream: no read model keeps past values); game names.
+/// and <c>/remember redact</c> (<c>v3 · "old value" · 2 days ago</c>, from the key's own stream: no read model keeps past values); game names.
 /// Nothing is written. At most 25 choices; names and values 1–100 characters, cut without splitting a character.
 /// </summary>
 public sealed class Autocomplete(ReadModels readModels, IEventReader store, EventCodec codec, TimeProvider time, PendingWrites pending)
@@ -92,7 +92,8 @@ public sealed class Autocomplete(ReadModels readModels, IEventReader store, Even
                 RememberEvent.ValueRestored r => r.Value,
                 _ => null, // a forget: nothing to bring back
             }))
-            .Where(v => v.Value is not null && v.Envelope.Version.ToString(CultureInfo.InvariantCulture).StartsWith(digits, StringComparison.Ordinal))
+            // A redacted version reads as the marker (its key is gone): restore refuses it and redact has done it.
+            .Where(v => v.Value is not null && v.Value != Erased.Value && v.Envelope.Version.ToString(CultureInfo.InvariantCulture).StartsWith(digits, StringComparison.Ordinal))
             .Take(MaxChoices)
             .Select(v => Choice($"v{v.Envelope.Version} · “{Md.Shorten(v.Value!, 60)}” · {Ago(now - v.Envelope.RecordedAt)}",
                 v.Envelope.Version.ToString(CultureInfo.InvariantCulture)))];

@@ -1,4 +1,5 @@
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Privacy;
 using EventBot.Bot.Features.Remember;
 using EventBot.Bot.Hosting;
 using EventBot.Bot.Parsing;
@@ -47,7 +48,7 @@ public sealed class InteractionHandler(
                 var component = interaction.Type == InteractionType.MessageComponent;
                 if (parsed is ParseResult.Invalid invalid) // no lane, no budget: the reason is known now
                     return new InteractionStart(Answer(component, InteractionReplies.Message(Reply.Of(invalid.Reply), personal)), null);
-                var work = RunOnLaneAsync(chat, parsed, personal, ct);
+                var work = RunOnLaneAsync(chat, parsed, personal, component, ct);
                 var budget = TimeSpan.FromMilliseconds(options.Value.InteractionBudgetMs);
                 if (!work.IsCompleted && budget > TimeSpan.Zero)
                 {
@@ -74,7 +75,7 @@ public sealed class InteractionHandler(
         var (chat, parsed, personal) = await BindAsync(interaction, Discord, ct);
         return parsed is ParseResult.Invalid invalid
             ? InteractionReplies.Message(Reply.Of(invalid.Reply), personal)
-            : await RunOnLaneAsync(chat, parsed, personal, ct);
+            : await RunOnLaneAsync(chat, parsed, personal, interaction.Type == InteractionType.MessageComponent, ct);
     }
 
     /// <summary>
@@ -84,7 +85,11 @@ public sealed class InteractionHandler(
     private static InteractionResponse Answer(bool component, InteractionMessage message) =>
         new(component && !message.Ephemeral ? InteractionCallbackType.UpdateMessage : InteractionCallbackType.ChannelMessageWithSource, message);
 
-    private async Task<InteractionMessage> RunOnLaneAsync(ChatMessage chat, ParseResult parsed, bool personal, CancellationToken ct)
+    /// <param name="component">
+    /// A click: the answer replaces its message, so an answer without buttons sends an empty list (<c>components: []</c>)
+    /// and takes the old buttons away (the forget-me confirmation must not stay clickable); null would leave them.
+    /// </param>
+    private async Task<InteractionMessage> RunOnLaneAsync(ChatMessage chat, ParseResult parsed, bool personal, bool component, CancellationToken ct)
     {
         var answered = new TaskCompletionSource<InteractionMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lane = chat.Guild?.ToString() ?? $"dm:{chat.Author.Id}";
@@ -92,7 +97,8 @@ public sealed class InteractionHandler(
         {
             try
             {
-                answered.TrySetResult(InteractionReplies.Message(await bot.RunAsync(chat, parsed, ct), personal));
+                var message = InteractionReplies.Message(await bot.RunAsync(chat, parsed, ct), personal);
+                answered.TrySetResult(component ? message with { Components = message.Components ?? [] } : message);
             }
             catch (Exception ex)
             {
@@ -108,6 +114,14 @@ public sealed class InteractionHandler(
         {
             var (chat, parsed, syntax) = SlashBinding.Bind(interaction, platform);
             return (chat, parsed, syntax?.Personal ?? false);
+        }
+        if (ForgetMe.ConfirmButton.Parse(interaction.Data?.CustomId) is { } confirm)
+        {
+            // Not personal: the answer replaces the (ephemeral) question and its button in place (type 7).
+            var chat = SlashBinding.ToChat(interaction, platform, ForgetMe.Slash.Path);
+            return (chat, confirm.User == chat.Author.Id
+                ? CommandInput.Request(new ForgetMe.Command(chat, Confirmed: true) { Slash = true, AskedAt = confirm.AskedAt })
+                : CommandInput.Invalid("This button confirms someone else's request: run `/privacy forget-me` yourself."), false);
         }
         var page = SlashBinding.ToChat(interaction, platform, History.Slash.Path);
         return (page, await PageAsync(page, PageCursor.Parse(interaction.Data?.CustomId), ct), false);

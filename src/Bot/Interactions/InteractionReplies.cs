@@ -26,7 +26,7 @@ public static class InteractionReplies
         var embeds = Embeds(reply);
         IReadOnlyList<DiscordActionRow>? rows = reply.Buttons.Count == 0
             ? null
-            : [new DiscordActionRow([.. reply.Buttons.Select(b => new DiscordButton(b.CustomId, b.Label, Style: 2, b.Disabled))])];
+            : [new DiscordActionRow([.. reply.Buttons.Select(b => new DiscordButton(b.CustomId, b.Label, Style: b.Danger ? 4 : 2, b.Disabled))])];
         return new InteractionMessage(embeds is null ? Md.Clip(reply.Text, MaxContent) : null, embeds, rows, personal || reply.IsPersonal);
     }
 }

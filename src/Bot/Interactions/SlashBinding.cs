@@ -25,7 +25,11 @@ public static class SlashBinding
         return (SlashCommands.Find(name, null), options);
     }
 
-    /// <summary>The message record the command runs as. Its content is the command's path, never the values typed.</summary>
+    /// <summary>
+    /// The message record the command runs as. Its content is the command's path, never the values typed. The member's
+    /// permissions (<c>member.permissions</c>, a decimal bit set; none in a DM) come along, so a moderator's command
+    /// (<c>/remember redact</c>: Manage Messages) is decided from what Discord computed for this channel.
+    /// </summary>
     public static ChatMessage ToChat(DiscordInteraction interaction, string platform, string? path = null) =>
         new(
             interaction.Id,
@@ -33,7 +37,10 @@ public static class SlashBinding
             ToChatUser(interaction.User),
             path ?? $"/{interaction.Data?.Name}",
             [.. (interaction.Data?.ResolvedUsers?.Values ?? []).Select(ToChatUser)],
-            platform);
+            platform)
+        {
+            MemberPermissions = ulong.TryParse(interaction.MemberPermissions, NumberStyles.None, CultureInfo.InvariantCulture, out var bits) ? bits : null,
+        };
 
     public static ChatUser ToChatUser(DiscordUser user) => new(UserId.Parse(user.Id), user.GlobalName ?? user.Username, user.IsBot);
 

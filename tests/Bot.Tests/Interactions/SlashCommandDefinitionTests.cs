@@ -22,8 +22,9 @@ public sealed class SlashCommandDefinitionTests
         var commands = SlashCommands.Definitions.ToDictionary(c => c.Name);
         string[] Subcommands(string name) => [.. commands[name].Options.Where(o => o.Type == SubCommand).Select(o => o.Name)];
 
-        Assert.Equal(["remember", "sparkle", "sparkles", "play", "leaderboard", "stats", "help"], commands.Keys);
-        Assert.Equal(["set", "get", "forget", "search", "history", "as-of", "restore"], Subcommands("remember"));
+        Assert.Equal(["remember", "sparkle", "sparkles", "play", "leaderboard", "stats", "privacy", "help"], commands.Keys);
+        Assert.Equal(["set", "get", "forget", "search", "history", "as-of", "restore", "redact"], Subcommands("remember"));
+        Assert.Equal(["forget-me", "export"], Subcommands("privacy"));
         Assert.Equal(["rps", "coin", "dice", "stats"], Subcommands("play"));
         Assert.Equal(["board", "window", "game"], commands["leaderboard"].Options.Select(o => o.Name));
         // One slash form per prefix syntax, except: `.remember <key>` and `.remember get <key>` are one `/remember get`,
@@ -37,10 +38,13 @@ public sealed class SlashCommandDefinitionTests
         var remember = SlashCommands.Definitions.Single(c => c.Name == "remember");
         var set = remember.Options.Single(o => o.Name == "set");
         var restore = remember.Options.Single(o => o.Name == "restore");
+        var redact = remember.Options.Single(o => o.Name == "redact");
         var rps = SlashCommands.Definitions.Single(c => c.Name == "play").Options.Single(o => o.Name == "rps");
 
         Assert.True(set.Options![0].Autocomplete);
         Assert.Equal(["key", "version"], restore.Options!.Where(o => o.Autocomplete).Select(o => o.Name));
+        Assert.Equal(["key", "version"], redact.Options!.Where(o => o.Autocomplete).Select(o => o.Name));
+        Assert.Equal(Integer, redact.Options![1].Type);
         Assert.Equal(["rock", "paper", "scissors"], rps.Options![0].Choices!.Select(c => c.Value));
         Assert.Equal(Integer, restore.Options![1].Type);
         Assert.Equal(ApplicationCommandOptionType.User, SlashCommands.Definitions.Single(c => c.Name == "sparkle").Options[0].Type);

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Cli;
 using EventBot.Bot.Hosting;
 using EventBot.Bot.Parsing;
+using EventBot.Domain.Common;
 using Mediator;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +17,9 @@ public static class PrivacyVerb
     {
         Unmatched = input => CommandInput.Invalid($"Usage: `{input.Prefix}privacy forget-me` to be forgotten, `{input.Prefix}privacy export` for your data."),
     };
+
+    /// <summary><c>/privacy</c>: <c>forget-me</c> and <c>export</c>, both answered to the caller alone.</summary>
+    public static readonly SlashVerb Slash = new("privacy", "Your own data: be forgotten, or export it (shown only to you)");
 }
 
 /// <summary>
@@ -36,6 +41,9 @@ public sealed class PendingConfirmations(TimeProvider time)
 /// <summary>
 /// <c>.privacy forget-me</c>, then <c>.privacy forget-me confirm</c> within 60 seconds: the user's identity becomes
 /// "[erased user]" everywhere and what they wrote "[erased]"; their totals stay, anonymously. It cannot be undone.
+/// <c>/privacy forget-me</c> asks with a red button instead, whose <c>custom_id</c> carries the confirmation itself
+/// (<see cref="ConfirmButton"/>: who asked and when), so the click needs no server-side state: it works after a restart
+/// and on whichever process (gateway, HTTP endpoint, queue worker) receives it.
 /// </summary>
 public static class ForgetMe
 {
@@ -47,21 +55,66 @@ public static class ForgetMe
         Options = [new("confirm", OptionKind.Text, "type confirm to confirm", Required: false) { Choices = [ConfirmWord] }],
     };
 
-    public sealed record Command(ChatMessage Chat, bool Confirmed) : ICommand<Reply>;
+    /// <summary><c>/privacy forget-me</c>: answers with the warning and the confirm button, for the caller alone.</summary>
+    public static readonly SlashSyntax Slash = new(PrivacyVerb.Slash, "forget-me", "Erase your identity and what you wrote, for good (asks to confirm)", [],
+        input => CommandInput.Request(new Command(input.Chat, false) { Slash = true }))
+    {
+        Personal = true,
+    };
 
-    public sealed class Handler(Erasure erasure, PendingConfirmations pending) : ICommandHandler<Command, Reply>
+    /// <param name="Confirmed">The second step: <c>.privacy forget-me confirm</c>, or a click of the confirm button.</param>
+    public sealed record Command(ChatMessage Chat, bool Confirmed) : ICommand<Reply>
+    {
+        /// <summary>Asked with <c>/privacy forget-me</c>: confirmed with the button, not a second message.</summary>
+        public bool Slash { get; init; }
+
+        /// <summary>A click of the confirm button: when the question was asked (from its <c>custom_id</c>).</summary>
+        public DateTimeOffset? AskedAt { get; init; }
+    }
+
+    /// <summary>
+    /// The confirm button's <c>custom_id</c>: <c>forget-me|{user id}|{asked at, Unix ms in base 36}</c> (at most 37
+    /// characters). The click counts only from that user and within <see cref="PendingConfirmations.Window"/> of the ask.
+    /// </summary>
+    public sealed record ConfirmButton(UserId User, DateTimeOffset AskedAt)
+    {
+        private const string Tag = "forget-me";
+
+        public string Encode() => $"{Tag}|{User}|{PageCursor.Base36(AskedAt.ToUnixTimeMilliseconds())}";
+
+        public static ConfirmButton? Parse(string? customId) =>
+            (customId ?? "").Split('|') is [Tag, var user, var at]
+                && ulong.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && PageCursor.FromBase36(at) is { } ms
+                && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+                ? new ConfirmButton(new UserId(id), DateTimeOffset.FromUnixTimeMilliseconds(ms))
+                : null;
+    }
+
+    public sealed class Handler(Erasure erasure, PendingConfirmations pending, TimeProvider time) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
             var who = "forget-me:" + command.Chat.Author.Id;
+            const string Warning = "⚠️ This erases your name and id from everything this bot stored, everywhere, and the sparkle reasons you wrote; " +
+                "your totals and games stay, anonymously. It cannot be undone.";
+            if (!command.Confirmed && command.Slash)
+                return new Reply($"{Warning} To go ahead, press **Forget me for good** within 60 seconds.")
+                {
+                    Ephemeral = true,
+                    Buttons = [new ReplyButton(new ConfirmButton(command.Chat.Author.Id, time.GetUtcNow()).Encode(), "Forget me for good") { Danger = true }],
+                };
             if (!command.Confirmed)
             {
                 pending.Ask(who);
-                return Reply.Of("⚠️ This erases your name and id from everything this bot stored, everywhere, and the sparkle reasons you wrote; " +
-                    "your totals and games stay, anonymously. It cannot be undone. To go ahead, send `.privacy forget-me confirm` within 60 seconds.");
+                return Reply.Of($"{Warning} To go ahead, send `.privacy forget-me confirm` within 60 seconds.");
             }
-            if (!pending.TryConfirm(who))
-                return Reply.Of(Md.Error("nothing to confirm: send `.privacy forget-me` first, then confirm within 60 seconds"));
+            var confirmed = command.AskedAt is { } asked
+                ? time.GetUtcNow() - asked is var age && age >= TimeSpan.Zero && age <= PendingConfirmations.Window
+                : pending.TryConfirm(who);
+            if (!confirmed)
+                return Reply.Of(Md.Error(command.AskedAt is null
+                    ? "nothing to confirm: send `.privacy forget-me` first, then confirm within 60 seconds"
+                    : "that confirmation is more than 60 seconds old: run `/privacy forget-me` again"));
             var actor = new ErasureActor(command.Chat.Author.Id.ToString(), command.Chat.Author.DisplayName, command.Chat.IdempotencyKey);
             var result = await erasure.ForgetUserAsync(command.Chat.Author.Id.ToString(), "self", actor, cancellationToken);
             return Reply.Of(result.Keys == 0
@@ -86,6 +139,13 @@ public static class ExportMine
     public static readonly CommandSyntax Syntax = new(PrivacyVerb.Verb, "export",
         [new("privacy export", "every event about you, decrypted, as a JSON file")], Parse);
 
+    /// <summary><c>/privacy export</c>: the same request; on Discord the same answer as <c>.privacy export</c>, for the caller alone.</summary>
+    public static readonly SlashSyntax Slash = new(PrivacyVerb.Slash, "export", "Every event about you, decrypted, as a JSON file", [],
+        input => CommandInput.Request(new Command(input.Chat)))
+    {
+        Personal = true,
+    };
+
     public sealed record Command(ChatMessage Chat) : ICommand<Reply>;
 
     public sealed class Handler(Erasure erasure, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
@@ -93,7 +153,7 @@ public static class ExportMine
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
             if (command.Chat.Platform != "console")
-                return Reply.Of("Exports are sent as a file, which only the console and `/privacy export` can do for now; an operator can run `privacy export --user <your id>`.");
+                return Reply.Of("Exports are written as a file, which only the console can do for now; an operator can run `privacy export --user <your id>` for you.");
             var userId = command.Chat.Author.Id.ToString();
             var (count, json) = await erasure.ExportAsync(userId, cancellationToken);
             var path = Path.GetFullPath(Path.Combine(options.Value.DataDir, $"privacy-export-{userId}.json"));

@@ -19,6 +19,17 @@ public static class Redact
         Options = [new("key", OptionKind.Text, "the key"), new("version", OptionKind.WholeNumber, "the version to erase")],
     };
 
+    /// <summary>
+    /// <c>/remember redact key:… version:…</c>: keys and versions are suggested as for restore. Manage Messages is read
+    /// from the interaction's <c>member.permissions</c>.
+    /// </summary>
+    public static readonly SlashSyntax Slash = new(RememberVerb.Slash, "redact", "Erase one version's value for good (moderators: Manage Messages)",
+        [RememberVerb.KeyOption("the key"), new("version", OptionKind.WholeNumber, "the version to erase") { MinValue = 1, Autocomplete = true }],
+        input => input.Text("key") is not { } key ? SlashInput.Missing("key")
+            : input.Number("version") is not { } version ? SlashInput.Missing("version")
+            : version < 1 ? input.ValueError("versions start at 1 (see `/remember history`)")
+            : input.Validated(MemoryKey.Create(key), k => new Command(input.Chat, k, version)));
+
     public sealed record Command(ChatMessage Chat, MemoryKey Key, long Version) : ICommand<Reply>, Pipeline.IGuildScoped;
 
     public sealed class Handler(Erasure erasure) : ICommandHandler<Command, Reply>
