@@ -81,7 +81,8 @@ public sealed class PrivacySlashTests : IAsyncLifetime
         await AnswerAsync(Redact(Moderator, version: 1));
 
         var choices = (await AnswerAsync(Slash.Typing("remember", "redact", "version", ("key", "pin"), ("version", ""))
-            with { MemberPermissions = Moderator })).Choices!;
+            with
+        { MemberPermissions = Moderator })).Choices!;
         var keys = (await AnswerAsync(Slash.Typing("remember", "redact", "key", ("key", "pi")))).Choices!;
 
         Assert.Equal(["2"], choices.Select(c => c.Value));

@@ -110,7 +110,18 @@ public sealed partial class GuildRetention(
     /// <summary>Finds every pending schedule (one pass over the events; at start).</summary>
     public async Task LoadAsync(CancellationToken ct)
     {
-        var found = await FindPendingAsync(store, codec, ct);
+        IReadOnlyList<(string Guild, DateTimeOffset Due)> found;
+        try
+        {
+            found = await FindPendingAsync(store, codec, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The pass reads every event (a Scan on DynamoDB, which the bot's AWS role is not granted). Without it the bot
+            // still schedules, cancels and purges what it sees from now on; earlier schedules wait for `privacy purge-guild`.
+            Log.LoadFailed(logger, ex);
+            found = [];
+        }
         List<string> early;
         lock (_gate)
         {
@@ -223,6 +234,9 @@ public sealed partial class GuildRetention(
 
         [LoggerMessage(EventId = 1713, Level = LogLevel.Warning, Message = "{Count} server(s) purged: their retention after the bot was removed ran out")]
         public static partial void PurgedDue(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 1715, Level = LogLevel.Warning, Message = "Could not find the server purges scheduled before this start; removals from now on are still handled, and `privacy status` / `privacy purge-guild` cover earlier ones")]
+        public static partial void LoadFailed(ILogger logger, Exception ex);
 
         [LoggerMessage(EventId = 1714, Level = LogLevel.Error, Message = "The check for due server purges failed; retried at the next check")]
         public static partial void CheckFailed(ILogger logger, Exception exception);
