@@ -31,4 +31,26 @@ public interface IDiscordGateway
     /// </summary>
     Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, Func<DiscordInteraction, CancellationToken, Task> onInteraction, CancellationToken ct) =>
         throw new NotSupportedException($"{GetType().Name} does not deliver interactions.");
+
+    /// <summary>
+    /// Set before <c>RunAsync</c>: every GUILD_CREATE and GUILD_DELETE goes to it, in order on the same queue as
+    /// messages. Null (the default) drops them. A gateway that does not deliver guild events ignores it.
+    /// </summary>
+    Func<DiscordGuildEvent, CancellationToken, Task>? OnGuild { get => null; set { } }
 }
+
+/// <summary>What a guild event says about the bot's membership (docs/privacy.md: the retention after removal).</summary>
+public enum DiscordGuildChange
+{
+    /// <summary>GUILD_CREATE: the bot is in the server (at every connect, after an outage, or added again).</summary>
+    Available,
+
+    /// <summary>GUILD_DELETE without <c>unavailable</c> (or false): the bot was removed from the server.</summary>
+    Removed,
+
+    /// <summary>GUILD_DELETE with <c>unavailable: true</c>: an outage on Discord's side; the bot is still a member.</summary>
+    Unavailable,
+}
+
+/// <summary>A GUILD_CREATE or GUILD_DELETE: only the server's id and what it means.</summary>
+public sealed record DiscordGuildEvent(string GuildId, DiscordGuildChange Change);

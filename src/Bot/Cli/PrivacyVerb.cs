@@ -5,6 +5,7 @@ using EventBot.Bot.Features.Privacy;
 using EventBot.Bot.Hosting;
 using EventBot.Domain.Common;
 using EventBot.Domain.Remember;
+using EventBot.EventStore;
 using EventBot.EventStore.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -118,21 +119,24 @@ public static class PrivacyVerb
 
     private static Command Status()
     {
-        var command = new Command("status", "The master key in use and how many keys exist, per kind.") { Cli.Json };
+        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending.") { Cli.Json };
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var ring = host.Services.GetRequiredService<KeyRing>();
             var counts = await ring.Store.CountAsync(ct);
+            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<IEventStore>(), host.Services.GetRequiredService<EventCodec>(), ct);
             if (result.GetValue(Cli.Json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts, pendingPurges = pending.Select(p => new { guild = p.Guild, dueAt = p.Due }) }));
                 return 0;
             }
             CliText.Field("master key", ring.Master.Id);
             foreach (var kind in new[] { KeyKinds.Guild, KeyKinds.User, KeyKinds.Value })
                 CliText.Field($"{kind} keys", counts.GetValueOrDefault(kind).ToString("N0", CultureInfo.InvariantCulture));
+            CliText.Field("pending purges", pending.Count == 0 ? "none"
+                : string.Join(", ", pending.Select(p => $"{p.Guild} at {p.Due.ToString("u", CultureInfo.InvariantCulture)}")));
             return 0;
         }));
         return command;

@@ -111,6 +111,9 @@ public static class ServiceRegistration
     public static IServiceCollection AddDiscordChat(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDiscordClient(configuration);
+        // The purge after the bot is removed from a server (EVENTBOT_GUILD_RETENTION_DAYS): before the adapter, which feeds it.
+        services.AddSingleton<EventBot.Bot.Features.Privacy.GuildRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventBot.Bot.Features.Privacy.GuildRetention>());
         services.AddHostedService<DiscordChat>();
         // EVENTBOT_SYNC_COMMANDS: register the slash commands after READY when they differ (off by default).
         services.AddApplicationCommandSource();

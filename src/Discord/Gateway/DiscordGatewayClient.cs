@@ -39,6 +39,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     private int _running;
     private int _unhandledInteractionWarned;
     private volatile bool _acceptInteractions;
+    private Func<DiscordGuildEvent, CancellationToken, Task>? _onGuild;
     private DiscordUser? _currentUser;
     private string? _applicationId;
 
@@ -66,6 +67,12 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     public string? ApplicationId => Volatile.Read(ref _applicationId);
 
     public Task<DiscordUser> WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
+
+    public Func<DiscordGuildEvent, CancellationToken, Task>? OnGuild
+    {
+        get => Volatile.Read(ref _onGuild);
+        set => Volatile.Write(ref _onGuild, value);
+    }
 
     public Task RunAsync(Func<DiscordIncomingMessage, CancellationToken, Task> onMessage, CancellationToken ct) =>
         RunCoreAsync(onMessage, null, ct);
@@ -129,6 +136,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
             {
                 if (incoming.Interaction is { } interaction)
                     await onInteraction!(interaction, ct);
+                else if (incoming.Guild is { } guild)
+                    await (OnGuild?.Invoke(guild, ct) ?? Task.CompletedTask);
                 else
                     await onMessage(incoming.Message!, ct);
             }
@@ -137,6 +146,8 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                 // One bad message must not take the connection down.
                 if (incoming.Interaction is { } interaction)
                     Log.InteractionHandlerFailed(_logger, ex, interaction.Id);
+                else if (incoming.Guild is { } guild)
+                    Log.GuildHandlerFailed(_logger, ex, guild.GuildId, guild.Change);
                 else
                     Log.HandlerFailed(_logger, ex, incoming.Message!.Id);
             }
@@ -384,7 +395,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                     Log.EmptyContent(_logger, message.Id);
                 }
 
-                Enqueue(messages, new Incoming(message, null), message.Id);
+                Enqueue(messages, new Incoming(message, null, null), message.Id);
                 break;
             case "INTERACTION_CREATE":
                 if (!_acceptInteractions)
@@ -406,7 +417,23 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
                     return;
                 }
 
-                Enqueue(messages, new Incoming(null, interaction), interaction.Id);
+                Enqueue(messages, new Incoming(null, interaction, null), interaction.Id);
+                break;
+            case "GUILD_CREATE" or "GUILD_DELETE":
+                // Only the id and the unavailable flag are read: a GUILD_DELETE with unavailable: true is an outage,
+                // without it (or false) the bot was removed. Nothing else of the guild object is kept.
+                if (OnGuild is null) return;
+                var guildId = d.ValueKind == JsonValueKind.Object ? DiscordJson.OptionalString(d, "id") : null;
+                if (guildId is null)
+                {
+                    Log.MalformedGuild(_logger, type);
+                    return;
+                }
+
+                var unavailable = d.TryGetProperty("unavailable", out var flag) && flag.ValueKind == JsonValueKind.True;
+                var change = type == "GUILD_CREATE" ? DiscordGuildChange.Available
+                    : unavailable ? DiscordGuildChange.Unavailable : DiscordGuildChange.Removed;
+                Enqueue(messages, new Incoming(null, null, new DiscordGuildEvent(guildId, change)), guildId);
                 break;
         }
     }
@@ -540,7 +567,7 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
     }
 
     /// <summary>One queued dispatch: a message or an interaction.</summary>
-    private sealed record Incoming(DiscordIncomingMessage? Message, DiscordInteraction? Interaction);
+    private sealed record Incoming(DiscordIncomingMessage? Message, DiscordInteraction? Interaction, DiscordGuildEvent? Guild);
 
     private sealed record ConnectionEnd(NextStep Step, bool Ready, ReconnectDelay Delay, int? CloseCode, string Reason);
 
@@ -607,6 +634,12 @@ public sealed partial class DiscordGatewayClient : IDiscordGateway
 
         [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "INTERACTION_CREATE arrived but this host runs the gateway without an interaction handler: slash commands and buttons go unanswered. (Logged once.)")]
         public static partial void InteractionsNotHandled(ILogger logger);
+
+        [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "Skipped a {Type} without a guild id")]
+        public static partial void MalformedGuild(ILogger logger, string? type);
+
+        [LoggerMessage(EventId = 1019, Level = LogLevel.Error, Message = "The guild handler failed for server {GuildId} ({Change})")]
+        public static partial void GuildHandlerFailed(ILogger logger, Exception exception, string guildId, DiscordGuildChange change);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "The message handler failed for message {MessageId}")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string messageId);

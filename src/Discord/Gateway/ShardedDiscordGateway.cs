@@ -58,6 +58,9 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
     /// <summary>READY's <c>application.id</c> from any shard (one bot, one application).</summary>
     public string? ApplicationId => _shards.Select(s => s.Client.ApplicationId).FirstOrDefault(a => a is not null);
 
+    /// <summary>Handed to every shard's client: each shard's GUILD_CREATE/GUILD_DELETE on that shard's queue.</summary>
+    public Func<DiscordGuildEvent, CancellationToken, Task>? OnGuild { get; set; }
+
     /// <summary>Completes with the bot's user once every shard of this process has had its READY.</summary>
     public Task<DiscordUser> WaitUntilReadyAsync(CancellationToken ct) => _ready.Task.WaitAsync(ct);
 
@@ -108,7 +111,8 @@ public sealed partial class ShardedDiscordGateway : IDiscordGateway
 
         var gate = new IdentifyGate(_time, ids);
         var shards = ids.Select(id => (id, new DiscordGatewayClient(Options.Create(_options.ForShard(id, count)), _rest, _time,
-            new ShardLogger(_shardLogger, $"[shard {id}/{count}] "), gate, _random))).ToArray();
+            new ShardLogger(_shardLogger, $"[shard {id}/{count}] "), gate, _random)
+        { OnGuild = OnGuild })).ToArray();
         _identifyGate = gate;
         _shards = shards;
         Health.Started([.. shards.Select(s => (s.id, s.Item2.Health))], count);

@@ -110,6 +110,21 @@ public sealed class FakeGatewayConnection
         return DispatchAsync("MESSAGE_CREATE", d);
     }
 
+    /// <summary>A GUILD_CREATE (a bit of a Guild object) for <paramref name="id"/>.</summary>
+    public Task DispatchGuildCreateAsync(string id) =>
+        DispatchAsync("GUILD_CREATE", new JsonObject { ["id"] = id, ["name"] = "a server", ["unavailable"] = false, ["member_count"] = 3 });
+
+    /// <summary>
+    /// A GUILD_DELETE (an Unavailable Guild object): <paramref name="unavailable"/> true is an outage, false is sent
+    /// as <c>false</c>, null leaves the field out (both mean the bot was removed).
+    /// </summary>
+    public Task DispatchGuildDeleteAsync(string id, bool? unavailable)
+    {
+        var d = new JsonObject { ["id"] = id };
+        if (unavailable is { } flag) d["unavailable"] = flag;
+        return DispatchAsync("GUILD_DELETE", d);
+    }
+
     /// <summary>
     /// Sends an INTERACTION_CREATE (an Interaction object, e.g. from <see cref="FakeInteractions"/>) and lets the fake
     /// accept its callback, edits and follow-ups.

@@ -19,11 +19,20 @@ public sealed class DynamoDbLocalFixtureTests(DynamoDbLocalFixture dynamo)
             BillingMode = BillingMode.PAY_PER_REQUEST,
         });
 
-        // A second client with other credentials sees the same table only because of -sharedDb.
+        // A second client with other credentials sees the same table only because of -sharedDb. Every page: the shared
+        // DynamoDB Local holds every test's tables, often more than the 100 one ListTables page returns.
         using var other = dynamo.CreateClient();
-        var tables = await other.ListTablesAsync(new ListTablesRequest { Limit = 100, ExclusiveStartTableName = null });
+        var names = new List<string>();
+        string? start = null;
+        do
+        {
+            var page = await other.ListTablesAsync(new ListTablesRequest { Limit = 100, ExclusiveStartTableName = start });
+            names.AddRange(page.TableNames);
+            start = page.LastEvaluatedTableName;
+        }
+        while (start is not null);
 
-        Assert.Contains(table, tables.TableNames);
+        Assert.Contains(table, names);
     }
 
     [Fact]

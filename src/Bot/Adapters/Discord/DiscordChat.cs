@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Privacy;
 using EventBot.Bot.Interactions;
 using EventBot.Bot.Telemetry;
 using EventBot.Discord.Interactions;
@@ -33,6 +34,7 @@ public sealed partial class DiscordChat : BackgroundService
     private readonly UserRateLimiter _limiter;
     private readonly IInteractionHandler _interactionHandler;
     private readonly IDiscordInteractions? _interactions;
+    private readonly GuildRetention? _retention;
     private readonly RecentIds _seenInteractions = new(RecentIds.DefaultCapacity);
     private readonly ConcurrentDictionary<Task, byte> _interactionsInFlight = new();
     private CancellationToken _work = CancellationToken.None;
@@ -51,7 +53,8 @@ public sealed partial class DiscordChat : BackgroundService
         ILogger<DiscordChat> logger,
         GuildLanes lanes,
         IInteractionHandler interactionHandler,
-        IDiscordInteractions? interactions = null)
+        IDiscordInteractions? interactions = null,
+        GuildRetention? retention = null)
     {
         _gateway = gateway;
         _rest = rest;
@@ -64,6 +67,7 @@ public sealed partial class DiscordChat : BackgroundService
         _limiter = new UserRateLimiter(_options.RateLimitBurst, _options.RateLimitPerMinute, time);
         _interactionHandler = interactionHandler;
         _interactions = interactions;
+        _retention = retention;
     }
 
     /// <summary>Messages for the bot taken from the gateway (after the rate limit) and messages answered or settled.</summary>
@@ -75,6 +79,8 @@ public sealed partial class DiscordChat : BackgroundService
         _work = drain.Token;
         try
         {
+            // Removed from a server / back in it: the retention of docs/privacy.md (an outage is neither).
+            if (_retention is not null) _gateway.OnGuild = _retention.OnGuildAsync;
             // Returns once stopping: the connection is closed and every message it had read has been queued here.
             await _gateway.RunAsync(OnMessageAsync, OnInteractionAsync, stoppingToken);
         }

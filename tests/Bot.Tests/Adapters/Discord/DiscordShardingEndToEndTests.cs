@@ -63,6 +63,27 @@ public sealed class DiscordShardingEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_removal_on_any_shard_schedules_the_purge_a_guild_create_cancels_it_and_an_outage_does_nothing()
+    {
+        await StartBotAsync(new Dictionary<string, string?> { ["DISCORD_SHARD_COUNT"] = "2" });
+        await Wait.UntilAsync(() => Enumerable.Range(0, 2).All(s => _discord.Identifies().Any(i => i.Shard == s && i.Connection.Session is not null)), what: "two shard sessions");
+        var store = _host!.Services.GetRequiredService<EventBot.EventStore.IEventStore>();
+        async Task<List<string>> LogOf(string guild) =>
+            [.. (await store.ReadStreamAsync(new EventBot.EventStore.StreamName($"privacy/{guild}/log"), 1, default)).Select(e => e.Type)];
+
+        await _discord.IdentifyOf(0).DispatchGuildDeleteAsync("400000000000000770", unavailable: true);
+        await _discord.IdentifyOf(1).DispatchGuildDeleteAsync("400000000000000771", unavailable: null);
+        await _discord.IdentifyOf(1).DispatchGuildDeleteAsync("400000000000000771", unavailable: null);
+        await Wait.UntilAsync(() => LogOf("400000000000000771").Result.Count >= 1, what: "the purge scheduled");
+        await _discord.IdentifyOf(1).DispatchGuildCreateAsync("400000000000000771");
+        await Wait.UntilAsync(() => LogOf("400000000000000771").Result.Count >= 2, what: "the purge cancelled");
+        await _host.StopAsync(); // everything read is handled before this returns
+
+        Assert.Equal(["GuildPurgeScheduled", "GuildPurgeCancelled"], await LogOf("400000000000000771"));
+        Assert.Empty(await LogOf("400000000000000770"));
+    }
+
+    [Fact]
     public async Task Auto_and_a_shard_list_run_those_shards_and_readiness_reports_them_all()
     {
         _discord.RecommendedShards = 4;

@@ -72,6 +72,7 @@ public sealed class DynamoDbErasureTests(DynamoDbLocalFixture dynamo) : IAsyncLi
         await h.SayAsync($".sparkle @alice {ZebReason}", user: Zeb);
         await h.SayAsync($".sparkle @{Zeb} for the knots", user: "alice");
         await h.SayAsync(".play coin heads", user: Zeb);
+        await h.SayAsync(".show sparkles @alice", user: "alice"); // a read waits until the projector has the server's writes
         Assert.Contains(Zeb, await EverythingStoredAsync()); // the read models hold names while they exist: the check can fail
         Assert.Contains("GenerateDataKey", string.Join(",", _kms.Calls));
 

@@ -86,6 +86,7 @@ public sealed class PrivacyCliTests : IAsyncLifetime
         using var json = JsonDocument.Parse(output);
         Assert.StartsWith("file:", json.RootElement.GetProperty("master").GetString());
         Assert.Equal(1, json.RootElement.GetProperty("keys").GetProperty("guild").GetInt64());
+        Assert.Equal(0, json.RootElement.GetProperty("pendingPurges").GetArrayLength());
         Assert.Equal((2, "eventbot: privacy forget needs --user ID\n"), (forget.Exit, forget.Error));
         Assert.Equal(2, redact.Exit);
         Assert.Single(redact.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
