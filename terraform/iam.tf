@@ -349,6 +349,26 @@ data "aws_iam_policy_document" "interactions" {
     resources = [aws_dynamodb_table.views.arn]
   }
 
+  # Personal fields are sealed under keys of docs/privacy.md, as the bot's commands are: the same master key (a key
+  # kept in a Lambda's /tmp would be lost, and what it sealed with it).
+  statement {
+    sid = "ReadAndAddKeys"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+    ]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  statement {
+    sid = "WrapAndUnwrapKeys"
+    actions = [
+      "kms:GenerateDataKey",
+      "kms:Decrypt",
+    ]
+    resources = [aws_kms_key.eventbot.arn]
+  }
+
   # A command not ready in time is handed to the worker before type 5 is answered. Send only: never read the queue.
   statement {
     sid       = "DeferToWorker"
@@ -426,6 +446,26 @@ data "aws_iam_policy_document" "interactions_worker" {
 
   # The event source mapping reads and deletes the queue's messages with the function's role (what
   # AWSLambdaSQSQueueExecutionRole grants, on this queue only).
+  # Personal fields are sealed under keys of docs/privacy.md, as the bot's commands are: the same master key (a key
+  # kept in a Lambda's /tmp would be lost, and what it sealed with it).
+  statement {
+    sid = "ReadAndAddKeys"
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+    ]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  statement {
+    sid = "WrapAndUnwrapKeys"
+    actions = [
+      "kms:GenerateDataKey",
+      "kms:Decrypt",
+    ]
+    resources = [aws_kms_key.eventbot.arn]
+  }
+
   statement {
     sid = "ReadDeferredInteractions"
     actions = [

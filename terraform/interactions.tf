@@ -69,6 +69,7 @@ resource "aws_lambda_function" "interactions" {
       EVENTBOT_PROJECTOR              = "off"
       EVENTBOT_TABLE_PREFIX           = var.prefix
       EVENTBOT_INTERACTIONS_QUEUE_URL = aws_sqs_queue.interactions.url
+      EVENTBOT_KMS_KEY_ID             = aws_kms_key.eventbot.arn
       DISCORD_PUBLIC_KEY              = var.discord_public_key
       DISCORD_TOKEN                   = var.discord_token
     }
@@ -137,6 +138,7 @@ resource "aws_lambda_function" "interactions_worker" {
       EVENTBOT_STORE        = "dynamodb"
       EVENTBOT_PROJECTOR    = "off"
       EVENTBOT_TABLE_PREFIX = var.prefix
+      EVENTBOT_KMS_KEY_ID   = aws_kms_key.eventbot.arn
       DISCORD_PUBLIC_KEY    = var.discord_public_key
       DISCORD_TOKEN         = var.discord_token
     }

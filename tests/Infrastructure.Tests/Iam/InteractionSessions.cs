@@ -17,8 +17,9 @@ namespace EventBot.Infrastructure.Tests.Iam;
 
 /// <summary>
 /// The interaction functions as Lambda runs them, each behind its own recording proxy, with the deferred-interactions
-/// queue on <see cref="FakeSqs"/> (whose recording is the SQS half of the calls): slash commands answered in time,
-/// one deferred to the queue and finished by the worker, and the endpoint's frozen run thawing afterwards. A
+/// queue on <see cref="FakeSqs"/> (whose recording is the SQS half of the calls): slash commands, through the real
+/// composition's handler, answered in time, then each deferred to the queue and finished by the worker, and the
+/// endpoint's frozen runs thawing afterwards. A
 /// <c>projector</c> verb (not recorded here: it has its own session) keeps the read models current.
 /// </summary>
 public static class InteractionSessions
@@ -35,6 +36,15 @@ public static class InteractionSessions
         ("leaderboard", null, new() { ["board"] = "sparkles", ["window"] = "week" }),
         ("stats", null, new()),
     ];
+
+    /// <summary>The server of <see cref="InteractionBodies.Command"/>'s interactions.</summary>
+    const string Guild = "200000000000000002";
+
+    /// <summary>A server whose first command is one the worker runs.</summary>
+    const string NewGuild = "200000000000000008";
+
+    /// <summary>Someone whose first command is one the worker runs.</summary>
+    const string NewUser = "100000000000000009";
 
     public static async Task RecordAsync(DynamoDbLocalFixture dynamo, Dictionary<string, IReadOnlyList<IamCall>> into)
     {
@@ -53,8 +63,12 @@ public static class InteractionSessions
             ["EVENTBOT_CREATE_TABLES"] = "false",
             ["EVENTBOT_PROJECTOR"] = "off",
             ["EVENTBOT_READ_YOUR_WRITES_MS"] = "30000",
+            // The largest budget the settings allow: the first pass answers in time on a loaded machine.
+            ["EVENTBOT_INTERACTION_BUDGET_MS"] = "2500",
             ["EVENTBOT_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "eventbot-iam", prefix),
             ["DISCORD_PUBLIC_KEY"] = signer.PublicKeyHex,
+            // The master key of docs/privacy.md, as on AWS (RecordedProcess points the KMS client at its fake).
+            ["EVENTBOT_KMS_KEY_ID"] = RecordedProcess.KmsKeyId,
         };
 
         await using var projector = await RecordedProcess.StartAsync("projector (not recorded here)", prefix, dynamo);
@@ -66,23 +80,17 @@ public static class InteractionSessions
             new AmazonSQSConfig { ServiceURL = sqs.Url.ToString(), AuthenticationRegion = DynamoDbLocalFixture.Region });
         try
         {
-            ChatBotInteractionHandler? endpointHandler = null;
-            InteractionsComposition Compose(RecordedProcess process, bool queue, Action<ChatBotInteractionHandler> made)
+            InteractionsComposition Compose(RecordedProcess process, bool queue)
             {
                 var builder = process.Configure(BotHost.CreateBuilder(settings));
                 builder.Services.AddSingleton<IDiscordInteractions>(discord);
-                builder.Services.AddSingleton<IInteractionHandler>(sp =>
-                {
-                    var handler = new ChatBotInteractionHandler(sp.GetRequiredService<ChatBot>(), TimeSpan.FromSeconds(60));
-                    made(handler);
-                    return handler;
-                });
                 return InteractionsComposition.Create(builder, sp => queue
                     ? new SqsInteractionQueue(sqsClient, queueUrl, TransientRetry.Default)
                     : throw new InvalidOperationException("the worker never queues"));
             }
-            using var endpoint = Compose(endpointProcess, queue: true, h => endpointHandler = h);
-            using var worker = Compose(workerProcess, queue: false, _ => { });
+            using var endpoint = Compose(endpointProcess, queue: true);
+            Assert.IsType<InteractionHandler>(endpoint.Services.GetRequiredService<IInteractionHandler>());
+            using var worker = Compose(workerProcess, queue: false);
             var function = new InteractionsFunction(endpoint);
             var workerFunction = new InteractionsWorkerFunction(worker);
 
@@ -99,12 +107,16 @@ public static class InteractionSessions
 
             // Then every command is slow: deferred, queued and finished by the worker, which so runs each of them (any
             // command can be deferred). The first edit fails, so SQS delivers that message again and the worker's second
-            // run meets the first one's idempotency marker. Then the endpoint's frozen runs thaw.
-            var frozen = new TaskCompletionSource();
-            (endpointHandler!.Budget, endpointHandler.Gate) = (TimeSpan.FromMilliseconds(50), frozen.Task);
+            // run meets the first one's idempotency marker. Then the endpoint's frozen runs thaw. A command is slow because
+            // its server's lane is held: the handler runs a server's commands in order, so none finishes within the budget.
+            var frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lanes = endpoint.Services.GetRequiredService<GuildLanes>();
+            await lanes.EnqueueAsync(NewGuild, () => frozen.Task, CancellationToken.None);
+            // In a new server, by someone new: the worker runs their first commands (play first), so it is the worker
+            // that makes the server's and their keys.
             foreach (var (name, sub, options) in Commands.OrderBy(c => c.Name != "play"))
             {
-                var (_, deferred) = await InvokeAsync(function, signer, InteractionBodies.Command((++id).ToString(System.Globalization.CultureInfo.InvariantCulture), name, sub, options));
+                var (_, deferred) = await InvokeAsync(function, signer, InteractionBodies.Command((++id).ToString(System.Globalization.CultureInfo.InvariantCulture), name, sub, options, user: NewUser, guild: NewGuild));
                 Assert.Equal(5, JsonDocument.Parse(deferred).RootElement.GetProperty("type").GetInt32());
             }
             discord.FailNext = 1;
@@ -112,8 +124,16 @@ public static class InteractionSessions
             sqs.ExpireVisibility();
             while (sqs.Messages(queueName).Count > 0) Assert.Empty(await sqs.DeliverAsync(queueName, workerFunction.Handle));
             frozen.SetResult();
-            await Task.WhenAll(endpointHandler.Runs).WaitAsync(TimeSpan.FromSeconds(120));
+            await lanes.DrainAsync().WaitAsync(TimeSpan.FromSeconds(120));
             Assert.Equal(Commands.Length, discord.Edits.Count);
+
+            // A new container of the endpoint (a cold start) has no key in memory: it unwraps the keys it meets (KMS Decrypt).
+            using (var thawed = Compose(endpointProcess, queue: true))
+            {
+                var (status, body) = await InvokeAsync(new InteractionsFunction(thawed), signer, InteractionBodies.Command((++id).ToString(System.Globalization.CultureInfo.InvariantCulture), "play", "coin", Commands[5].Options));
+                Assert.Equal(200, status);
+                transcript.AppendLine(body);
+            }
             transcript.AppendJoin('\n', discord.Edits.Select(e => e.Message.Content));
 
             var text = transcript.ToString();
