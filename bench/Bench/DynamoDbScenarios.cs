@@ -179,7 +179,8 @@ public static class DynamoDbScenarios
         }
     }
 
-    private static async Task<long> RawPutGetAsync(IAmazonDynamoDB client, string table, int i, CancellationToken ct)
+    /// <summary>The raw baseline of a write's round trip: one conditional PutItem of an event item, then its GetItem.</summary>
+    internal static async Task<long> RawPutGetAsync(IAmazonDynamoDB client, string table, int i, CancellationToken ct)
     {
         var data = EventCodec.Default.Encode(new Domain.Remember.RememberEvent.ValueRemembered($"rawk{i}", $"value {i}", null));
         var context = BenchData.Context(BenchData.Guild, BenchData.NewSource());

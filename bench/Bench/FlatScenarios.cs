@@ -109,7 +109,7 @@ public static class FlatScenarios
     {
         var sizes = FlatSizes.For(quick);
         // The projector is off: these commands read the events table only (a write's pending rows are not waited for by them).
-        using var host = SqliteScenarios.BuildHost(Environment(dir, prefix, projector: false));
+        using var host = SqliteScenarios.BuildHost(DynamoDbScenarios.Environment(dir, prefix, projector: false));
         await host.StartAsync(ct);
         try
         {
@@ -196,7 +196,7 @@ public static class FlatScenarios
     public static async Task<List<BenchMetric>> WritesDynamoDbAsync(bool quick, string dir, string prefix, CancellationToken ct)
     {
         var sizes = FlatSizes.For(quick);
-        using var host = SqliteScenarios.BuildHost(Environment(dir, prefix, projector: true));
+        using var host = SqliteScenarios.BuildHost(DynamoDbScenarios.Environment(dir, prefix, projector: true));
         await host.StartAsync(ct);
         try
         {
@@ -212,7 +212,7 @@ public static class FlatScenarios
                 var written = Stopwatch.GetTimestamp() - start;
                 if (reply is null || !(reply.Text.StartsWith("Remembered", StringComparison.Ordinal) || reply.Text.StartsWith("Updated", StringComparison.Ordinal)))
                     throw new InvalidOperationException($"unexpected reply: {reply?.Text}");
-                var rawTicks = await RawPutGetAsync(client, table, ct);
+                var rawTicks = await DynamoDbScenarios.RawPutGetAsync(client, table, i, ct);
                 start = Stopwatch.GetTimestamp();
                 var read = await bot.HandleAsync(Message(Reader, $".remember w{i % 20}"), ct);
                 var readTicks = Stopwatch.GetTimestamp() - start;
@@ -241,38 +241,6 @@ public static class FlatScenarios
         {
             await host.StopAsync(CancellationToken.None);
         }
-    }
-
-    private static Dictionary<string, string?> Environment(string dir, string prefix, bool projector) => new()
-    {
-        ["EVENTBOT_STORE"] = "dynamodb",
-        ["EVENTBOT_CREATE_TABLES"] = "true",
-        ["EVENTBOT_TABLE_PREFIX"] = prefix,
-        ["EVENTBOT_PROJECTOR"] = projector ? "inprocess" : "off",
-        ["EVENTBOT_DATA_DIR"] = dir,
-    };
-
-    private static async Task<long> RawPutGetAsync(IAmazonDynamoDB client, string table, CancellationToken ct)
-    {
-        var data = EventCodec.Default.Encode(new RememberEvent.ValueRemembered("raw", "value", null));
-        var envelope = new EventEnvelope($"remember/{BenchData.Guild}/raw{Guid.NewGuid():N}", 1, Guid.CreateVersion7(), data.Type, data.SchemaVersion, data.Data,
-            BenchData.Guild.ToString(), Writer.Id.ToString(), Writer.DisplayName, BenchData.NewSource(), DateTimeOffset.UtcNow);
-        var item = EventItem.ToItem(envelope);
-        var start = Stopwatch.GetTimestamp();
-        await client.PutItemAsync(new PutItemRequest
-        {
-            TableName = table,
-            Item = item,
-            ConditionExpression = "attribute_not_exists(#s)",
-            ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
-        }, ct);
-        await client.GetItemAsync(new GetItemRequest
-        {
-            TableName = table,
-            ConsistentRead = true,
-            Key = new() { [EventBotTables.StreamId] = item[EventBotTables.StreamId], [EventBotTables.Version] = item[EventBotTables.Version] },
-        }, ct);
-        return Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>An hour ago, a second later at every call: seeded histories lie in the past, spread over time.</summary>
