@@ -126,7 +126,7 @@ public static class PrivacyVerb
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var ring = host.Services.GetRequiredService<KeyRing>();
             var counts = await ring.Store.CountAsync(ct);
-            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<IEventStore>(), host.Services.GetRequiredService<EventCodec>(), ct);
+            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<EventBot.Projections.Core.ReadModels>(), ct);
             if (result.GetValue(Cli.Json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts, pendingPurges = pending.Select(p => new { guild = p.Guild, dueAt = p.Due }) }));
