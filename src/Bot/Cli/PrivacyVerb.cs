@@ -119,7 +119,7 @@ public static class PrivacyVerb
 
     private static Command Status()
     {
-        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending.") { Cli.Json };
+        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending (the guild-purges read model).") { Cli.Json };
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
