@@ -50,6 +50,9 @@ public static class PrivacyVerb
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var erased = await host.Services.GetRequiredService<Erasure>().ForgetUserAsync(userId, "operator", ErasureActor.Operator("forget"), ct);
+            // A console user's name is also a line of console-users.txt in the data directory.
+            await EventBot.Bot.Adapters.Console.ConsoleUsers.ForgetAsync(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value.DataDir,
+                UserId.Parse(userId), ct);
             return Report(result.GetValue(Cli.Json), erased, erased.Keys == 0 ? "no keys of that user: nothing stored since encryption began names them" : $"forgot the user: {erased.Keys} keys destroyed in {erased.Guilds} servers");
         }));
         return command;
