@@ -36,6 +36,13 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     /// </summary>
     public static readonly IReadOnlyList<string> GuildCategories = ["remember", "sparkle", "play"];
 
+    /// <summary>
+    /// Projections whose rows are keyed by a user id: the only rows a re-projection deletes (terraform/iam.tf grants the
+    /// projector DeleteItem in their partitions alone).
+    /// </summary>
+    public static readonly IReadOnlyList<string> RowsKeyedByUser =
+        [Sparkle.SparkleTotals.ProjectionName, Sparkle.SparkleBoard.ProjectionName, Play.PlayRecords.ProjectionName, Play.PlayBoard.ProjectionName];
+
     /// <summary>Named value holding the last version of <paramref name="streamId"/> whose erasure the views show.</summary>
     public static string MarkerName(string streamId) => "erasure/" + streamId;
 
