@@ -1,5 +1,6 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using EventBot.Projections.Replay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -200,7 +200,7 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
         var deletes = Iam.IamPolicy.Of(tf, role).Statements.Where(s => s.Actions.Contains("dynamodb:DeleteItem")).ToList();
         Assert.All(deletes, s => Assert.True(
             (!s.LeadingKeysLike && s.LeadingKeys!.SequenceEqual([EventBot.Projections.Core.DeadLetterStore.Partition]))
-            || (s.LeadingKeysLike && s.LeadingKeys!.SequenceEqual(EventBot.Projections.Core.ErasureReprojection.RowsKeyedByUser.Select(p => p + "#*"))),
+            || (s.LeadingKeysLike && s.LeadingKeys!.SequenceEqual(EventBot.Projections.Privacy.ErasureReprojection.RowsKeyedByUser.Select(p => p + "#*"))),
             s.Sid));
         Assert.DoesNotContain(deletes, s => s.LeadingKeys is null);
     }

@@ -57,10 +57,10 @@ public sealed partial class ProjectorCore(
     public EventStore.Privacy.EventPrivacy? Privacy { get; init; }
 
     /// <summary>
-    /// Re-projects what an erasure event erased (<see cref="ErasureReprojection"/>), for the live cores; null for a
+    /// Re-projects what an erasure event erased (<see cref="IErasureHandler"/>), for the live cores; null for a
     /// rebuild's (it reads every event, already revealed as erased) and where no privacy layer runs.
     /// </summary>
-    public ErasureReprojection? Erasures { get; init; }
+    public IErasureHandler? Erasures { get; init; }
 
     // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public sealed partial class ProjectorCore(
     {
         if (Privacy is not null && decoded is null && batch.Count > 0)
         {
-            if (Erasures is not null && TargetGeneration is null && batch.Any(e => ErasureReprojection.IsErasure(e.Type))) return await ProjectAcrossErasuresAsync(batch, ct);
+            if (Erasures is { } erasures && TargetGeneration is null && batch.Any(e => erasures.Handles(e.Type))) return await ProjectAcrossErasuresAsync(batch, ct);
             batch = await Privacy.RevealAsync(batch, ct);
         }
         return await ProjectRevealedAsync(batch, decoded, ct);
@@ -115,7 +115,7 @@ public sealed partial class ProjectorCore(
         for (var start = 0; start < batch.Count;)
         {
             var end = start;
-            while (end < batch.Count - 1 && !ErasureReprojection.IsErasure(batch[end].Type)) end++;
+            while (end < batch.Count - 1 && !Erasures!.Handles(batch[end].Type)) end++;
             var segment = await Privacy!.RevealAsync([.. batch.Skip(start).Take(end - start + 1)], ct);
             var result = await ProjectRevealedAsync(segment, null, ct);
             if (result.FirstFailedIndex is { } failed) return result with { FirstFailedIndex = start + failed };
@@ -233,7 +233,7 @@ public sealed partial class ProjectorCore(
             }
         }
         // The keys are gone already (the erasing process destroys them, then appends this): re-project what they protected.
-        if (Erasures is { } erasures && TargetGeneration is null && ErasureReprojection.IsErasure(envelope.Type))
+        if (Erasures is { } erasures && TargetGeneration is null && erasures.Handles(envelope.Type))
             await erasures.ApplyAsync(envelope, projections, ct);
     }
 

@@ -124,7 +124,10 @@ public static class IamSessions
             foreach (var (author, command, permissions) in Erasures)
             {
                 var message = new ChatMessage(Guid.CreateVersion7().ToString(), guild, new ChatUser(UserId.FromName(author), author), command,
-                    ConsoleMentions.Find(command), "discord") { MemberPermissions = permissions };
+                    ConsoleMentions.Find(command), "discord")
+                {
+                    MemberPermissions = permissions,
+                };
                 var reply = await chat.HandleAsync(message, CancellationToken.None);
                 transcript.Append("> ").Append(author).Append(": ").AppendLine(command).AppendLine(reply?.Text);
             }

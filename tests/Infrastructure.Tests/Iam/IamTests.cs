@@ -1,4 +1,5 @@
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using EventBot.Testing;
 using Xunit.Abstractions;
 

@@ -8,6 +8,7 @@ using EventBot.EventStore;
 using EventBot.EventStore.Privacy;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Bot.Features.Privacy;

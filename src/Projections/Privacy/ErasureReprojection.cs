@@ -1,10 +1,11 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using EventBot.EventStore;
+using EventBot.Projections.Core;
 using EventBot.Projections.Replay;
 using Microsoft.Extensions.Logging;
 
-namespace EventBot.Projections.Core;
+namespace EventBot.Projections.Privacy;
 
 /// <summary>
 /// What the projector does when it meets an erasure event (docs/privacy.md, "Erasing"): the erasing process has
@@ -25,7 +26,7 @@ namespace EventBot.Projections.Core;
 /// redelivered erasure event a no-op.
 /// </summary>
 public sealed partial class ErasureReprojection(IEventReader store, IViewStore views, EventCodec codec, RowRebuilder rows, Generations generations,
-    ILogger<ErasureReprojection> logger)
+    ILogger<ErasureReprojection> logger) : IErasureHandler
 {
     /// <summary>Event types that start a re-projection.</summary>
     public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["UserForgotten", "GuildPurged", "ValueRedacted"], StringComparer.Ordinal);
@@ -50,6 +51,8 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     public Action? ForgetCachedKeys { get; init; }
 
     public static bool IsErasure(string type) => Types.Contains(type);
+
+    public bool Handles(string eventType) => IsErasure(eventType);
 
     /// <summary>True once the views show the erasure recorded by <paramref name="streamId"/> at <paramref name="version"/>.</summary>
     public static async Task<bool> IsAppliedAsync(IViewStore views, string streamId, long version, CancellationToken ct) =>
