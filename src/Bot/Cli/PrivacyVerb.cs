@@ -13,7 +13,8 @@ namespace EventBot.Bot.Cli;
 
 /// <summary>
 /// <c>privacy</c>: the operator's erasure verbs (docs/privacy.md). <c>forget</c>, <c>redact</c> and <c>purge-guild</c>
-/// destroy keys and cannot be undone; each records what it erased, then rebuilds the read models.
+/// destroy keys and cannot be undone; each records what it erased, then re-projects the read models it touched
+/// (docs/privacy.md: with the operator's credentials, here; the running projector then finds it done).
 /// </summary>
 public static class PrivacyVerb
 {
@@ -159,7 +160,7 @@ public static class PrivacyVerb
     private static int Report(bool json, ErasureResult erased, string text)
     {
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(new { keys = erased.Keys, guilds = erased.Guilds, rebuilt = erased.Rebuilt }));
-        else Console.Out.WriteLine(text + (erased.Rebuilt || erased.Keys == 0 ? "" : "; another rebuild is running: run `replay` when it has finished"));
+        else Console.Out.WriteLine(text + (erased.Rebuilt || erased.Keys == 0 ? "" : "; the read models are not re-projected yet: run `replay`"));
         return 0;
     }
 }

@@ -123,7 +123,7 @@ public static class ForgetMe
             return Reply.Of(result.Keys == 0
                 ? "Nothing stored names you (nothing since encryption began), so there is nothing to forget."
                 : "You are forgotten: your name and id read as “[erased user]” everywhere, and what you wrote as “[erased]”." +
-                  (result.Rebuilt ? "" : " The read models are rebuilt by the next replay."));
+                  (result.Rebuilt ? "" : " The boards and history still show it for a moment: they are being updated."));
         }
     }
 
