@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using EventBot.EventStore.Faults;
+using EventBot.EventStore.Privacy;
 
 namespace EventBot.EventStore.DynamoDb;
 
@@ -15,10 +16,11 @@ namespace EventBot.EventStore.DynamoDb;
 /// did commit (a lost response) is answered as a success, not as "handled before".
 /// </summary>
 public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time, TransientRetry? retry = null)
-    : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader
+    : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader, IAppendWithKeys
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);
+    private readonly string _keysTable = EventBotTables.KeysTableName(options.TablePrefix);
     private readonly TransientRetry _retry = retry ?? TransientRetry.Default;
 
     public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
@@ -28,8 +30,27 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         AppendContext context, CancellationToken ct) =>
         AppendAsync(stream, expectedVersion, events, unfold, context, ct);
 
+    /// <summary>
+    /// The keys table of <paramref name="keys"/> is this store's (same client, same prefix): its new keys can be put in
+    /// the append's own transaction.
+    /// </summary>
+    public bool AddsKeysOf(IKeyStore keys) =>
+        keys is DynamoDbKeyStore store && ReferenceEquals(store.Client, client) && store.TableName == EventBotTables.KeysTableName(options.TablePrefix);
+
+    /// <summary>
+    /// The append's transaction with the puts of <paramref name="keys"/> (key and lookup, each <c>attribute_not_exists</c>)
+    /// added: one round trip instead of a key transaction before the append, and a key exists only if its version was
+    /// written (a refused, conflicting or redelivered append leaves none behind).
+    /// </summary>
+    public Task<AppendResult> AppendWithKeysAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData? unfold,
+        IReadOnlyList<KeyRecord> keys, AppendContext context, CancellationToken ct)
+    {
+        if (events.Count + 3 + keys.Count * 2 > MaxTransactItems) throw new KeysNotAddedException("The keys do not fit the append's transaction.");
+        return AppendAsync(stream, expectedVersion, events, unfold, context, ct, keys);
+    }
+
     private async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData? unfold,
-        AppendContext context, CancellationToken ct)
+        AppendContext context, CancellationToken ct, IReadOnlyList<KeyRecord>? keys = null)
     {
         if (events.Count == 0) throw new ArgumentException("Nothing to append.", nameof(events));
         if (events.Count + 3 > MaxTransactItems)
@@ -46,6 +67,8 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         var lastVersion = expectedVersion + events.Count;
 
         var request = BuildAppendRequest(_table, envelopes, expectedVersion, context.Source, now, unfold);
+        var appendItems = request.TransactItems.Count;
+        foreach (var key in keys ?? []) request.TransactItems.AddRange(DynamoDbKeyStore.AddItems(_keysTable, key));
 
         request.ClientRequestToken = ClientRequestToken(_table, context.Source, stream.Value, expectedVersion, envelopes[0].EventId);
 
@@ -57,10 +80,14 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         catch (TransactionCanceledException ex) when (!Failures.IsConflictOnly(ex.CancellationReasons))
         {
             var reasons = ex.CancellationReasons ?? [];
-            var markerFailed = reasons.Count == request.TransactItems.Count && reasons[MarkerIndex(request, unfold)].Code == "ConditionalCheckFailed";
+            var markerFailed = reasons.Count == request.TransactItems.Count && reasons[MarkerIndex(expectedVersion, envelopes.Count)].Code == "ConditionalCheckFailed";
             if (markerFailed && await ReadMarkerAsync(context.Source, ct) is { } first) return first;
-            if (reasons.Any(r => r.Code == "ConditionalCheckFailed"))
+            if (reasons.Take(appendItems).Any(r => r.Code == "ConditionalCheckFailed"))
                 return new AppendResult.WrongExpectedVersion(expectedVersion, await LastVersionAsync(stream.Value, ct));
+            // Only a key's lookup was taken (a key stored on its own before an append that never landed): nothing was
+            // written; the caller stores its keys the other way, finding that one.
+            if (reasons.Skip(appendItems).Any(r => r.Code == "ConditionalCheckFailed"))
+                throw new KeysNotAddedException("A new key's lookup is taken.", ex);
             throw;
         }
         catch (IdempotentParameterMismatchException)
@@ -87,7 +114,8 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         return Convert.ToHexStringLower(hash)[..36];
     }
 
-    private static int MarkerIndex(TransactWriteItemsRequest request, UnfoldData? unfold) => request.TransactItems.Count - (unfold is null ? 1 : 2);
+    /// <summary>Where <see cref="BuildAppendRequest"/> puts the idempotency marker: after the version check and the events.</summary>
+    private static int MarkerIndex(long expectedVersion, int events) => (expectedVersion > 0 ? 1 : 0) + events;
 
     /// <summary>
     /// The transaction an append writes: a condition check on <paramref name="expectedVersion"/> (when above 0), one

@@ -24,20 +24,7 @@ public sealed class DynamoDbKeyStore(IAmazonDynamoDB client, DynamoDbStoreOption
         {
             await _retry.RunAsync("TransactWriteItems", token => client.TransactWriteItemsAsync(new TransactWriteItemsRequest
             {
-                TransactItems =
-                [
-                    new() { Put = new Put { TableName = _table, Item = ToItem(record), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = new() { ["#id"] = EventBotTables.KeyId } } },
-                    new()
-                    {
-                        Put = new Put
-                        {
-                            TableName = _table,
-                            Item = new() { [EventBotTables.KeyId] = new() { S = LookupPrefix + record.Lookup }, ["target"] = new() { S = record.KeyId } },
-                            ConditionExpression = "attribute_not_exists(#id)",
-                            ExpressionAttributeNames = new() { ["#id"] = EventBotTables.KeyId },
-                        },
-                    },
-                ],
+                TransactItems = [.. AddItems(_table, record)],
             }, token), ct);
             return record;
         }
@@ -47,6 +34,29 @@ public sealed class DynamoDbKeyStore(IAmazonDynamoDB client, DynamoDbStoreOption
                 ?? throw new InvalidOperationException("A key's lookup was taken, then removed, while it was being added.");
         }
     }
+
+    public string TableName => _table;
+
+    public IAmazonDynamoDB Client => client;
+
+    /// <summary>
+    /// The two puts that add <paramref name="record"/> (the key, and its lookup), each only if absent: sent on their
+    /// own by <see cref="AddOrGetAsync"/>, or inside an append's transaction (<see cref="DynamoDbEventStore.AppendWithKeysAsync"/>).
+    /// </summary>
+    public static IReadOnlyList<TransactWriteItem> AddItems(string table, KeyRecord record) =>
+    [
+        new() { Put = new Put { TableName = table, Item = ToItem(record), ConditionExpression = "attribute_not_exists(#id)", ExpressionAttributeNames = new() { ["#id"] = EventBotTables.KeyId } } },
+        new()
+        {
+            Put = new Put
+            {
+                TableName = table,
+                Item = new() { [EventBotTables.KeyId] = new() { S = LookupPrefix + record.Lookup }, ["target"] = new() { S = record.KeyId } },
+                ConditionExpression = "attribute_not_exists(#id)",
+                ExpressionAttributeNames = new() { ["#id"] = EventBotTables.KeyId },
+            },
+        },
+    ];
 
     public async Task<KeyRecord?> GetAsync(string keyId, CancellationToken ct)
     {

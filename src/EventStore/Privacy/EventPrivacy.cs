@@ -57,9 +57,14 @@ public sealed class EventPrivacy(KeyRing keys)
         return key is null ? null : $"{category}/{guild}/{Erased.PseudonymMark}{key.KeyId}";
     }
 
-    /// <summary>The stored form of an append: pseudonymous stream and actor, encrypted fields.</summary>
+    /// <summary>
+    /// The stored form of an append: pseudonymous stream and actor, encrypted fields. With <paramref name="newKeys"/>,
+    /// the keys of the versions this append creates are made here and added to it, not stored: the caller stores them in
+    /// the append's own transaction (<see cref="KeyRing.NewValueKeyAsync"/>); without it they are stored first.
+    /// </summary>
     public async Task<(StreamName Stream, IReadOnlyList<EventData> Events, AppendContext Context)> ProtectAsync(
-        StreamName logical, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
+        StreamName logical, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct,
+        List<PendingKey>? newKeys = null)
     {
         var stream = new StreamName((await StoredStreamAsync(logical.Value, create: true, ct))!);
         var actor = (await keys.UserKeyAsync(context.GuildId, context.ActorId, create: true, ct))!;
@@ -95,7 +100,9 @@ public sealed class EventPrivacy(KeyRing keys)
                         break;
                     case FieldKind.Value or FieldKind.PreviousValue:
                         var at = rule.Kind == FieldKind.Value ? version : version - 1;
-                        var valueKey = (await keys.ValueKeyAsync(context.GuildId, stream.Value, at, create: true, ct))!;
+                        var valueKey = newKeys is not null && at > expectedVersion
+                            ? await NewKeyAsync(newKeys, context.GuildId, stream.Value, at, ct)
+                            : (await keys.ValueKeyAsync(context.GuildId, stream.Value, at, create: true, ct))!;
                         data[rule.Name] = FieldCipher.Encrypt(valueKey.KeyId, valueKey.Bytes, value.ToString(), aad);
                         break;
                 }
@@ -103,6 +110,15 @@ public sealed class EventPrivacy(KeyRing keys)
             stored.Add(e with { Data = data.ToJsonString(EventCodec.Json) });
         }
         return (stream, stored, protectedContext);
+    }
+
+    private async Task<DataKey> NewKeyAsync(List<PendingKey> newKeys, string guildId, string stream, long version, CancellationToken ct)
+    {
+        var lookup = await keys.LookupOfAsync(KeyRing.ValueLookupText(guildId, stream, version), ct);
+        if (newKeys.Find(k => k.Record.Lookup == lookup) is { } made) return made.Key;
+        var key = await keys.NewValueKeyAsync(guildId, stream, version, ct);
+        newKeys.Add(key);
+        return key.Key;
     }
 
     /// <summary>

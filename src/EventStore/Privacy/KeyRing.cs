@@ -7,6 +7,9 @@ namespace EventBot.EventStore.Privacy;
 /// <summary>A data key ready to use.</summary>
 public sealed record DataKey(string KeyId, byte[] Bytes);
 
+/// <summary>A data key made but not stored yet (<see cref="KeyRing.NewValueKeyAsync"/>): the record to store, and the key.</summary>
+public sealed record PendingKey(DataKey Key, KeyRecord Record);
+
 /// <summary>
 /// The key hierarchy of docs/privacy.md over a <see cref="IKeyStore"/>: guild keys wrapped by the master key, user and
 /// value keys wrapped by their guild key, found by HMAC lookups under the lookup key. Reads never create keys.
@@ -17,6 +20,7 @@ public sealed class KeyRing(IKeyStore store, IMasterKey master, TimeProvider tim
     private const string LookupKeyId = "klookup";
     private readonly ConcurrentDictionary<string, (byte[]? Key, DateTimeOffset Expires)> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string KeyId, DateTimeOffset Expires)> _lookups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Subject, DateTimeOffset Expires)> _subjects = new(StringComparer.Ordinal);
     private byte[]? _lookupKey;
 
     public int Capacity { get; init; } = 10_000;
@@ -78,6 +82,28 @@ public sealed class KeyRing(IKeyStore store, IMasterKey master, TimeProvider tim
         return stored.KeyId == keyId ? Remember(keyId, lookup, plain) : await KeyOfRecordAsync(stored, ct);
     }
 
+    /// <summary>
+    /// A new key for one value version that is not stored yet: the caller stores <see cref="PendingKey.Record"/> in the
+    /// append's own transaction (so a key exists only for a version that was written) and then calls
+    /// <see cref="Stored"/>. Only for a version the append creates: its lookup cannot be taken unless by a key created
+    /// on its own before an append that never landed, and the store then refuses the transaction (the caller falls
+    /// back to <see cref="ValueKeyAsync"/>, which finds that key).
+    /// </summary>
+    public async Task<PendingKey> NewValueKeyAsync(string guildId, string stream, long version, CancellationToken ct)
+    {
+        var lookup = await LookupOfAsync(ValueLookupText(guildId, stream, version), ct);
+        var guild = (await GuildKeyAsync(guildId, create: true, ct))!;
+        var keyId = FieldCipher.NewKeyId();
+        var plain = RandomNumberGenerator.GetBytes(FieldCipher.KeySize);
+        return new PendingKey(new DataKey(keyId, plain), new KeyRecord(keyId, lookup, KeyKinds.Value, guildId, "", guild.KeyId, Wrap(guild, keyId, plain), ""));
+    }
+
+    /// <summary>Caches keys of <see cref="NewValueKeyAsync"/> once their transaction committed.</summary>
+    public void Stored(IEnumerable<PendingKey> keys)
+    {
+        foreach (var key in keys) Remember(key.Key.KeyId, key.Record.Lookup, key.Key.Bytes);
+    }
+
     /// <summary>A key by id, or null once it (or the guild key above it) is destroyed.</summary>
     public async Task<byte[]?> KeyAsync(string keyId, CancellationToken ct)
     {
@@ -94,8 +120,13 @@ public sealed class KeyRing(IKeyStore store, IMasterKey master, TimeProvider tim
     {
         var key = await KeyAsync(keyId, ct);
         if (key is null) return null;
+        // Every read of an event reveals its actor: cached like the key itself (and forgotten with it, below).
+        var now = time.GetUtcNow();
+        if (_subjects.TryGetValue(keyId, out var cached) && cached.Expires > now) return cached.Subject;
         var record = await store.GetAsync(keyId, ct);
-        return record is null || record.Sealed.Length == 0 ? null : FieldCipher.TryDecrypt(record.Sealed, key, "subject|" + keyId);
+        var subject = record is null || record.Sealed.Length == 0 ? null : FieldCipher.TryDecrypt(record.Sealed, key, "subject|" + keyId);
+        if (record is not null) Cache(_subjects, keyId, (subject, now + CacheTtl));
+        return subject;
     }
 
     /// <summary>Destroys keys for good and forgets them here at once (other processes within <see cref="CacheTtl"/>).</summary>
@@ -107,6 +138,7 @@ public sealed class KeyRing(IKeyStore store, IMasterKey master, TimeProvider tim
         {
             _keys[record.KeyId] = (null, gone);
             _lookups.TryRemove(record.Lookup, out _);
+            _subjects.TryRemove(record.KeyId, out _);
         }
         return deleted;
     }

@@ -20,18 +20,47 @@ public class PrivateEventStore(IEventStore inner, EventPrivacy privacy) : IEvent
         _ => new PrivateEventStore(inner, privacy),
     };
 
-    public async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct)
-    {
-        var (storedStream, storedEvents, storedContext) = await privacy.ProtectAsync(stream, expectedVersion, events, context, ct);
-        return await LogicalAsync(await inner.AppendAsync(storedStream, expectedVersion, storedEvents, storedContext, ct), stream, events, context, ct);
-    }
+    public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
+        AppendAsync(stream, expectedVersion, events, null, context, ct);
 
     /// <summary>The unfold is sealed like the fields (a sparkle unfold names whom the user sparkled): under the stream's owner.</summary>
-    public async Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold, AppendContext context, CancellationToken ct)
+    public Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold, AppendContext context, CancellationToken ct) =>
+        AppendAsync(stream, expectedVersion, events, unfold, context, ct);
+
+    /// <summary>
+    /// The keys of the value versions the append creates go in its own transaction when the store can (DynamoDB:
+    /// <see cref="IAppendWithKeys"/>), else they are stored first, each in the key store's own transaction.
+    /// </summary>
+    private async Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData? unfold, AppendContext context, CancellationToken ct)
     {
+        if (inner is IAppendWithKeys keyed && keyed.AddsKeysOf(privacy.Keys.Store))
+        {
+            try
+            {
+                return await LogicalAsync(await AppendWithKeysAsync(keyed, stream, expectedVersion, events, unfold, context, ct), stream, events, context, ct);
+            }
+            catch (KeysNotAddedException)
+            {
+                // Nothing was written: store the keys first (finding any key already made for these versions), as below.
+            }
+        }
         var (storedStream, storedEvents, storedContext) = await privacy.ProtectAsync(stream, expectedVersion, events, context, ct);
-        var storedUnfold = await privacy.ProtectUnfoldAsync(storedStream.Value, unfold, ct);
-        return await LogicalAsync(await inner.AppendWithUnfoldAsync(storedStream, expectedVersion, storedEvents, storedUnfold, storedContext, ct), stream, events, context, ct);
+        var result = unfold is null
+            ? await inner.AppendAsync(storedStream, expectedVersion, storedEvents, storedContext, ct)
+            : await inner.AppendWithUnfoldAsync(storedStream, expectedVersion, storedEvents, await privacy.ProtectUnfoldAsync(storedStream.Value, unfold, ct), storedContext, ct);
+        return await LogicalAsync(result, stream, events, context, ct);
+    }
+
+    private async Task<AppendResult> AppendWithKeysAsync(IAppendWithKeys keyed, StreamName stream, long expectedVersion, IReadOnlyList<EventData> events,
+        UnfoldData? unfold, AppendContext context, CancellationToken ct)
+    {
+        var newKeys = new List<PendingKey>();
+        var (storedStream, storedEvents, storedContext) = await privacy.ProtectAsync(stream, expectedVersion, events, context, ct, newKeys);
+        var storedUnfold = unfold is null ? null : await privacy.ProtectUnfoldAsync(storedStream.Value, unfold, ct);
+        var result = await keyed.AppendWithKeysAsync(storedStream, expectedVersion, storedEvents, storedUnfold, [.. newKeys.Select(k => k.Record)], storedContext, ct);
+        // Known to exist only now: a refused or redelivered append stored none of them.
+        if (result is AppendResult.Appended) privacy.Keys.Stored(newKeys);
+        return result;
     }
 
     private async Task<AppendResult> LogicalAsync(AppendResult result, StreamName stream, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) => result switch
