@@ -133,9 +133,9 @@ public static class IamSessions
                 transcript.Append("> ").Append(author).Append(": ").AppendLine(command).AppendLine(reply?.Text);
             }
             // The automatic purge of a server the bot was removed from (GuildRetention runs exactly this call).
-            var removed = GuildId.FromName("iam-removed");
-            await chat.HandleAsync(new ChatMessage(Guid.CreateVersion7().ToString(), removed, alice, ".remember door is 4321", [], "discord"), CancellationToken.None);
-            var purged = await botHost.Services.GetRequiredService<EventBot.Bot.Features.Privacy.Erasure>().PurgeGuildAsync(removed.ToString(), "removed",
+            var purgedGuild = GuildId.FromName("iam-removed");
+            await chat.HandleAsync(new ChatMessage(Guid.CreateVersion7().ToString(), purgedGuild, alice, ".remember door is 4321", [], "discord"), CancellationToken.None);
+            var purged = await botHost.Services.GetRequiredService<EventBot.Bot.Features.Privacy.Erasure>().PurgeGuildAsync(purgedGuild.ToString(), "removed",
                 new EventBot.Bot.Features.Privacy.ErasureActor("retention", "retention", "retention"), CancellationToken.None);
             Assert.True(purged.Rebuilt, "the projector verb did not re-project the purge in time");
             // The bot is removed from a server (GUILD_DELETE): the retention of docs/privacy.md schedules its purge.
