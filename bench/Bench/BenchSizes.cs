@@ -33,6 +33,12 @@ public sealed record BenchSizes(
     /// <summary>Fresh processes per start-up figure (the median is reported).</summary>
     public int StartupRuns { get; init; } = 11;
 
+    /// <summary>
+    /// Measure start-up on the bot and the Lambda published as they are deployed (ReadyToRun for this machine's runtime),
+    /// published by the bench itself; quick runs (CI) measure the plain build beside the bench instead, and say so.
+    /// </summary>
+    public bool StartupPublished { get; init; } = true;
+
     public static readonly BenchSizes Quick = new(
         SqliteSingleAppends: 1_000, SqliteBatchedAppends: 20_000, SqliteBatchSize: 500,
         CommandsSqlite: 200, LagSamplesSqlite: 200, RebuildEvents: 50_000, SteadyCommands: 300,
@@ -43,6 +49,7 @@ public sealed record BenchSizes(
         LoadSearchDuration = TimeSpan.FromSeconds(2),
         LoadSearchSteps = 2,
         StartupRuns = 3,
+        StartupPublished = false,
     };
 
     public static readonly BenchSizes Full = new(

@@ -14,9 +14,10 @@ namespace EventBot.Bench;
 /// <summary>
 /// Start-up (issue 19): a one-shot console command in a fresh process (process start → reply → exit) and a Lambda
 /// cold start (a fresh process that loads the projector handler the way the runtime does, by its handler string from
-/// its folder, and applies one record). Medians of several runs. The bot and the Lambda folder are the ones beside
-/// the bench unless <c>EVENTBOT_BENCH_BOT</c> (a bot .dll) or <c>EVENTBOT_BENCH_LAMBDA_DIR</c> (a published
-/// src/Lambda folder) name others: that is how a ReadyToRun publish is measured against a plain build.
+/// its folder, and applies one record). Medians of several runs. Full runs measure the bot and the Lambda as deployed:
+/// published by the bench for this machine's runtime, ReadyToRun; quick runs the plain build beside the bench.
+/// <c>EVENTBOT_BENCH_BOT</c> (a bot .dll) or <c>EVENTBOT_BENCH_LAMBDA_DIR</c> (a published src/Lambda folder) name
+/// others: that is how a ReadyToRun publish is measured against a plain build.
 /// </summary>
 public static class StartupScenarios
 {
@@ -33,7 +34,9 @@ public static class StartupScenarios
         var runs = sizes.StartupRuns;
 
         // One-shot console command on an existing data directory (the first run creates it, unmeasured).
-        var bot = System.Environment.GetEnvironmentVariable("EVENTBOT_BENCH_BOT") is { Length: > 0 } b ? b : Path.Combine(AppContext.BaseDirectory, "EventBot.Bot.dll");
+        var bot = System.Environment.GetEnvironmentVariable("EVENTBOT_BENCH_BOT") is { Length: > 0 } b ? b
+            : sizes.StartupPublished ? Path.Combine(await PublishAsync("src/Bot/Bot.csproj", Path.Combine(dir, "published-bot"), ct), "EventBot.Bot.dll")
+            : Path.Combine(AppContext.BaseDirectory, "EventBot.Bot.dll");
         var data = Path.Combine(dir, "one-shot");
         await OneShotOnceAsync(bot, data, ".remember startup is warm", ct);
         var wall = new List<double>();
@@ -60,7 +63,9 @@ public static class StartupScenarios
         var metrics = new List<BenchMetric>();
         var runs = sizes.StartupRuns;
         {
-            var lambdaDir = System.Environment.GetEnvironmentVariable("EVENTBOT_BENCH_LAMBDA_DIR") is { Length: > 0 } l ? l : AppContext.BaseDirectory;
+            var lambdaDir = System.Environment.GetEnvironmentVariable("EVENTBOT_BENCH_LAMBDA_DIR") is { Length: > 0 } l ? l
+                : sizes.StartupPublished ? await PublishAsync("src/Lambda/Lambda.csproj", Path.Combine(dir, "published-lambda"), ct)
+                : AppContext.BaseDirectory;
             var prefix = $"cold{Guid.NewGuid():N}"[..12] + "-";
             using (var client = new AmazonDynamoDBClient())
                 foreach (var table in EventBotTables.All(prefix)) await client.CreateTableAsync(table, ct);
@@ -86,6 +91,30 @@ public static class StartupScenarios
                 $"user + system CPU of the same cold-start processes, median of {runs}; {Describe(Path.Combine(lambdaDir, "EventBot.Lambda.dll"))}"));
         }
         return metrics;
+    }
+
+    /// <summary>
+    /// Publishes a project of this repository as it is deployed: Release, for this machine's runtime, framework-dependent,
+    /// so its csproj compiles it ReadyToRun (the Dockerfile's publish; the Lambda package's, for x64 instead of arm64).
+    /// </summary>
+    private static async Task<string> PublishAsync(string project, string output, CancellationToken ct)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EventBot.sln"))) root = root.Parent;
+        if (root is null)
+            throw new InvalidOperationException($"The start-up scenarios publish {project}, but no EventBot.sln is above {AppContext.BaseDirectory}; " +
+                "set EVENTBOT_BENCH_BOT / EVENTBOT_BENCH_LAMBDA_DIR to a published bot and Lambda, or run with --quick (the plain build).");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "publish", Path.Combine(root.FullName, project), "-c", "Release", "--use-current-runtime", "--self-contained", "false",
+            "-o", output, "-v", "quiet", "--nologo" })
+            start.ArgumentList.Add(arg);
+        Console.Error.WriteLine($"bench: publishing {project} (ReadyToRun, as deployed) for the start-up figures…");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet publish");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish {project} failed ({process.ExitCode}): {await stdout} {await stderr}");
+        return output;
     }
 
     private static double Median(List<double> values)

@@ -18,7 +18,15 @@ public sealed class EventDecodeException(string message, Exception? inner = null
 /// </summary>
 public sealed class EventCodec
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// Web defaults; events through their generated metadata (<see cref="DomainJson"/>), anything else (read-model
+    /// documents, checkpoints) by reflection as before.
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            DomainJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+    };
 
     private readonly FrozenDictionary<string, (Type Clr, int Version)> _byName;
     private readonly FrozenDictionary<Type, (string Name, int Version)> _byType;

@@ -20,6 +20,8 @@ public static class BotHost
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+            // Settings are read once at start (IOptions, never a monitor): no file watchers on appsettings*.json.
+            Configuration = new ConfigurationManager { ["hostBuilder:reloadConfigOnChange"] = "false" },
         });
         builder.Configuration.AddUserSecrets(typeof(BotHost).Assembly, optional: true);
         builder.Configuration.AddEventBotEnvironment(environment);
@@ -42,15 +44,19 @@ public static class BotHost
     public static async Task<int> RunAsync(CancellationToken ct)
     {
         var builder = CreateBuilder();
+        StartupTrace.Mark("builder");
         if (UsesDiscord(builder.Configuration)) builder.Services.AddDiscordChat(builder.Configuration);
         else builder.Services.AddConsoleChat();
         using var host = builder.Build();
+        StartupTrace.Mark("built");
         // RunAsync disposes the host's services when it returns (e.g. at the end of console input): resolve first.
         var exit = host.Services.GetRequiredService<BotExit>();
         // Made now, so a missing region stops the bot with its one line before the host starts (and logs a failure).
         // Only on DynamoDB: on SQLite the AWS SDK is never loaded at all.
         if (UsesDynamoDb(builder.Configuration)) MakeAwsClient(host.Services);
+        if (StartupTrace.Enabled) host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => StartupTrace.Mark("started"));
         await host.RunAsync(ct);
+        StartupTrace.Mark("stopped");
         if (exit.Reason is not null) await Console.Error.WriteLineAsync($"eventbot: {exit.Reason}");
         return exit.Code;
     }

@@ -144,3 +144,11 @@ public sealed class BotOptions
     /// <summary>Longest message the parser looks at; longer ones get a clear refusal. Discord's own limit is 4,000.</summary>
     public const int MaxMessageLength = 4_000;
 }
+
+/// <summary>
+/// The checks of <see cref="BotOptions"/>' attributes, generated at compile time (the options validation source
+/// generator): the same rules and messages as <c>ValidateDataAnnotations</c>, without its reflection over the
+/// attributes at every start (docs/performance.md, start-up).
+/// </summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class BotOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<BotOptions>;

@@ -15,23 +15,31 @@ public static class PrivacyRegistration
     public static IServiceCollection AddPrivacy<TStore>(this IServiceCollection services, Func<IServiceProvider, IKeyStore> keyStore)
         where TStore : class, IEventStore
     {
-        // Created on first use only: the SQLite path never builds a KMS client.
-        services.AddSingleton<IAmazonKeyManagementService>(_ =>
-        {
-            SettingsCheck.RequireRegion(BotHost.AwsRegion);
-            return new AmazonKeyManagementServiceClient();
-        });
         services.AddSingleton<IMasterKey>(sp =>
         {
             var bot = sp.GetRequiredService<IOptions<BotOptions>>().Value;
-            return bot.KmsKeyId is { Length: > 0 } kms
-                ? new KmsMasterKey(sp.GetRequiredService<IAmazonKeyManagementService>(), kms)
-                : LocalKeyFile.OpenOrCreate(bot.KeyFilePath);
+            return bot.KmsKeyId is { Length: > 0 } kms ? KmsKey(sp, kms) : LocalKeyFile.OpenOrCreate(bot.KeyFilePath);
         });
         services.AddSingleton(keyStore);
         services.AddSingleton(sp => new KeyRing(sp.GetRequiredService<IKeyStore>(), sp.GetRequiredService<IMasterKey>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<EventPrivacy>();
         services.AddSingleton(sp => PrivateEventStore.Wrap(sp.GetRequiredService<TStore>(), sp.GetRequiredService<EventPrivacy>()));
         return services;
+    }
+
+    /// <summary>
+    /// The KMS master key, on a KMS client from the container when one is registered (tests), else a new one. A method
+    /// of its own, run only when <c>EVENTBOT_KMS_KEY_ID</c> is set: the SQLite path never loads the AWS SDK at all.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static KmsMasterKey KmsKey(IServiceProvider services, string keyId)
+    {
+        var client = services.GetService<IAmazonKeyManagementService>();
+        if (client is null)
+        {
+            SettingsCheck.RequireRegion(BotHost.AwsRegion);
+            client = new AmazonKeyManagementServiceClient();
+        }
+        return new KmsMasterKey(client, keyId);
     }
 }

@@ -34,7 +34,9 @@ public static class ServiceRegistration
     /// <summary>Everything but the chat adapter: options, store, projector, mediator pipeline.</summary>
     public static IServiceCollection AddEventBotCore(this IServiceCollection services, IConfiguration configuration, bool projectorOnly = false)
     {
-        services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BotOptions>().Bind(configuration.GetSection(EventBotEnvironment.Section)).ValidateOnStart();
+        // Generated from BotOptions' attributes (the same checks as ValidateDataAnnotations, without reflection at start).
+        services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
         // The host must give the adapters their whole drain window (EVENTBOT_SHUTDOWN_SECONDS) and then still stop the
         // projector after its last checkpoint; its own default (30 s) would cut a longer window short.
         // Read from configuration, not from the validated BotOptions: the host resolves HostOptions while it is being

@@ -42,6 +42,20 @@ public abstract class Projection<TDocument> : IDocumentProjection
     private readonly Dictionary<Type, Func<TDocument?, EventEnvelope, object, TDocument>> _handlers = [];
     private readonly HashSet<string> _types = new(StringComparer.Ordinal);
 
+    /// <summary>The document's generated JSON metadata, when its projection gives one; else reflection (<see cref="EventCodec.Json"/>).</summary>
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<TDocument>? s_documentJson;
+
+    protected Projection()
+    {
+    }
+
+    /// <param name="documentJson">
+    /// Metadata generated at compile time for <typeparamref name="TDocument"/> (a <c>JsonSerializerContext</c> with the
+    /// web defaults, like <see cref="EventCodec.Json"/>, so bodies are the same): the first row a process applies or
+    /// reads then builds no serializer by reflection (docs/performance.md, start-up).
+    /// </param>
+    protected Projection(System.Text.Json.Serialization.Metadata.JsonTypeInfo<TDocument> documentJson) => s_documentJson = documentJson;
+
     public abstract string Name { get; }
 
     public bool Handles(string eventType) => _types.Contains(eventType);
@@ -52,16 +66,20 @@ public abstract class Projection<TDocument> : IDocumentProjection
         WriteDocument(ApplyDocument(row, body is null ? null : ReadDocument(body), envelope, @event));
 
     public object ReadDocument(string body) =>
-        System.Text.Json.JsonSerializer.Deserialize<TDocument>(body, EventCodec.Json)
-        ?? throw new System.Text.Json.JsonException($"{Name}: a row's body is null.");
+        Deserialize(body) ?? throw new System.Text.Json.JsonException($"{Name}: a row's body is null.");
 
     public object ApplyDocument(ViewKey row, object? document, EventEnvelope envelope, object @event) =>
         _handlers[@event.GetType()]((TDocument?)document, envelope, @event);
 
-    public string WriteDocument(object document) => System.Text.Json.JsonSerializer.Serialize((TDocument)document, EventCodec.Json);
+    public string WriteDocument(object document) => s_documentJson is { } json
+        ? System.Text.Json.JsonSerializer.Serialize((TDocument)document, json)
+        : System.Text.Json.JsonSerializer.Serialize((TDocument)document, EventCodec.Json);
 
-    public static TDocument? Read(ViewRow? row) =>
-        row is null ? null : System.Text.Json.JsonSerializer.Deserialize<TDocument>(row.Body, EventCodec.Json);
+    public static TDocument? Read(ViewRow? row) => row is null ? null : Deserialize(row.Body);
+
+    private static TDocument? Deserialize(string body) => s_documentJson is { } json
+        ? System.Text.Json.JsonSerializer.Deserialize(body, json)
+        : System.Text.Json.JsonSerializer.Deserialize<TDocument>(body, EventCodec.Json);
 
     /// <summary>
     /// Registers the pure function for one event type; the wire name comes from its [EventType]. It returns a new

@@ -99,6 +99,13 @@ public sealed partial class LagReporter : BackgroundService
 
     public TimeSpan Period { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The first report waits this long after start: measuring lag, writing the status row and counting dead letters
+    /// are no part of answering the first command, so a short-lived process (a one-shot console command) never pays
+    /// for them and a long-lived one reports once it has started.
+    /// </summary>
+    public TimeSpan FirstReportDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How far behind a feed must be before it is logged (a warning), once when it falls behind and once when it catches up.</summary>
     public TimeSpan BehindThreshold { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -148,9 +155,10 @@ public sealed partial class LagReporter : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_sources.Count == 0 && _deadLetters is null) return;
-        using var timer = new PeriodicTimer(Period, _time);
         try
         {
+            await Task.Delay(FirstReportDelay, _time, stoppingToken);
+            using var timer = new PeriodicTimer(Period, _time);
             do
             {
                 try

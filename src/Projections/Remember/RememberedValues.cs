@@ -17,6 +17,7 @@ public sealed class RememberedValues : Projection<RememberedValue>
     public const string ProjectionName = "remember-values";
 
     public RememberedValues()
+        : base(RememberJson.Default.RememberedValue)
     {
         On<ValueRemembered>((_, env, e) => new RememberedValue(e.Key, e.Value, true, env.Version, env.RecordedAt, env.ActorName));
         On<ValueRestored>((_, env, e) => new RememberedValue(e.Key, e.Value, true, env.Version, env.RecordedAt, env.ActorName));
@@ -31,3 +32,8 @@ public sealed class RememberedValues : Projection<RememberedValue>
     public override IEnumerable<ViewKey> RowsFor(EventEnvelope envelope, object @event) =>
         [RowFor(envelope.GuildId, TextRules.Fold(((Domain.Remember.RememberEvent)@event).Key))];
 }
+
+/// <summary>The remembered-value document's JSON metadata, generated (the codec's web defaults).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(RememberedValue))]
+internal sealed partial class RememberJson : System.Text.Json.Serialization.JsonSerializerContext;

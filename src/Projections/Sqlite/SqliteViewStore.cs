@@ -80,7 +80,7 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
         p["$p"].Value = row.Key.Partition;
         p["$s"].Value = row.Key.Sort;
         p["$b"].Value = row.Body;
-        p["$a"].Value = JsonSerializer.Serialize(row.Applied, EventCodec.Json);
+        p["$a"].Value = JsonSerializer.Serialize(row.Applied, AppliedJson.Default.IReadOnlyDictionaryStringInt64);
         p["$r"].Value = row.Revision;
         if (expectedRevision != 0) p["$expected"].Value = expectedRevision;
     }
@@ -165,6 +165,12 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
     private static ViewRow ReadRow(SqliteDataReader reader) => new(
         new ViewKey(reader.GetString(0), reader.GetString(1)),
         reader.GetString(2),
-        JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(3), EventCodec.Json)!,
+        JsonSerializer.Deserialize(reader.GetString(3), AppliedJson.Default.DictionaryStringInt64)!,
         reader.GetInt64(4));
 }
+
+/// <summary>A row's applied versions as JSON (generated metadata: no serializer built by reflection at start).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, long>))]
+internal sealed partial class AppliedJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -52,6 +52,7 @@ public sealed class ConsoleChat(ChatBot bot, IOptions<BotOptions> options, IHost
                 {
                     await streams.Output.WriteLineAsync(reply.Text);
                     await streams.Output.FlushAsync(drain.Token);
+                    StartupTrace.Mark("reply");
                 }
             }
         }
