@@ -86,6 +86,30 @@ resource "aws_dynamodb_table" "keys" {
     type = "S"
   }
 
+  attribute {
+    name = "owner"
+    type = "S"
+  }
+
+  attribute {
+    name = "guild_id"
+    type = "S"
+  }
+
+  # An erasure finds the keys to destroy with a Query (the bot may not Scan): a user's keys in every server by their
+  # owner HMAC (forget-me), a server's keys by its id (purge). Sparse: only key items carry these attributes.
+  global_secondary_index {
+    name            = "by_owner"
+    hash_key        = "owner"
+    projection_type = "ALL"
+  }
+
+  global_secondary_index {
+    name            = "by_guild"
+    hash_key        = "guild_id"
+    projection_type = "ALL"
+  }
+
   deletion_protection_enabled = true
 }
 

@@ -81,6 +81,29 @@ data "aws_iam_policy_document" "projector" {
     }
   }
 
+  # Erasures (docs/privacy.md): on an erasure event the projector re-projects the rows of that server. It finds the
+  # server's streams with the events' guild index, and the rows stored in their partitions with a Query.
+  statement {
+    sid       = "ReprojectErasures"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.events.arn}/index/by_guild", aws_dynamodb_table.views.arn]
+  }
+
+  # A row whose sort key is a forgotten user's id (their sparkle total, their places on the boards, their game
+  # record) cannot be rewritten clean: it is deleted (the same history now makes it under an anonymous number). Only
+  # in the partitions of the projections keyed by user (ErasureReprojection.RowsKeyedByUser), any generation.
+  statement {
+    sid       = "RemoveErasedRows"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.views.arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["sparkle-totals#*", "sparkle-board#*", "play-stats#*", "play-board#*"]
+    }
+  }
+
   # Reveal records before projecting them (docs/privacy.md): wrapped keys, unwrapped by KMS.
   statement {
     sid       = "ReadKeys"
@@ -187,6 +210,21 @@ data "aws_iam_policy_document" "bot" {
     resources = [aws_dynamodb_table.keys.arn]
   }
 
+  # Erasures from chat (docs/privacy.md): a user's keys by their owner HMAC (forget-me) and a server's keys (the purge
+  # after the bot was removed) with a Query of the keys table's indexes, never a Scan; then each key and its lookup
+  # item deleted. The read models are re-projected by the projector, not here.
+  statement {
+    sid       = "FindKeysToErase"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.keys.arn}/index/by_owner", "${aws_dynamodb_table.keys.arn}/index/by_guild"]
+  }
+
+  statement {
+    sid       = "DestroyKeys"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
   statement {
     sid = "WrapAndUnwrapKeys"
     actions = [
@@ -274,6 +312,25 @@ data "aws_iam_policy_document" "poller" {
       test     = "ForAllValues:StringEquals"
       variable = "dynamodb:LeadingKeys"
       values   = ["deadletters"]
+    }
+  }
+
+  # Erasures, as the Lambda.
+  statement {
+    sid       = "ReprojectErasures"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.events.arn}/index/by_guild", aws_dynamodb_table.views.arn]
+  }
+
+  statement {
+    sid       = "RemoveErasedRows"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.views.arn]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "dynamodb:LeadingKeys"
+      values   = ["sparkle-totals#*", "sparkle-board#*", "play-stats#*", "play-board#*"]
     }
   }
 

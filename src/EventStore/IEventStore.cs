@@ -21,6 +21,22 @@ public interface IEventReader
     /// </summary>
     Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct);
 
+    /// <summary>
+    /// Every event of a guild in streams of one category, newest first (the erasure re-projection finds a guild's
+    /// streams with it, without a Scan). May be eventually consistent, as <see cref="ReadGuildHistoryAsync"/>. By
+    /// default pages through <see cref="ReadGuildHistoryAsync"/>; a store with a cursor reads each item once.
+    /// </summary>
+    async IAsyncEnumerable<EventEnvelope> ReadGuildAsync(string guildId, string category, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        const int Page = 1000;
+        for (var skip = 0; ; skip += Page)
+        {
+            var page = await ReadGuildHistoryAsync(guildId, category, skip, Page, ct);
+            foreach (var e in page) yield return e;
+            if (page.Count < Page) yield break;
+        }
+    }
+
     /// <summary>Every event, for replay. Order is per stream only.</summary>
     IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct);
 }

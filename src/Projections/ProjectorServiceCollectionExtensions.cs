@@ -1,5 +1,6 @@
 using EventBot.EventStore;
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using EventBot.Projections.Replay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,13 @@ public static class ProjectorServiceCollectionExtensions
             DeadLetterPolicy = sp.GetRequiredService<DeadLetterPolicy>(),
             Feed = feed?.Invoke(sp) ?? "live",
             Privacy = sp.GetService<EventStore.Privacy.EventPrivacy>(),
+            Erasures = sp.GetService<EventStore.Privacy.EventPrivacy>() is null ? null : sp.GetRequiredService<ErasureReprojection>(),
+        });
+        services.TryAddSingleton(sp => new ErasureReprojection(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
+            sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<RowRebuilder>(), sp.GetRequiredService<Generations>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ErasureReprojection>())
+        {
+            ForgetCachedKeys = sp.GetService<EventStore.Privacy.EventPrivacy>() is { } privacy ? privacy.Keys.ForgetCached : null,
         });
         services.TryAddSingleton(sp => new Rebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>(), sp.GetRequiredService<ProjectionSignals>(),

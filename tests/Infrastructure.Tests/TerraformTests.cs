@@ -193,10 +193,16 @@ public sealed class TerraformTests(Terraform tf) : IClassFixture<Terraform>
     [Theory]
     [InlineData("projector")]
     [InlineData("poller")]
-    public void A_projector_deletes_only_dead_letters(string role)
+    public void A_projector_deletes_only_dead_letters_and_rows_keyed_by_user(string role)
     {
+        // Dead letters, and the rows of the projections keyed by a user id, which an erasure's re-projection deletes
+        // (docs/privacy.md); never the views table at large (remember-values, generation pointers, checkpoints).
         var deletes = Iam.IamPolicy.Of(tf, role).Statements.Where(s => s.Actions.Contains("dynamodb:DeleteItem")).ToList();
-        Assert.All(deletes, s => Assert.Equal([EventBot.Projections.Core.DeadLetterStore.Partition], s.LeadingKeys));
+        Assert.All(deletes, s => Assert.True(
+            (!s.LeadingKeysLike && s.LeadingKeys!.SequenceEqual([EventBot.Projections.Core.DeadLetterStore.Partition]))
+            || (s.LeadingKeysLike && s.LeadingKeys!.SequenceEqual(EventBot.Projections.Privacy.ErasureReprojection.RowsKeyedByUser.Select(p => p + "#*"))),
+            s.Sid));
+        Assert.DoesNotContain(deletes, s => s.LeadingKeys is null);
     }
 
     [Fact]

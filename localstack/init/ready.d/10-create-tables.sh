@@ -73,9 +73,11 @@ create "$EVENTS" \
   --stream-specification StreamEnabled=true,StreamViewType=NEW_IMAGE
 
 # The wrapped data keys of docs/privacy.md: no stream (a destroyed key must not live on in a stream record).
+# Sparse indexes by owner and by guild: an erasure finds the keys to destroy with a Query.
 create "$KEYS" \
-  --attribute-definitions AttributeName=id,AttributeType=S \
+  --attribute-definitions AttributeName=id,AttributeType=S AttributeName=owner,AttributeType=S AttributeName=guild_id,AttributeType=S \
   --key-schema AttributeName=id,KeyType=HASH \
+  --global-secondary-indexes '[{"IndexName":"by_owner","KeySchema":[{"AttributeName":"owner","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}},{"IndexName":"by_guild","KeySchema":[{"AttributeName":"guild_id","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]' \
   --billing-mode PAY_PER_REQUEST
 
 # Created last: the compose healthcheck takes the views table as the sign that all exist.

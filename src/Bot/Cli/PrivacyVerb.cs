@@ -13,7 +13,8 @@ namespace EventBot.Bot.Cli;
 
 /// <summary>
 /// <c>privacy</c>: the operator's erasure verbs (docs/privacy.md). <c>forget</c>, <c>redact</c> and <c>purge-guild</c>
-/// destroy keys and cannot be undone; each records what it erased, then rebuilds the read models.
+/// destroy keys and cannot be undone; each records what it erased, then re-projects the read models it touched
+/// (docs/privacy.md: with the operator's credentials, here; the running projector then finds it done).
 /// </summary>
 public static class PrivacyVerb
 {
@@ -50,6 +51,9 @@ public static class PrivacyVerb
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var erased = await host.Services.GetRequiredService<Erasure>().ForgetUserAsync(userId, "operator", ErasureActor.Operator("forget"), ct);
+            // A console user's name is also a line of console-users.txt in the data directory.
+            await EventBot.Bot.Adapters.Console.ConsoleUsers.ForgetAsync(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value.DataDir,
+                UserId.Parse(userId), ct);
             return Report(result.GetValue(Cli.Json), erased, erased.Keys == 0 ? "no keys of that user: nothing stored since encryption began names them" : $"forgot the user: {erased.Keys} keys destroyed in {erased.Guilds} servers");
         }));
         return command;
@@ -119,14 +123,14 @@ public static class PrivacyVerb
 
     private static Command Status()
     {
-        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending.") { Cli.Json };
+        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending (the guild-purges read model).") { Cli.Json };
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var ring = host.Services.GetRequiredService<KeyRing>();
             var counts = await ring.Store.CountAsync(ct);
-            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<IEventStore>(), host.Services.GetRequiredService<EventCodec>(), ct);
+            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<EventBot.Projections.Core.ReadModels>(), ct);
             if (result.GetValue(Cli.Json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts, pendingPurges = pending.Select(p => new { guild = p.Guild, dueAt = p.Due }) }));
@@ -156,7 +160,7 @@ public static class PrivacyVerb
     private static int Report(bool json, ErasureResult erased, string text)
     {
         if (json) Console.Out.WriteLine(JsonSerializer.Serialize(new { keys = erased.Keys, guilds = erased.Guilds, rebuilt = erased.Rebuilt }));
-        else Console.Out.WriteLine(text + (erased.Rebuilt || erased.Keys == 0 ? "" : "; another rebuild is running: run `replay` when it has finished"));
+        else Console.Out.WriteLine(text + (erased.Rebuilt || erased.Keys == 0 ? "" : "; the read models are not re-projected yet: run `replay`"));
         return 0;
     }
 }

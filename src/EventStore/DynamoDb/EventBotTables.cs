@@ -29,6 +29,13 @@ public static class EventBotTables
     public const string KeysSuffix = "keys";
     public const string KeyId = "id";
 
+    // Erasures find a user's keys (forget-me) and a guild's keys (purge) by these sparse indexes, with a Query: the
+    // bot's role may not Scan. Only key items carry the attributes (lookup items do not), and only when non-empty.
+    public const string KeyOwnerIndex = "by_owner";
+    public const string KeyOwner = "owner";
+    public const string KeyGuildIndex = "by_guild";
+    public const string KeyGuild = "guild_id";
+
     public static string EventsTableName(string prefix) => prefix + EventsSuffix;
 
     public static string KeysTableName(string prefix) => prefix + KeysSuffix;
@@ -72,7 +79,22 @@ public static class EventBotTables
         TableName = KeysTableName(prefix),
         BillingMode = BillingMode.PAY_PER_REQUEST,
         KeySchema = [new(KeyId, KeyType.HASH)],
-        AttributeDefinitions = [new(KeyId, ScalarAttributeType.S)],
+        AttributeDefinitions = [new(KeyId, ScalarAttributeType.S), new(KeyOwner, ScalarAttributeType.S), new(KeyGuild, ScalarAttributeType.S)],
+        GlobalSecondaryIndexes =
+        [
+            new GlobalSecondaryIndex
+            {
+                IndexName = KeyOwnerIndex,
+                KeySchema = [new(KeyOwner, KeyType.HASH)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+            new GlobalSecondaryIndex
+            {
+                IndexName = KeyGuildIndex,
+                KeySchema = [new(KeyGuild, KeyType.HASH)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+        ],
     };
 
     public static IReadOnlyList<CreateTableRequest> All(string prefix) => [Events(prefix), Keys(prefix), Views(prefix)];

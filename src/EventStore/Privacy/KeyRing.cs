@@ -111,6 +111,17 @@ public sealed class KeyRing(IKeyStore store, IMasterKey master, TimeProvider tim
         return deleted;
     }
 
+    /// <summary>
+    /// Forgets every cached key and lookup (not the lookup key, which no erasure destroys): the next read asks the store.
+    /// The projector calls it when it meets an erasure event, whose keys another process destroyed before appending it,
+    /// so its re-projection cannot reveal with a key it still holds in memory.
+    /// </summary>
+    public void ForgetCached()
+    {
+        _keys.Clear();
+        _lookups.Clear();
+    }
+
     private async Task<DataKey?> FindAsync(string lookup, CancellationToken ct)
     {
         var now = time.GetUtcNow();

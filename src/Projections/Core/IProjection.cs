@@ -76,3 +76,14 @@ public abstract class Projection<TDocument> : IDocumentProjection
         _handlers[typeof(TEvent)] = (doc, env, e) => apply(doc, env, (TEvent)e);
     }
 }
+
+/// <summary>
+/// What a live projector does with an erasure event besides projecting it (docs/privacy.md): re-project the rows that
+/// held what was erased. Implemented by <c>Privacy.ErasureReprojection</c>.
+/// </summary>
+public interface IErasureHandler
+{
+    bool Handles(string eventType);
+
+    Task ApplyAsync(EventEnvelope erasure, IReadOnlyList<IProjection> projections, CancellationToken ct);
+}

@@ -56,6 +56,12 @@ public sealed partial class ProjectorCore(
     /// </summary>
     public EventStore.Privacy.EventPrivacy? Privacy { get; init; }
 
+    /// <summary>
+    /// Re-projects what an erasure event erased (<see cref="IErasureHandler"/>), for the live cores; null for a
+    /// rebuild's (it reads every event, already revealed as erased) and where no privacy layer runs.
+    /// </summary>
+    public IErasureHandler? Erasures { get; init; }
+
     // Events that failed in this process: their dead letter is removed once they apply (the stop policy's recovery).
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
 
@@ -77,7 +83,16 @@ public sealed partial class ProjectorCore(
     /// rebuild's reader thread, so several cores on one batch decode it once.</param>
     public async Task<ProjectionBatchResult> ProjectAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct, IReadOnlyList<object?>? decoded = null)
     {
-        if (Privacy is not null && decoded is null && batch.Count > 0) batch = await Privacy.RevealAsync(batch, ct);
+        if (Privacy is not null && decoded is null && batch.Count > 0)
+        {
+            if (Erasures is { } erasures && TargetGeneration is null && batch.Any(e => erasures.Handles(e.Type))) return await ProjectAcrossErasuresAsync(batch, ct);
+            batch = await Privacy.RevealAsync(batch, ct);
+        }
+        return await ProjectRevealedAsync(batch, decoded, ct);
+    }
+
+    private async Task<ProjectionBatchResult> ProjectRevealedAsync(IReadOnlyList<EventEnvelope> batch, IReadOnlyList<object?>? decoded, CancellationToken ct)
+    {
         if (batch.Count == 0 || !ProjectionsTelemetry.Enabled) return await ProjectBatchAsync(batch, decoded, ct);
         var activity = ProjectionsTelemetry.StartBatch(batch, FeedName);
         ProjectionBatchResult? result = null;
@@ -89,6 +104,24 @@ public sealed partial class ProjectorCore(
         {
             ProjectionsTelemetry.EndBatch(activity, FeedName, result?.FirstFailedIndex ?? (result is null ? 0 : batch.Count), result?.Error);
         }
+    }
+
+    /// <summary>
+    /// A batch holding erasure events: revealed and projected up to and including each of them, then on, so the records
+    /// after an erasure are revealed once the re-projection has forgotten the cached keys (never with a destroyed one).
+    /// </summary>
+    private async Task<ProjectionBatchResult> ProjectAcrossErasuresAsync(IReadOnlyList<EventEnvelope> batch, CancellationToken ct)
+    {
+        for (var start = 0; start < batch.Count;)
+        {
+            var end = start;
+            while (end < batch.Count - 1 && !Erasures!.Handles(batch[end].Type)) end++;
+            var segment = await Privacy!.RevealAsync([.. batch.Skip(start).Take(end - start + 1)], ct);
+            var result = await ProjectRevealedAsync(segment, null, ct);
+            if (result.FirstFailedIndex is { } failed) return result with { FirstFailedIndex = start + failed };
+            start = end + 1;
+        }
+        return ProjectionBatchResult.Success;
     }
 
     /// <summary>The feed this core serves, for telemetry (<c>eventbot.feed</c>); a rebuild's cores say <c>rebuild</c>.</summary>
@@ -199,6 +232,9 @@ public sealed partial class ProjectorCore(
                 throw new ProjectionApplyException(projection.Name, ex);
             }
         }
+        // The keys are gone already (the erasing process destroys them, then appends this): re-project what they protected.
+        if (Erasures is { } erasures && TargetGeneration is null && erasures.Handles(envelope.Type))
+            await erasures.ApplyAsync(envelope, projections, ct);
     }
 
     private async Task ApplyToRowAsync(IProjection projection, long generation, ViewKey logical, EventEnvelope envelope, object decoded, CancellationToken ct)

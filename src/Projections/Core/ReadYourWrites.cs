@@ -51,6 +51,31 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
         return ProjectionsTelemetry.EndWait(activity, true);
     }
 
+    /// <summary>
+    /// True once <paramref name="done"/> answers true (a named value the projector writes, say); false when it has not
+    /// within one <see cref="Timeout"/>. Woken by in-process projection pulses, else polling.
+    /// </summary>
+    public async Task<bool> WaitForAsync(Func<CancellationToken, Task<bool>> done, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + Timeout;
+        while (true)
+        {
+            var pulse = signals.NextAsync();
+            try
+            {
+                if (await done(ct)) return true;
+            }
+            catch (Exception e) when (Failures.IsTransient(e, ct))
+            {
+                // Not seen yet; wait on.
+            }
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) return false;
+            await Task.WhenAny(pulse, Task.Delay(left < PollPeriod ? left : PollPeriod, time, ct));
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
     private async Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct)
     {
         var period = PollPeriod;

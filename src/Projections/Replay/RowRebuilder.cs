@@ -62,7 +62,10 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
 
     /// <summary>Recomputes one row of the active generation from its streams; true when the stored row changed.</summary>
     /// <param name="retrying">The dead letter being retried: it must apply now, even though it is recorded as skipped.</param>
-    public async Task<bool> RebuildRowAsync(IProjection projection, ViewKey logical, IEnumerable<string> streams, CancellationToken ct, string? retrying = null)
+    /// <param name="readStream">Reads a whole stream for the first attempt (a caller rebuilding many rows of the same
+    /// streams reads each once); a retry after a conflict reads the store again.</param>
+    public async Task<bool> RebuildRowAsync(IProjection projection, ViewKey logical, IEnumerable<string> streams, CancellationToken ct, string? retrying = null,
+        Func<string, CancellationToken, Task<IReadOnlyList<EventEnvelope>>>? readStream = null)
     {
         var generation = await generations.ActiveAsync(projection.Name, ct);
         var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
@@ -73,7 +76,8 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
             if (live is not null) feeding.UnionWith(live.Applied.Keys);
 
             var history = new List<EventEnvelope>();
-            foreach (var stream in feeding) history.AddRange(await store.ReadStreamAsync(new StreamName(stream), 1, ct));
+            foreach (var stream in feeding)
+                history.AddRange(attempt == 0 && readStream is not null ? await readStream(stream, ct) : await store.ReadStreamAsync(new StreamName(stream), 1, ct));
             // Store order where there is one (SQLite), else time: the order the live feed applied them in.
             history.Sort((a, b) => a.Position != b.Position && a.Position > 0 && b.Position > 0
                 ? a.Position.CompareTo(b.Position)

@@ -4,20 +4,23 @@ using System.Text.RegularExpressions;
 namespace EventBot.Infrastructure.Tests.Iam;
 
 /// <summary>One Allow statement of a role's inline policy, resources as HCL expressions.</summary>
-/// <param name="LeadingKeys">The <c>ForAllValues:StringEquals</c> values of a <c>dynamodb:LeadingKeys</c> condition; null: none.</param>
-public sealed record IamStatement(string? Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string>? LeadingKeys)
+/// <param name="LeadingKeys">The values of a <c>dynamodb:LeadingKeys</c> condition; null: none.</param>
+/// <param name="LeadingKeysLike">The condition is <c>ForAllValues:StringLike</c> (values are patterns, <c>*</c> and
+/// <c>?</c>), not <c>ForAllValues:StringEquals</c>.</param>
+public sealed record IamStatement(string? Sid, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string>? LeadingKeys,
+    bool LeadingKeysLike = false)
 {
     public bool Allows(string action, string resource, string? leadingKey) =>
         Actions.Contains(action, StringComparer.Ordinal)
         && Resources.Any(r => IamPolicy.Matches(r, resource))
-        && (LeadingKeys is null || (leadingKey is not null && LeadingKeys.Contains(leadingKey, StringComparer.Ordinal)));
+        && (LeadingKeys is null || (leadingKey is not null && LeadingKeys.Any(k => LeadingKeysLike ? IamPolicy.Matches(k, leadingKey) : k == leadingKey)));
 }
 
 /// <summary>
 /// A role's inline policy as terraform/ writes it (<c>data "aws_iam_policy_document" "ROLE"</c>, attached by
 /// <c>aws_iam_role_policy.ROLE</c> to <c>aws_iam_role.ROLE</c>), evaluated the way IAM would for the calls we record.
 /// Only what this evaluation understands is accepted: Allow statements, actions without wildcards, and no condition
-/// but <c>ForAllValues:StringEquals</c> on <c>dynamodb:LeadingKeys</c>; anything else fails the test instead of
+/// but <c>ForAllValues:StringEquals</c> or <c>ForAllValues:StringLike</c> on <c>dynamodb:LeadingKeys</c>; anything else fails the test instead of
 /// being guessed at.
 /// </summary>
 public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statements)
@@ -41,19 +44,20 @@ public sealed class IamPolicy(string role, IReadOnlyList<IamStatement> statement
             Assert.False(statement.TryGetProperty("not_resources", out _), "NotResource grants everything else");
             var actions = statement.Strings("actions");
             Assert.All(actions, a => Assert.DoesNotContain('*', a));
-            statements.Add(new IamStatement(statement.StrOrNull("sid"), actions, statement.Strings("resources"), LeadingKeys(statement)));
+            var (keys, like) = LeadingKeys(statement);
+            statements.Add(new IamStatement(statement.StrOrNull("sid"), actions, statement.Strings("resources"), keys, like));
         }
         return new IamPolicy(role, statements);
     }
 
-    static IReadOnlyList<string>? LeadingKeys(JsonElement statement)
+    static (IReadOnlyList<string>? Keys, bool Like) LeadingKeys(JsonElement statement)
     {
         var conditions = statement.Blocks("condition");
-        if (conditions.Count == 0) return null;
+        if (conditions.Count == 0) return (null, false);
         var condition = Assert.Single(conditions);
         Assert.Equal("dynamodb:LeadingKeys", condition.Str("variable"));
-        Assert.Equal("ForAllValues:StringEquals", condition.Str("test"));
-        return condition.Strings("values");
+        Assert.Contains(condition.Str("test"), new[] { "ForAllValues:StringEquals", "ForAllValues:StringLike" });
+        return (condition.Strings("values"), condition.Str("test") == "ForAllValues:StringLike");
     }
 
     public bool Allows(IamCall call) => Statements.Any(s => s.Allows(call.Action, call.Resource, call.LeadingKey));

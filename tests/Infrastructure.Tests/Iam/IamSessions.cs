@@ -1,6 +1,7 @@
 using System.Text;
 using EventBot.Bot.Adapters.Console;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Privacy;
 using EventBot.Bot.Hosting;
 using EventBot.Domain.Common;
 using EventBot.EventStore.DynamoDb;
@@ -64,6 +65,14 @@ public static class IamSessions
         ".stats",
     ];
 
+    /// <summary>Erasures from chat, after <see cref="Commands"/>: (author, message, the member's permissions on Discord).</summary>
+    public static readonly (string Author, string Command, ulong? Permissions)[] Erasures =
+    [
+        ("mod", ".remember redact wifi 1", ChatMessage.ManageMessages),
+        ("bob", ".privacy forget-me", null),
+        ("bob", ".privacy forget-me confirm", null),
+    ];
+
     /// <summary>
     /// The bot with <c>EVENTBOT_PROJECTOR=off</c> running every command, and beside it the <c>projector</c> verb (the
     /// Streams poller) keeping the read models current, so each write's read-your-writes wait is answered as on AWS;
@@ -108,7 +117,34 @@ public static class IamSessions
             // idempotency marker and reads it to answer with the first outcome.
             var replay = await chat.HandleAsync(again!, CancellationToken.None);
             transcript.Append("> (again) ").AppendLine(again!.Content).AppendLine(replay?.Text);
+
+            // Erasures from chat (docs/privacy.md): the bot finds the keys with a Query of the keys table's indexes,
+            // destroys them, appends the erasure event and waits for the projector verb's re-projection (its marker).
+            // `.privacy export` is left out: it reads every event (a Scan), which the bot may not do; on Discord it
+            // answers without reading anything today.
+            foreach (var (author, command, permissions) in Erasures)
+            {
+                var message = new ChatMessage(Guid.CreateVersion7().ToString(), guild, new ChatUser(UserId.FromName(author), author), command,
+                    ConsoleMentions.Find(command), "discord")
+                {
+                    MemberPermissions = permissions,
+                };
+                var reply = await chat.HandleAsync(message, CancellationToken.None);
+                transcript.Append("> ").Append(author).Append(": ").AppendLine(command).AppendLine(reply?.Text);
+            }
+            // The automatic purge of a server the bot was removed from (GuildRetention runs exactly this call).
+            var removed = GuildId.FromName("iam-removed");
+            await chat.HandleAsync(new ChatMessage(Guid.CreateVersion7().ToString(), removed, alice, ".remember door is 4321", [], "discord"), CancellationToken.None);
+            var purged = await botHost.Services.GetRequiredService<EventBot.Bot.Features.Privacy.Erasure>().PurgeGuildAsync(removed.ToString(), "removed",
+                new EventBot.Bot.Features.Privacy.ErasureActor("retention", "retention", "retention"), CancellationToken.None);
+            Assert.True(purged.Rebuilt, "the projector verb did not re-project the purge in time");
+            // The bot is removed from a server (GUILD_DELETE): the retention of docs/privacy.md schedules its purge.
+            var removed = ActivatorUtilities.CreateInstance<GuildRetention>(botHost.Services);
+            await removed.LoadAsync(CancellationToken.None);
+            await removed.OnRemovedAsync(guild.ToString(), CancellationToken.None);
             await botHost.StopAsync();
+            // The projector verb indexes the schedule (watched without the recording: the bot's calls stay its own).
+            await WaitForPendingPurgeAsync(dynamo, prefix, guild);
             // A restarted bot has no key in memory: it unwraps them again (the lookup and guild keys: KMS Decrypt).
             using (var restarted = bot.Configure(BotHost.CreateBuilder(environment)).Build())
             {
@@ -116,6 +152,14 @@ public static class IamSessions
                 var history = await restarted.Services.GetRequiredService<ChatBot>().HandleAsync(
                     new ChatMessage(Guid.CreateVersion7().ToString(), guild, alice, ".remember history wifi", [], "discord"), CancellationToken.None);
                 transcript.Append("> (restarted) .remember history wifi\n").AppendLine(history?.Text);
+                // The Discord bot's start pass and hourly check list the pending purges from the index (a Query of the
+                // views, never a Scan of the events), and GUILD_CREATE (added back) cancels the purge.
+                var retention = ActivatorUtilities.CreateInstance<GuildRetention>(restarted.Services);
+                await retention.LoadAsync(CancellationToken.None);
+                Assert.Contains(guild.ToString(), retention.Pending.Keys);
+                Assert.Equal(0, await retention.PurgeDueAsync(CancellationToken.None));
+                await retention.OnAvailableAsync(guild.ToString(), CancellationToken.None);
+                Assert.Empty(retention.Pending);
                 await restarted.StopAsync();
             }
 
@@ -124,6 +168,10 @@ public static class IamSessions
             // The projector verb answered every write in time: the session saw the same calls as a healthy deployment.
             Assert.DoesNotContain("catching up", text, StringComparison.Ordinal);
             Assert.Contains("correct horse battery", text, StringComparison.Ordinal);
+            Assert.Contains("Redacted v1", text, StringComparison.Ordinal);
+            Assert.Contains("You are forgotten", text, StringComparison.Ordinal);
+            // The erasures were re-projected by the projector verb before the bot answered.
+            Assert.DoesNotContain("still show it", text, StringComparison.Ordinal);
             Assert.True(failures >= 1, "the injected failure never happened");
             var letters = new DeadLetterStore(new DynamoDbViewStore(dynamo.Client, new DynamoDbStoreOptions { TablePrefix = prefix }), TimeProvider.System);
             Assert.Empty(await letters.ListAsync(CancellationToken.None));
@@ -134,6 +182,18 @@ public static class IamSessions
         }
         into[bot.Name] = bot.Calls;
         into[projector.Name] = projector.Calls;
+    }
+
+    static async Task WaitForPendingPurgeAsync(DynamoDbLocalFixture dynamo, string prefix, GuildId guild)
+    {
+        var views = new DynamoDbViewStore(dynamo.Client, new DynamoDbStoreOptions { TablePrefix = prefix });
+        var index = new ReadModels(views, new Generations(views));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await GuildRetention.FindPendingAsync(index, CancellationToken.None)).Any(p => p.Guild == guild.ToString()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the projector verb never indexed the scheduled purge");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>
@@ -180,23 +240,46 @@ public static class IamSessions
 
         Assert.Equal(await world.ViewsAsync(await world.ProjectReferenceAsync()), await world.ViewsAsync());
 
-        // 5. An event written through the privacy layer (docs/privacy.md): the function reveals it (keys table, KMS
-        // Decrypt) before projecting. Written by another process with the same KMS key, outside the recording.
-        await using (var writer = await RecordedProcess.StartAsync("writer", world.Prefix, dynamo))
-        {
-            var options = new DynamoDbStoreOptions { TablePrefix = world.Prefix };
-            var ring = new EventBot.EventStore.Privacy.KeyRing(new EventBot.EventStore.Privacy.DynamoDbKeyStore(dynamo.Client, options),
-                new EventBot.EventStore.Privacy.KmsMasterKey(writer.Kms, RecordedProcess.KmsKeyId), TimeProvider.System);
-            var store = EventBot.EventStore.Privacy.PrivateEventStore.Wrap(new DynamoDbEventStore(dynamo.Client, options, TimeProvider.System),
-                new EventBot.EventStore.Privacy.EventPrivacy(ring));
-            await store.AppendAsync(new EventBot.EventStore.StreamName(EventBot.Domain.Remember.RememberStream.For(new EventBot.Domain.Common.GuildId(42), EventBot.Domain.Remember.MemoryKey.Create("secret").Value)),
-                0, [EventBot.EventStore.EventCodec.Default.Encode(new EventBot.Domain.Remember.RememberEvent.ValueRemembered("secret", "s3cr3t", null))],
-                new EventBot.EventStore.AppendContext(LambdaWorld.Guild, "7", "writer", "privacy-session"), CancellationToken.None);
-        }
-        var encrypted = (await LambdaStreamEvents.ReadRecordsAsync(dynamo, world.EventsTable)).Where(r => LambdaStreamEvents.Key(r).StreamId.EndsWith("/secret", StringComparison.Ordinal)).ToList();
+        // 5. Events written through the privacy layer (docs/privacy.md): the function reveals them (keys table, KMS
+        // Decrypt) before projecting. Written by a bot (another process with the same KMS key, outside the recording).
+        await using var writer = await RecordedProcess.StartAsync("writer", world.Prefix, dynamo);
+        var writerEnvironment = Environment(world.Prefix);
+        writerEnvironment["EVENTBOT_PROJECTOR"] = "off";
+        writerEnvironment["EVENTBOT_READ_YOUR_WRITES_MS"] = "1"; // the function runs only when this session invokes it
+        using var writerHost = writer.Configure(BotHost.CreateBuilder(writerEnvironment)).Build();
+        var store = writerHost.Services.GetRequiredService<EventBot.EventStore.IEventStore>();
+        var guild = new GuildId(42);
+        var secret = EventBot.Domain.Remember.MemoryKey.Create("secret").Value;
+        await store.AppendAsync(new EventBot.EventStore.StreamName(EventBot.Domain.Remember.RememberStream.For(guild, secret)),
+            0, [EventBot.EventStore.EventCodec.Default.Encode(new EventBot.Domain.Remember.RememberEvent.ValueRemembered("secret", "s3cr3t", null))],
+            new EventBot.EventStore.AppendContext(LambdaWorld.Guild, "7", "writer", "privacy-session"), CancellationToken.None);
+        await store.AppendAsync(new EventBot.EventStore.StreamName(LambdaWorld.SparkleStreamId(8)), 0,
+            [EventBot.EventStore.EventCodec.Default.Encode(new EventBot.Domain.Sparkle.SparkleEvent.SparkleGiven(7, "writer", 8, "Octavius", "for the knots", DateTimeOffset.UtcNow))],
+            new EventBot.EventStore.AppendContext(LambdaWorld.Guild, "7", "writer", "privacy-sparkle"), CancellationToken.None);
+        var seen = records.Select(LambdaStreamEvents.SequenceNumber).ToHashSet(StringComparer.Ordinal);
+        var encrypted = (await LambdaStreamEvents.ReadRecordsAsync(dynamo, world.EventsTable)).Where(r => !seen.Contains(LambdaStreamEvents.SequenceNumber(r))).ToList();
         var privateComposition = ProjectorComposition.Create(lambda.Client, world.Prefix, NullLoggerFactory.Instance,
             master: new EventBot.EventStore.Privacy.KmsMasterKey(lambda.Kms, RecordedProcess.KmsKeyId));
-        Assert.Null(await InvokeAsync(new ProjectorFunction(privateComposition), encrypted));
+        var privateFunction = new ProjectorFunction(privateComposition);
+        Assert.Null(await InvokeAsync(privateFunction, encrypted));
+        Assert.Contains("Octavius", string.Join("\n", await world.ViewsAsync()), StringComparison.Ordinal);
+
+        // 6. Erasures from chat: the bot destroys the keys and appends the events; the function re-projects the rows
+        // (the guild's streams by the events' guild index, the rows by a Query of their partitions) and deletes the row
+        // whose key held the forgotten user's id.
+        var erasure = writerHost.Services.GetRequiredService<EventBot.Bot.Features.Privacy.Erasure>();
+        var (redacted, _) = await erasure.RedactAsync(guild, secret, 1, new EventBot.Bot.Features.Privacy.ErasureActor("9", "mod", "privacy-redact"), CancellationToken.None);
+        Assert.Equal(EventBot.Bot.Features.Privacy.Erasure.RedactOutcome.Redacted, redacted);
+        Assert.Equal(1, (await erasure.ForgetUserAsync("8", "self", new EventBot.Bot.Features.Privacy.ErasureActor("8", "Octavius", "privacy-forget"), CancellationToken.None)).Guilds);
+        seen.UnionWith(encrypted.Select(LambdaStreamEvents.SequenceNumber));
+        var erasures = (await LambdaStreamEvents.ReadRecordsAsync(dynamo, world.EventsTable)).Where(r => !seen.Contains(LambdaStreamEvents.SequenceNumber(r))).ToList();
+        // The two events, each with its idempotency marker item.
+        Assert.Equal(2, erasures.Count(r => LambdaStreamEvents.Key(r).StreamId is var id && (id.StartsWith("privacy/", StringComparison.Ordinal) || id.EndsWith("/secret", StringComparison.Ordinal))));
+        Assert.Null(await InvokeAsync(privateFunction, erasures));
+        var views = string.Join("\n", await world.ViewsAsync());
+        Assert.DoesNotContain("s3cr3t", views, StringComparison.Ordinal);
+        Assert.DoesNotContain("Octavius", views, StringComparison.Ordinal);
+        Assert.Contains("[redacted]", views, StringComparison.Ordinal);
         into[lambda.Name] = lambda.Calls;
     }
 

@@ -1,4 +1,5 @@
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using EventBot.Testing;
 using Xunit.Abstractions;
 
@@ -90,15 +91,20 @@ public sealed class IamTests(DynamoDbLocalFixture dynamo, Terraform tf, ITestOut
     }
 
     [Fact]
-    public async Task The_lambda_removes_dead_letters_and_only_dead_letters()
+    public async Task The_lambda_deletes_dead_letters_and_rows_keyed_by_an_erased_user_only()
     {
         var deletes = (await CallsOf("projector")).Where(c => c.Action == "dynamodb:DeleteItem").ToList();
 
-        // The session's fail-then-succeed record removed its dead letter; nothing else was deleted.
-        Assert.NotEmpty(deletes);
-        Assert.All(deletes, d => Assert.Equal(DeadLetterStore.Partition, d.LeadingKey));
-        var grant = Assert.Single(IamPolicy.Of(tf, "projector").Statements, s => s.Actions.Contains("dynamodb:DeleteItem"));
-        Assert.Equal([DeadLetterStore.Partition], grant.LeadingKeys);
+        // The session's fail-then-succeed record removed its dead letter; its forget-me removed the forgotten user's
+        // rows (their id was the sort key); nothing else was deleted.
+        Assert.Contains(deletes, d => d.LeadingKey == DeadLetterStore.Partition);
+        Assert.Contains(deletes, d => d.LeadingKey!.StartsWith("sparkle-totals#", StringComparison.Ordinal));
+        Assert.All(deletes, d => Assert.True(d.LeadingKey == DeadLetterStore.Partition
+            || ErasureReprojection.RowsKeyedByUser.Any(p => d.LeadingKey!.StartsWith(p + "#", StringComparison.Ordinal)), d.ToString()));
+        var grants = IamPolicy.Of(tf, "projector").Statements.Where(s => s.Actions.Contains("dynamodb:DeleteItem")).ToList();
+        Assert.Equal(2, grants.Count);
+        Assert.Contains(grants, g => !g.LeadingKeysLike && g.LeadingKeys!.SequenceEqual([DeadLetterStore.Partition]));
+        Assert.Contains(grants, g => g.LeadingKeysLike && g.LeadingKeys!.SequenceEqual(ErasureReprojection.RowsKeyedByUser.Select(p => p + "#*")));
     }
 
     static string Table(string role, IReadOnlyList<IamCall> calls)

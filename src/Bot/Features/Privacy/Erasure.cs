@@ -8,8 +8,7 @@ using EventBot.EventStore;
 using EventBot.EventStore.Privacy;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
-using EventBot.Projections.Leases;
-using EventBot.Projections.Replay;
+using EventBot.Projections.Privacy;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Bot.Features.Privacy;
@@ -17,26 +16,45 @@ namespace EventBot.Bot.Features.Privacy;
 /// <summary>Who asked for an erasure, as the log event records it (never the erased data).</summary>
 public sealed record ErasureActor(string Id, string Name, string Source)
 {
-    public static ErasureActor Operator(string verb) => new("operator", "operator", $"cli:{verb}:{Guid.CreateVersion7():N}");
+    /// <summary>
+    /// The operator's CLI: it runs with credentials that may write views, so it re-projects the erasure itself before it
+    /// returns (the running projector then finds the work done), instead of waiting for a projector that may not run.
+    /// </summary>
+    public bool ReprojectsHere { get; init; }
+
+    public static ErasureActor Operator(string verb) => new("operator", "operator", $"cli:{verb}:{Guid.CreateVersion7():N}") { ReprojectsHere = true };
+
+    /// <summary>
+    /// The actor recorded for a user who forgets themselves: appending as the user, after their keys are destroyed, would
+    /// give them a new key (and pseudonym) at once. <see cref="PrivacyEvent.UserForgotten.By"/> says <c>self</c>.
+    /// </summary>
+    public static ErasureActor Self(string source) => new("privacy", Erased.User, source);
 }
 
 /// <summary>What an erasure did.</summary>
-/// <param name="Rebuilt">False when another rebuild held the lease: the keys are gone, the views are rebuilt by the next <c>replay</c>.</param>
+/// <param name="Rebuilt">True when the read models showed the erasure before this returned (re-projected by the
+/// projector, or here for the operator); false when the projector had not got to it within the read-your-writes wait:
+/// it does when it reaches the event, and a <c>replay</c> gives the same views.</param>
 public sealed record ErasureResult(int Keys, int Guilds, bool Rebuilt);
 
 /// <summary>
-/// Forget-me, redact and guild purge (docs/privacy.md): append the event that records the erasure, destroy the keys,
-/// then rebuild the read models (a new generation from the revealed events, the old one, which held plaintext,
-/// deleted; SQLite frees it with secure_delete and a checkpoint). The order matters: the record is written while the
-/// store still accepts it, and a crash after it leaves keys that the same request destroys when repeated.
+/// Forget-me, redact and guild purge (docs/privacy.md, "Erasing"). The erasing process does only the narrow part, which
+/// the bot's role allows: it finds the keys without a Scan (a lookup, or a Query of the keys table's owner and guild
+/// indexes), destroys them, and only then appends the event that records the erasure. The projector (the in-process
+/// feed, the <c>projector</c> verb or the Lambda), which may write views, re-projects the affected rows when it meets
+/// that event (<see cref="ErasureReprojection"/>); because the keys are gone before the event exists, the re-projection
+/// can never reveal what was erased. The erasing process then waits, bounded, until the views show it.
+/// A crash between destroying and appending leaves the keys destroyed and the views as they were until a <c>replay</c>
+/// (a redact repeated appends the event; a forget-me repeated finds no keys).
 /// </summary>
 public sealed partial class Erasure(
     KeyRing keys,
     IEventStore store,
     EventCodec codec,
-    Rebuilder rebuilder,
+    IViewStore views,
+    ReadYourWrites readYourWrites,
+    ErasureReprojection reprojection,
     IEnumerable<IProjection> projections,
-    RebuildLease lease,
     ILogger<Erasure> logger,
     SqliteDatabase? sqlite = null)
 {
@@ -46,12 +64,15 @@ public sealed partial class Erasure(
         var owner = await keys.LookupOfAsync(KeyRing.OwnerText(userId), ct);
         var records = await keys.Store.ListAsync(null, owner, ct);
         if (records.Count == 0) return new ErasureResult(0, 0, false);
-        var erasure = Guid.CreateVersion7().ToString("N");
-        foreach (var guild in records.GroupBy(r => r.GuildId))
-            await AppendLogAsync(guild.Key, new PrivacyEvent.UserForgotten(erasure, guild.Count(), by), actor, ct);
         var destroyed = await keys.DestroyAsync(records, ct);
-        Log.Forgotten(logger, erasure, destroyed, records.Select(r => r.GuildId).Distinct().Count());
-        return new ErasureResult(destroyed, records.Select(r => r.GuildId).Distinct().Count(), await RebuildAsync("privacy forget", ct));
+        var erasure = Guid.CreateVersion7().ToString("N");
+        var recordedAs = actor.Id == userId ? ErasureActor.Self(actor.Source) with { ReprojectsHere = actor.ReprojectsHere } : actor;
+        var appended = new List<EventEnvelope>();
+        foreach (var guild in records.GroupBy(r => r.GuildId))
+            appended.Add(await AppendLogAsync(guild.Key, new PrivacyEvent.UserForgotten(erasure, guild.Count(), by), recordedAs, ct));
+        var guilds = records.Select(r => r.GuildId).Distinct().Count();
+        Log.Forgotten(logger, erasure, destroyed, guilds);
+        return new ErasureResult(destroyed, guilds, await ShownAsync(appended, actor, ct));
     }
 
     public enum RedactOutcome { Redacted, NoSuchVersion, NotAValue, AlreadyRedacted }
@@ -60,6 +81,7 @@ public sealed partial class Erasure(
     public async Task<(RedactOutcome Outcome, ErasureResult? Result)> RedactAsync(GuildId guild, MemoryKey key, long version, ErasureActor actor, CancellationToken ct)
     {
         var stream = new StreamName(RememberStream.For(guild, key));
+        var destroyed = 0;
         for (var attempt = 0; ; attempt++)
         {
             var events = await store.ReadStreamAsync(stream, 1, ct);
@@ -68,30 +90,46 @@ public sealed partial class Erasure(
             if (decoded.OfType<RememberEvent.ValueRedacted>().Any(r => r.Version == version)) return (RedactOutcome.AlreadyRedacted, null);
             if (decoded[(int)version - 1] is not (RememberEvent.ValueRemembered or RememberEvent.ValueRestored) and var target)
                 return (RedactOutcome.NotAValue, null);
+            // The key first, then the record of it (see the class): repeated after a crash, the key is already gone.
+            var lookup = await keys.LookupOfAsync(KeyRing.ValueLookupText(guild.ToString(), stream.Value, version), ct);
+            // No key: a value stored before encryption; it is only replaced in the read models (docs/privacy.md).
+            if (await keys.Store.FindAsync(lookup, ct) is { } record) destroyed += await keys.DestroyAsync([record], ct);
             var context = new AppendContext(guild.ToString(), actor.Id, actor.Name, actor.Source);
             var appended = await store.AppendAsync(stream, events.Count, [codec.Encode(new RememberEvent.ValueRedacted(decoded[(int)version - 1]!.Key, version))], context, ct);
             if (appended is AppendResult.WrongExpectedVersion && attempt < 5) continue;
             if (appended is AppendResult.WrongExpectedVersion) throw new InvalidOperationException($"{stream} kept changing; try again.");
-            break;
+            Log.Redacted(logger, guild.ToString(), version, destroyed);
+            var shown = await ShownAsync([Recorded(appended, stream.Value, guild.ToString(), "ValueRedacted")], actor, ct);
+            return (RedactOutcome.Redacted, new ErasureResult(destroyed, 1, shown));
         }
-        var lookup = await keys.LookupOfAsync(KeyRing.ValueLookupText(guild.ToString(), stream.Value, version), ct);
-        var record = await keys.Store.FindAsync(lookup, ct);
-        // No key: a value stored before encryption; it is only replaced in the read models (docs/privacy.md).
-        var destroyed = record is null ? 0 : await keys.DestroyAsync([record], ct);
-        Log.Redacted(logger, guild.ToString(), version, destroyed);
-        return (RedactOutcome.Redacted, new ErasureResult(destroyed, 1, await RebuildAsync("privacy redact", ct)));
     }
 
     /// <summary>Destroys the guild key and every key under it: nothing of the server reads any more.</summary>
     public async Task<ErasureResult> PurgeGuildAsync(string guildId, string reason, ErasureActor actor, CancellationToken ct)
     {
-        var records = await keys.Store.ListAsync(guildId, null, ct);
-        await AppendLogAsync(guildId, new PrivacyEvent.GuildPurged(records.Count, reason), actor, ct);
-        // The log event's own actor was encrypted under a key of this server: list again to destroy that one too.
-        records = await keys.Store.ListAsync(guildId, null, ct);
-        var destroyed = await keys.DestroyAsync(records, ct);
+        var destroyed = await keys.DestroyAsync(await GuildKeysAsync(guildId, null, ct), ct);
+        var logged = await AppendLogAsync(guildId, new PrivacyEvent.GuildPurged(destroyed, reason), actor, ct);
+        // The log event's own actor was sealed under a new key of this server (and a new guild key): destroy those too.
+        // They protect nothing but that name, which no read model shows, so the projector may run before this.
+        destroyed += await keys.DestroyAsync(await GuildKeysAsync(guildId, actor.Id, ct), ct);
         Log.Purged(logger, guildId, destroyed, reason);
-        return new ErasureResult(destroyed, 1, await RebuildAsync("privacy purge-guild", ct));
+        return new ErasureResult(destroyed, 1, await ShownAsync([logged], actor, ct));
+    }
+
+    /// <summary>
+    /// A guild's keys: the guild index (a Query, eventually consistent) and, read consistently by lookup, the guild key
+    /// (every key under it is unreadable without it, even one the index does not list yet) and the actor's key there.
+    /// </summary>
+    private async Task<IReadOnlyList<KeyRecord>> GuildKeysAsync(string guildId, string? actorId, CancellationToken ct)
+    {
+        var found = (await keys.Store.ListAsync(guildId, null, ct)).ToDictionary(r => r.KeyId, StringComparer.Ordinal);
+        var lookups = new List<string> { KeyRing.GuildLookupText(guildId) };
+        if (actorId is not null) lookups.Add(KeyRing.UserLookupText(guildId, actorId));
+        foreach (var text in lookups)
+        {
+            if (await keys.Store.FindAsync(await keys.LookupOfAsync(text, ct), ct) is { } record) found.TryAdd(record.KeyId, record);
+        }
+        return [.. found.Values];
     }
 
     /// <summary>Every event in which the user is the actor or a target (giver, receiver, player), revealed, as a JSON array.</summary>
@@ -122,30 +160,44 @@ public sealed partial class Erasure(
         return (found.Count, found.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private async Task AppendLogAsync(string guildId, PrivacyEvent @event, ErasureActor actor, CancellationToken ct)
+    private async Task<EventEnvelope> AppendLogAsync(string guildId, PrivacyEvent @event, ErasureActor actor, CancellationToken ct)
     {
         var stream = new StreamName($"{PrivacyStream.Category}/{guildId}/log");
         var context = new AppendContext(guildId, actor.Id, actor.Name, $"{actor.Source}:{guildId}");
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var version = (await store.ReadStreamAsync(stream, 1, ct)).Count;
-            if (await store.AppendAsync(stream, version, [codec.Encode(@event)], context, ct) is not AppendResult.WrongExpectedVersion) return;
+            var appended = await store.AppendAsync(stream, version, [codec.Encode(@event)], context, ct);
+            if (appended is not AppendResult.WrongExpectedVersion) return Recorded(appended, stream.Value, guildId, codec.Encode(@event).Type);
         }
         throw new InvalidOperationException($"{stream} kept changing; try again.");
     }
 
-    private async Task<bool> RebuildAsync(string purpose, CancellationToken ct)
+    /// <summary>The appended erasure event (or, for a request already handled, the one it appended then).</summary>
+    private static EventEnvelope Recorded(AppendResult result, string stream, string guildId, string type) => result switch
     {
-        var attempt = await lease.TryAcquireAsync(purpose, ct);
-        if (attempt is not LeaseAttempt.Acquired acquired)
+        AppendResult.Appended appended => appended.Events[^1],
+        AppendResult.AlreadyProcessed seen => new EventEnvelope(stream, seen.LastVersion, Guid.Empty, type, 1, "{}", guildId, "", "", "", default),
+        _ => throw new InvalidOperationException($"Unexpected append result {result}."),
+    };
+
+    /// <summary>
+    /// Waits (bounded, as a reply waits for its read model) until the projector has re-projected every event in
+    /// <paramref name="logged"/>; the operator re-projects here instead. True when the views show the erasure.
+    /// </summary>
+    private async Task<bool> ShownAsync(IReadOnlyList<EventEnvelope> logged, ErasureActor actor, CancellationToken ct)
+    {
+        if (actor.ReprojectsHere)
         {
-            Log.RebuildBusy(logger, purpose);
-            return false;
+            foreach (var e in logged) await reprojection.ApplyAsync(e, [.. projections], ct);
+            sqlite?.Checkpoint();
+            return true;
         }
-        await using (acquired.Lease)
+        foreach (var e in logged)
         {
-            await rebuilder.RunAsync([.. projections], null, ct);
+            if (!await readYourWrites.WaitForAsync(token => ErasureReprojection.IsAppliedAsync(views, e.StreamId, e.Version, token), ct)) return false;
         }
+        // SQLite: the rows the projector rewrote left their old pages in the WAL; fold it in (secure_delete zeroes them).
         sqlite?.Checkpoint();
         return true;
     }
@@ -161,7 +213,5 @@ public sealed partial class Erasure(
         [LoggerMessage(EventId = 1703, Level = LogLevel.Warning, Message = "Server {Guild} was purged ({Reason}): {Keys} keys destroyed")]
         public static partial void Purged(ILogger logger, string guild, int keys, string reason);
 
-        [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Keys destroyed, but another rebuild holds the lease: run `replay` when it has finished ({Purpose})")]
-        public static partial void RebuildBusy(ILogger logger, string purpose);
     }
 }

@@ -46,7 +46,7 @@ public static class Redact
             return outcome switch
             {
                 Erasure.RedactOutcome.Redacted => Reply.Of($"Redacted v{version} of {Md.Code(key.Display)}: its value is gone for good." +
-                    (result!.Rebuilt ? "" : " The read models are rebuilt by the next replay.")),
+                    (result!.Rebuilt ? "" : " The boards and history still show it for a moment: they are being updated.")),
                 Erasure.RedactOutcome.AlreadyRedacted => Reply.Of($"v{version} of {Md.Code(key.Display)} is already redacted."),
                 Erasure.RedactOutcome.NotAValue => Reply.Of(Md.Error($"v{version} of {key.Display} set no value (it was a forget or a redaction)")),
                 _ => Reply.Of(Md.Error($"{key.Display} has no v{version} (see `.remember history {key.Display}`)")),

@@ -1,6 +1,9 @@
 using System.Text;
 using Amazon.DynamoDBv2.Model;
+using EventBot.Bot.Features.Privacy;
+using EventBot.Bot.Hosting;
 using EventBot.Bot.Tests.Cli;
+using EventBot.Domain.Common;
 using EventBot.EventStore;
 using EventBot.EventStore.DynamoDb;
 using EventBot.Lambda.Tests;
@@ -14,8 +17,10 @@ namespace EventBot.Bot.Tests.Features.Privacy;
 
 /// <summary>
 /// The acceptance of docs/privacy.md on DynamoDB with KMS (the fake, reached the way the SDK reaches KMS: its
-/// AWS_ENDPOINT_URL_KMS): after forget-me, a Scan of every table and every record of the events table's stream hold
-/// nothing of the user; others are unchanged but for the erased name; <c>replay --verify</c> agrees.
+/// AWS_ENDPOINT_URL_KMS): after forget-me, a redaction or a guild purge, a Scan of every table and every record of the
+/// events table's stream hold nothing of what was erased; others are unchanged but for the erased name;
+/// <c>replay --verify</c> agrees. The erasing process only destroys keys and appends the erasure event; the projector
+/// (the bot's own poller, or a separate <c>projector</c> process) re-projects the views before the erasure answers.
 /// </summary>
 [Collection(DynamoDbLocalFixture.Collection)]
 public sealed class DynamoDbErasureTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
@@ -90,5 +95,117 @@ public sealed class DynamoDbErasureTests(DynamoDbLocalFixture dynamo) : IAsyncLi
 
         var (exit, _, error) = await CliRunner.RunAsync(_environment, "replay", "--verify");
         Assert.True(exit == 0, error);
+    }
+
+    private static Task<BotHarness> StartBotAsync(Dictionary<string, string?> environment) =>
+        BotHarness.StartAsync(environment, fakeTime: false);
+
+    [Fact]
+    public async Task After_a_redaction_no_table_and_no_stream_record_holds_the_value()
+    {
+        _environment["EVENTBOT_READ_YOUR_WRITES_MS"] = "60000"; // generous: a loaded machine, and the reply waits for the re-projection
+        await using var h = await StartBotAsync(_environment);
+        await h.SayAsync(".remember door code is 8642-zebold", user: "alice");
+        await h.SayAsync(".remember door code is 1357-zebcurrent", user: "alice");
+        await h.SayAsync(".remember lunch is pizza", user: "alice");
+        Assert.Equal("`door code` is 1357-zebcurrent", await h.SayAsync(".remember door code", user: "alice"));
+        Assert.Contains("1357-zebcurrent", await EverythingStoredAsync()); // the current value's row holds it: the check can fail
+
+        var old = await h.SayAsync(".remember redact door code 1", user: "mod");
+        var current = await h.SayAsync(".remember redact door code 2", user: "mod");
+
+        Assert.StartsWith("Redacted v1", old);
+        Assert.StartsWith("Redacted v2", current);
+        Assert.DoesNotContain("still show it", old + current); // the projector had re-projected before the answer
+        var stored = await EverythingStoredAsync();
+        Assert.DoesNotContain("8642-zebold", stored);
+        Assert.DoesNotContain("1357-zebcurrent", stored);
+        Assert.Contains("was redacted", await h.SayAsync(".remember door code", user: "alice"));
+        Assert.Equal("`lunch` is pizza", await h.SayAsync(".remember lunch", user: "alice"));
+
+        var (exit, _, error) = await CliRunner.RunAsync(_environment, "replay", "--verify");
+        Assert.True(exit == 0, error);
+    }
+
+    [Fact]
+    public async Task After_a_guild_purge_nothing_of_it_is_readable_and_other_guilds_are_intact()
+    {
+        _environment["EVENTBOT_READ_YOUR_WRITES_MS"] = "60000";
+        await using var h = await StartBotAsync(_environment);
+        var other = GuildId.FromName("other-server");
+        const string Purged = "Purgatoriusquux";
+        await h.SayAsync(".remember wifi is hunter2-purgeme", user: Purged);
+        await h.SayAsync(".sparkle @alice for the purgereason", user: Purged);
+        await h.SayAsync($".sparkle @{Purged} for the other purgereason", user: "alice");
+        await h.SayAsync(".play coin heads", user: Purged);
+        await h.SayAsync(".remember lunch is pizza-keepme", user: "alice", guild: other);
+        await h.SayAsync(".sparkle @carol for the keepreason", user: "alice", guild: other);
+        await h.SayAsync(".show sparkles @alice", user: "alice");
+        Assert.Contains("keepreason", await h.SayAsync(".show sparkles @carol", user: "carol", guild: other));
+        Assert.Contains(Purged, await EverythingStoredAsync()); // the check can fail
+
+        // What GuildRetention runs in the bot process once a removed server's retention is over.
+        var purged = await h.Host.Services.GetRequiredService<Erasure>().PurgeGuildAsync(BotHarness.Guild.ToString(), "removed",
+            new ErasureActor("retention", "retention", "retention"), CancellationToken.None);
+
+        Assert.True(purged.Rebuilt, "the projector did not re-project the purge in time");
+        Assert.True(purged.Keys > 0);
+        var stored = await EverythingStoredAsync();
+        foreach (var secret in new[] { Purged, BotHarness.User(Purged).Id.ToString(), "hunter2-purgeme", "purgereason" })
+            Assert.DoesNotContain(secret, stored);
+        // The other server is as it was.
+        Assert.Equal("`lunch` is pizza-keepme", await h.SayAsync(".remember lunch", user: "alice", guild: other));
+        var carol = await h.SayAsync(".show sparkles @carol", user: "carol", guild: other);
+        Assert.Contains("keepreason", carol);
+        Assert.Contains("alice", carol);
+
+        var (exit, _, error) = await CliRunner.RunAsync(_environment, "replay", "--verify");
+        Assert.True(exit == 0, error);
+    }
+
+    /// <summary>
+    /// The projector process revealed Zeb's events a moment before, so it holds his keys in its cache (5 minutes) when the
+    /// bot destroys them: its re-projection is right only because it forgets its cached keys on the erasure event, and
+    /// because the bot destroyed the keys before appending the event.
+    /// </summary>
+    [Fact]
+    public async Task Forget_me_from_chat_with_the_projector_in_its_own_process()
+    {
+        _environment["EVENTBOT_READ_YOUR_WRITES_MS"] = "60000";
+        using var projector = BotHost.CreateBuilder(_environment, projectorOnly: true).Build();
+        await projector.StartAsync();
+        try
+        {
+            var bot = new Dictionary<string, string?>(_environment) { ["EVENTBOT_PROJECTOR"] = "off" };
+            await using var h = await StartBotAsync(bot);
+            var zebId = BotHarness.User(Zeb).Id.ToString();
+            await h.SayAsync($".sparkle @alice {ZebReason}", user: Zeb);
+            await h.SayAsync($".sparkle @{Zeb} for the knots", user: "alice");
+            await h.SayAsync(".play coin heads", user: Zeb);
+            await h.SayAsync(".remember wifi is hunter2", user: Zeb);
+            Assert.Contains(Zeb, await h.SayAsync(".show sparkles @alice", user: "alice"));
+            Assert.Contains(zebId, await EverythingStoredAsync()); // his rows are keyed by his id: the check can fail
+
+            await h.SayAsync(".privacy forget-me", user: Zeb);
+            var done = await h.SayAsync(".privacy forget-me confirm", user: Zeb);
+
+            Assert.StartsWith("You are forgotten", done);
+            Assert.DoesNotContain("still show it", done); // the projector process had re-projected before the answer
+            var stored = await EverythingStoredAsync();
+            foreach (var secret in new[] { zebId, Zeb, ZebReason, "zebsecret" })
+                Assert.DoesNotContain(secret, stored);
+            var aliceSparkles = await h.SayAsync(".show sparkles @alice", user: "alice");
+            Assert.Contains("[erased user]", aliceSparkles);
+            Assert.Contains("[erased]", aliceSparkles);
+            Assert.Contains("[erased user]", await h.SayAsync(".leaderboard sparkles", user: "alice")); // still counted, anonymously
+            Assert.Equal("`wifi` is hunter2", await h.SayAsync(".remember wifi", user: "alice"));
+
+            var (exit, _, error) = await CliRunner.RunAsync(_environment, "replay", "--verify");
+            Assert.True(exit == 0, error);
+        }
+        finally
+        {
+            await projector.StopAsync();
+        }
     }
 }
