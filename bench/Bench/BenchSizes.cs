@@ -30,6 +30,9 @@ public sealed record BenchSizes(
 
     public int LoadSearchSteps { get; init; } = 5;
 
+    /// <summary>Once a store's load runs have taken this long, no further search step starts (the fixed rates always run).</summary>
+    public TimeSpan LoadBudget { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Fresh processes per start-up figure (the median is reported).</summary>
     public int StartupRuns { get; init; } = 11;
 
@@ -48,6 +51,7 @@ public sealed record BenchSizes(
         LoadWarmUp = TimeSpan.FromSeconds(1),
         LoadSearchDuration = TimeSpan.FromSeconds(2),
         LoadSearchSteps = 2,
+        LoadBudget = TimeSpan.FromSeconds(40),
         StartupRuns = 3,
         StartupPublished = false,
     };

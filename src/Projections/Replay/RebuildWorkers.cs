@@ -46,7 +46,7 @@ internal sealed class RebuildWorkers
     public Task FlushAsync(CancellationToken ct) => _buffer.FlushAsync(ct);
 
     /// <summary>The targets are reused slots holding these rows: masked, compared, and swept (<see cref="WriteBehindViewStore.OverwriteSlot"/>).</summary>
-    public void OverwriteSlot(IEnumerable<ViewRow> staleRows) => _buffer.OverwriteSlot(staleRows);
+    public void OverwriteSlot(Task<IReadOnlyList<ViewRow>> staleRows) => _buffer.OverwriteSlot(staleRows);
 
     /// <summary>Deletes the reused slots' rows that the rebuild did not produce (before the flip).</summary>
     public Task<int> SweepAsync(CancellationToken ct) => _buffer.SweepStaleAsync(ct);

@@ -38,7 +38,8 @@ internal sealed class ScanRebuildSource(IEventReader store) : IRebuildSource
     {
         var cursors = new Dictionary<int, string>(state.Segments ?? []);
         var channel = Channel.CreateBounded<(int Segment, SegmentPage Page, object?[] Decoded)>(
-            new BoundedChannelOptions(Math.Max(4, segmented.Segments)) { SingleReader = true });
+            // Four pages a segment: a pause of the applying consumer (a GC, a flush) does not stop the Scan at once.
+            new BoundedChannelOptions(Math.Max(4, segmented.Segments * 4)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producers = Task.WhenAll(Enumerable.Range(0, segmented.Segments)
             .Where(s => !cursors.TryGetValue(s, out var c) || c != Rebuilder.SegmentDone)

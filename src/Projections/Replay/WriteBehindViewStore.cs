@@ -71,7 +71,29 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
         _overwriting = true;
     }
 
+    /// <summary>
+    /// As <see cref="OverwriteSlot(IEnumerable{ViewRow})"/>, with the slot still being read: the rebuild's main pass
+    /// runs meanwhile. The rows are needed only at the first flush (where they are compared) and by the sweep: while the
+    /// target counts as empty (<see cref="TargetIsEmpty"/>, always so for an overwritten slot until a flush) the core
+    /// sees every row it has not written as absent without looking at them. Read on the Scan's own schedule, so the read
+    /// costs the rebuild no time of its own (it was 1.3 s of a 15.8 s rebuild at 50,000 events, load 10).
+    /// </summary>
+    public void OverwriteSlot(Task<IReadOnlyList<ViewRow>> staleRows)
+    {
+        _pendingStale = staleRows;
+        _overwriting = true;
+    }
+
     private bool _overwriting;
+
+    private Task<IReadOnlyList<ViewRow>>? _pendingStale;
+
+    private async ValueTask LoadStaleAsync()
+    {
+        if (_pendingStale is not { } pending) return;
+        _pendingStale = null;
+        foreach (var row in await pending) _stale[row.Key] = row;
+    }
 
     /// <summary>
     /// Writes what is held for the reused slot (rows made again as they were are left alone), then deletes the slot's
@@ -81,6 +103,7 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
     {
         _overwriting = false;
         await FlushAsync(ct);
+        await LoadStaleAsync();
         if (_stale.Count == 0) return 0;
         ViewKey[] keys = [.. _stale.Keys];
         if (inner is IBatchViewStore batch) await batch.DeleteRowsAsync(keys, ct);
@@ -93,6 +116,7 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
     /// <summary>Writes every row changed since the last flush, once each; returns how many.</summary>
     public async Task<int> FlushAsync(CancellationToken ct)
     {
+        await LoadStaleAsync();
         var dirty = new List<(ViewRow Row, long Expected)>(DirtyRows);
         var overwrites = new List<(ViewRow Row, long StoredRevision)>();
         var unchanged = new List<ViewRow>();
@@ -164,6 +188,8 @@ public sealed class WriteBehindViewStore(IViewStore inner) : IViewStore, IRowCac
         }
         row = null;
         // A reused slot's stale row is absent to the core until this rebuild writes the key (even after an eviction).
+        if (!TargetIsEmpty && _pendingStale is not null)
+            throw new InvalidOperationException("A reused slot is still being read: flush before the target stops counting as empty.");
         if (!TargetIsEmpty && !_stale.ContainsKey(key)) return false;
         _rows[key] = (null, null);
         return true;

@@ -50,6 +50,53 @@ public sealed class ReadYourWritesTests : IDisposable
         Assert.True(elapsed >= TimeSpan.FromSeconds(4.5), $"ended at {elapsed}, before the second row caught up");
     }
 
+    [Fact]
+    public async Task A_row_that_stays_behind_is_polled_less_and_less_often()
+    {
+        // Back-pressure: with nothing applied for the whole 5 s, polling every 50 ms would read the row 100 times; the pause
+        // doubles up to 200 ms, so about 27 reads (50, 100, 200, 200, … ms; fewer when a stalled waiter lets the fake clock
+        // run ahead). The fake clock moves in 50 ms steps.
+        var counting = new CountingViews(_views);
+        var readYourWrites = new ReadYourWrites(counting, new Generations(_views, _time), new ProjectionSignals(), _time) { Timeout = TimeSpan.FromSeconds(5) };
+        var start = _time.GetUtcNow();
+        var wait = readYourWrites.WaitAsync("sparkle", First, Stream, 3, CancellationToken.None);
+        while (!wait.IsCompleted && _time.GetUtcNow() - start < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(20);
+            if (!wait.IsCompleted) _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.InRange(counting.Reads, 1, 40);
+    }
+
+    private sealed class CountingViews(IViewStore inner) : IViewStore
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public Task<ViewRow?> GetAsync(ViewKey key, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.GetAsync(key, ct);
+        }
+
+        public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) => inner.QueryAsync(partition, ct);
+
+        public Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct) => inner.TryWriteAsync(row, expectedRevision, ct);
+
+        public Task<IReadOnlyList<long>> DeletePartitionsAsync(IReadOnlyList<string> partitionPrefixes, CancellationToken ct) => inner.DeletePartitionsAsync(partitionPrefixes, ct);
+
+        public Task DeleteAsync(ViewKey key, CancellationToken ct) => inner.DeleteAsync(key, ct);
+
+        public Task<IReadOnlyList<string>> ListPartitionsAsync(string partitionPrefix, CancellationToken ct) => inner.ListPartitionsAsync(partitionPrefix, ct);
+
+        public Task<string?> GetValueAsync(string name, CancellationToken ct) => inner.GetValueAsync(name, ct);
+
+        public Task SetValueAsync(string name, string value, CancellationToken ct) => inner.SetValueAsync(name, value, ct);
+    }
+
     /// <summary>Advances the fake clock in 100 ms steps, writing each row when its time comes, until the wait ends.</summary>
     private async Task<(bool CaughtUp, TimeSpan Elapsed)> RunAsync(TimeSpan? applyFirstAt, TimeSpan? applySecondAt)
     {
