@@ -21,6 +21,13 @@ public interface IEventReader
     /// </summary>
     Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct);
 
+    /// <summary>
+    /// Every event of a guild in one category, oldest first, read page by page from the guild index (a Query on
+    /// DynamoDB's <c>by_guild</c>, never a Scan): what one server holds, e.g. for a user's export. May be eventually
+    /// consistent (a GSI on DynamoDB).
+    /// </summary>
+    IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct);
+
     /// <summary>Every event, for replay. Order is per stream only.</summary>
     IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct);
 }

@@ -241,6 +241,28 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         return events;
     }
 
+    /// <summary>A Query of the <c>by_guild</c> index (guild_category, recorded_at), oldest first, page by page.</summary>
+    public async IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
+    {
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                IndexName = EventBotTables.GuildIndex,
+                KeyConditionExpression = "#g = :g",
+                ExpressionAttributeNames = new() { ["#g"] = EventBotTables.GuildCategory },
+                ExpressionAttributeValues = new() { [":g"] = new() { S = EventItem.GuildCategory(guildId, category) } },
+                ScanIndexForward = true,
+                ExclusiveStartKey = start,
+            }, token), ct);
+            foreach (var item in page.Items ?? []) yield return EventItem.FromItem(item);
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+    }
+
     /// <summary>Every event via a parallel Scan; each stream lives in one segment, read in order, so per-stream order holds.</summary>
     public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct) => ScanAsync(null, ct);
 

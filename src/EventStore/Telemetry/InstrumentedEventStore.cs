@@ -76,6 +76,9 @@ public sealed class InstrumentedEventStore(IEventStore inner, string storeName, 
     public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
         inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);
 
+    public IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct) =>
+        inner.ReadGuildEventsAsync(guildId, category, ct);
+
     public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct) => inner.ReadAllAsync(ct);
 
     /// <summary>The log scope of an append: shows as <c>Stream</c> and <c>ExpectedVersion</c> in JSON logs.</summary>
