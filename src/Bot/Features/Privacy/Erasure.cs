@@ -94,34 +94,6 @@ public sealed partial class Erasure(
         return new ErasureResult(destroyed, 1, await RebuildAsync("privacy purge-guild", ct));
     }
 
-    /// <summary>Every event in which the user is the actor or a target (giver, receiver, player), revealed, as a JSON array.</summary>
-    public async Task<(int Events, string Json)> ExportAsync(string userId, CancellationToken ct)
-    {
-        var found = new JsonArray();
-        await foreach (var e in store.ReadAllAsync(ct))
-        {
-            var concerns = e.ActorId == userId;
-            if (!concerns && StreamIds.Category(e.StreamId) is "sparkle" or "play")
-                concerns = StreamIds.Split(e.StreamId).Id == userId;
-            if (!concerns && codec.IsKnown(e.Type) && codec.Decode(e) is SparkleEvent.SparkleGiven given)
-                concerns = given.GiverId.ToString(System.Globalization.CultureInfo.InvariantCulture) == userId
-                    || given.TargetId.ToString(System.Globalization.CultureInfo.InvariantCulture) == userId;
-            if (!concerns) continue;
-            found.Add(new JsonObject
-            {
-                ["stream"] = e.StreamId,
-                ["version"] = e.Version,
-                ["type"] = e.Type,
-                ["recordedAt"] = e.RecordedAt,
-                ["guildId"] = e.GuildId,
-                ["actorId"] = e.ActorId,
-                ["actorName"] = e.ActorName,
-                ["data"] = JsonNode.Parse(e.Data),
-            });
-        }
-        return (found.Count, found.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-
     private async Task AppendLogAsync(string guildId, PrivacyEvent @event, ErasureActor actor, CancellationToken ct)
     {
         var stream = new StreamName($"{PrivacyStream.Category}/{guildId}/log");
