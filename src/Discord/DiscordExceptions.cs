@@ -30,3 +30,13 @@ public sealed class DiscordRestException(string message, int statusCode, int? di
 /// <summary>Discord answered 10062 (Unknown interaction): the 3-second window or the 15-minute token has passed.
 /// Not retried; the message never contains the token.</summary>
 public sealed class DiscordInteractionExpiredException(string message) : Exception(message);
+
+/// <summary>Discord's JSON error codes the bot acts on (Topics › Opcodes and Status Codes › JSON Error Codes).</summary>
+public static class DiscordErrorCodes
+{
+    /// <summary>Cannot send messages to this user: their DMs are closed to the bot (or to this server's members).</summary>
+    public const int CannotSendMessagesToUser = 50007;
+
+    /// <summary>Request entity too large: a file over the upload limit.</summary>
+    public const int RequestEntityTooLarge = 40005;
+}

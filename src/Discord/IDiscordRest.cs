@@ -10,4 +10,14 @@ public interface IDiscordRest
     Task SendReplyAsync(string channelId, string replyToMessageId, string content, IReadOnlyList<DiscordEmbed>? embeds, CancellationToken ct);
 
     Task<DiscordUser> GetCurrentUserAsync(CancellationToken ct);
+
+    /// <summary><c>POST /users/@me/channels</c> with <c>recipient_id</c>: the id of the DM channel with the user.</summary>
+    Task<string> CreateDmAsync(string userId, CancellationToken ct);
+
+    /// <summary>
+    /// <c>POST /channels/{id}/messages</c> with files: <c>multipart/form-data</c> (<c>payload_json</c> + <c>files[n]</c>),
+    /// never pinging anyone. Discord answers 50007 (<see cref="DiscordErrorCodes.CannotSendMessagesToUser"/>) when the
+    /// user does not accept DMs from the bot.
+    /// </summary>
+    Task SendMessageAsync(string channelId, string content, IReadOnlyList<DiscordFile> files, CancellationToken ct);
 }

@@ -22,20 +22,11 @@ public interface IEventReader
     Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct);
 
     /// <summary>
-    /// Every event of a guild in streams of one category, newest first (the erasure re-projection finds a guild's
-    /// streams with it, without a Scan). May be eventually consistent, as <see cref="ReadGuildHistoryAsync"/>. By
-    /// default pages through <see cref="ReadGuildHistoryAsync"/>; a store with a cursor reads each item once.
+    /// Every event of a guild in one category, oldest first, read page by page from the guild index (a Query on
+    /// DynamoDB's <c>by_guild</c>, never a Scan): what one server holds, e.g. for a user's export. May be eventually
+    /// consistent (a GSI on DynamoDB).
     /// </summary>
-    async IAsyncEnumerable<EventEnvelope> ReadGuildAsync(string guildId, string category, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        const int Page = 1000;
-        for (var skip = 0; ; skip += Page)
-        {
-            var page = await ReadGuildHistoryAsync(guildId, category, skip, Page, ct);
-            foreach (var e in page) yield return e;
-            if (page.Count < Page) yield break;
-        }
-    }
+    IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct);
 
     /// <summary>Every event, for replay. Order is per stream only.</summary>
     IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct);

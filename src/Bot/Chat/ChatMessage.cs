@@ -49,8 +49,26 @@ public sealed record Reply(string Text, ReplyEmbed? Embed = null)
     /// <summary>Page buttons (◀ ▶) under the reply where the platform has buttons; a prefix reply names the next page in its text instead.</summary>
     public IReadOnlyList<ReplyButton> Buttons { get; init; } = [];
 
+    /// <summary>
+    /// A file that goes with the reply, for the caller alone (a <c>/privacy export</c>): on Discord an ephemeral
+    /// attachment of the interaction's answer, or a DM for a typed command; the console writes files itself.
+    /// </summary>
+    public ReplyAttachment? Attachment { get; init; }
+
     /// <summary>Whether a slash command's answer should be ephemeral: marked so, or an error.</summary>
     public bool IsPersonal => Ephemeral || Text.StartsWith(Md.ErrorSign, StringComparison.Ordinal);
+}
+
+/// <summary>A file sent with a reply. Its bytes never appear in <see cref="ToString"/> (they are personal data).</summary>
+public sealed record ReplyAttachment(string FileName, string ContentType, ReadOnlyMemory<byte> Content)
+{
+    /// <summary>
+    /// Discord's default upload limit per file, 10 MiB (API reference, "Uploading Files"; higher only with boosts or
+    /// Nitro), the largest a reply may carry.
+    /// </summary>
+    public const int MaxBytes = 10 * 1024 * 1024;
+
+    public override string ToString() => $"{FileName} ({ContentType}, {Content.Length} bytes)";
 }
 
 /// <summary>A button: <see cref="CustomId"/> (at most 100 characters) says everything needed to answer its click.</summary>

@@ -111,7 +111,8 @@ public static class PrivacyVerb
             if (UserIdOf(result.GetValue(user)) is not { } userId) return Cli.Fail("privacy export needs --user ID", BadInput);
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
-            var (count, json) = await host.Services.GetRequiredService<Erasure>().ExportAsync(userId, ct);
+            // Every server: a full read of the events (a Scan on DynamoDB), with the operator's credentials.
+            var (count, json, _) = await host.Services.GetRequiredService<PrivacyExport>().EverywhereAsync(userId, ct);
             var path = Path.GetFullPath(result.GetValue(output) ?? Path.Combine(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value.DataDir, $"privacy-export-{userId}.json"));
             await WritePrivateAsync(path, json, ct);
             Console.Error.WriteLine($"{count} events");

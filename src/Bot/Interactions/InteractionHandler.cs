@@ -18,7 +18,8 @@ namespace EventBot.Bot.Interactions;
 /// request the prefix parser builds (<see cref="SlashBinding"/>, <see cref="PageCursor"/>), run through the same
 /// pipeline on its server's lane (<see cref="GuildLanes"/>: a server's commands in order, prefix or slash alike).
 /// The answer is type 4 (type 7 for a button) when it is ready within <c>EVENTBOT_INTERACTION_BUDGET_MS</c>, else
-/// type 5 (6) and the answer follows as <see cref="InteractionStart.Completion"/>. The interaction id is the idempotency
+/// type 5 (6) and the answer follows as <see cref="InteractionStart.Completion"/>; an answer with a file (an export)
+/// always follows that way, since the file travels with the edit of <c>@original</c>. The interaction id is the idempotency
 /// key, so a command run twice (a redelivery, the queue worker) appends once and answers its first outcome.
 /// </summary>
 public sealed class InteractionHandler(
@@ -56,11 +57,13 @@ public sealed class InteractionHandler(
                     await Task.WhenAny(work, Task.Delay(budget, time, wait.Token));
                     await wait.CancelAsync();
                 }
-                if (work.IsCompletedSuccessfully) return new InteractionStart(Answer(component, work.Result), null);
+                // A file goes with the edit of @original (multipart), never with the callback: an answer with one is deferred too.
+                if (work.IsCompletedSuccessfully && work.Result.Files is not { Count: > 0 }) return new InteractionStart(Answer(component, work.Result), null);
                 // Not ready in time: acknowledge now and let the answer replace @original when it is.
                 var deferral = component
                     ? new InteractionResponse(InteractionCallbackType.DeferredUpdateMessage)
-                    : new InteractionResponse(InteractionCallbackType.DeferredChannelMessageWithSource, new InteractionMessage(null, Ephemeral: personal));
+                    : new InteractionResponse(InteractionCallbackType.DeferredChannelMessageWithSource,
+                        new InteractionMessage(null, Ephemeral: personal || (work.IsCompletedSuccessfully && work.Result.Ephemeral)));
                 return new InteractionStart(deferral, work);
             default:
                 return new InteractionStart(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource,

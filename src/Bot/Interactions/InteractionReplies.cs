@@ -17,9 +17,13 @@ public static class InteractionReplies
                 [.. e.Fields.Take(25).Select(f => new DiscordEmbedField(Md.Shorten(f.Name, 256), Md.Clip(f.Value, 1024), f.Inline))])]
             : null;
 
+    /// <summary>The reply's file as Discord uploads it; null when it has none.</summary>
+    public static IReadOnlyList<DiscordFile>? Files(Reply reply) =>
+        reply.Attachment is { } a ? [new DiscordFile(a.FileName, a.ContentType, a.Content)] : null;
+
     /// <summary>
     /// The interaction message of a reply: its embed (else its text), its page buttons in one row, and flag 64 when it is
-    /// personal (marked so, an error, or a command declared personal such as <c>/help</c>).
+    /// personal (marked so, an error, or a command declared personal such as <c>/help</c>), and its file.
     /// </summary>
     public static InteractionMessage Message(Reply reply, bool personal = false)
     {
@@ -27,6 +31,6 @@ public static class InteractionReplies
         IReadOnlyList<DiscordActionRow>? rows = reply.Buttons.Count == 0
             ? null
             : [new DiscordActionRow([.. reply.Buttons.Select(b => new DiscordButton(b.CustomId, b.Label, Style: b.Danger ? 4 : 2, b.Disabled))])];
-        return new InteractionMessage(embeds is null ? Md.Clip(reply.Text, MaxContent) : null, embeds, rows, personal || reply.IsPersonal);
+        return new InteractionMessage(embeds is null ? Md.Clip(reply.Text, MaxContent) : null, embeds, rows, personal || reply.IsPersonal, Files(reply));
     }
 }

@@ -61,12 +61,14 @@ public enum InteractionCallbackType
 }
 
 /// <summary>A message sent as an interaction response, an edit of <c>@original</c> or a follow-up; always sent with
-/// <c>allowed_mentions: {"parse": []}</c>. <see cref="Ephemeral"/> sets flag 64.</summary>
+/// <c>allowed_mentions: {"parse": []}</c>. <see cref="Ephemeral"/> sets flag 64. <see cref="Files"/> go with an edit or
+/// a follow-up as <c>multipart/form-data</c> (a callback with files is not supported: defer, then edit).</summary>
 public sealed record InteractionMessage(
     string? Content,
     IReadOnlyList<DiscordEmbed>? Embeds = null,
     IReadOnlyList<DiscordActionRow>? Components = null,
-    bool Ephemeral = false);
+    bool Ephemeral = false,
+    IReadOnlyList<DiscordFile>? Files = null);
 
 /// <summary>A row of buttons (component type 1 holding type 2 buttons).</summary>
 public sealed record DiscordActionRow(IReadOnlyList<DiscordButton> Buttons);

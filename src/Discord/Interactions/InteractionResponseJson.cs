@@ -35,6 +35,8 @@ public static class InteractionResponseJson
             case InteractionCallbackType.Pong:
             case InteractionCallbackType.DeferredUpdateMessage:
                 break;
+            case InteractionCallbackType.ChannelMessageWithSource or InteractionCallbackType.UpdateMessage when response.Message?.Files is { Count: > 0 }:
+                throw new ArgumentException("A callback carries no files here: defer (type 5) and send them with the edit of @original.", nameof(response));
             case InteractionCallbackType.ChannelMessageWithSource:
                 body["data"] = Message(response.Message ?? throw new ArgumentException("A type 4 response needs a message.", nameof(response)), withFlags: true);
                 break;
@@ -66,8 +68,8 @@ public static class InteractionResponseJson
     public static JsonObject FollowUp(InteractionMessage message)
     {
         var body = Message(message, withFlags: true);
-        if (message.Content is null && message.Embeds is not { Count: > 0 } && message.Components is not { Count: > 0 })
-            throw new ArgumentException("A follow-up needs content, embeds or components.", nameof(message));
+        if (message.Content is null && message.Embeds is not { Count: > 0 } && message.Components is not { Count: > 0 } && message.Files is not { Count: > 0 })
+            throw new ArgumentException("A follow-up needs content, embeds, components or files.", nameof(message));
         return body;
     }
 
@@ -93,6 +95,8 @@ public static class InteractionResponseJson
             body["components"] = Components(rows);
         if (withFlags && message.Ephemeral)
             body["flags"] = EphemeralFlag;
+        if (message.Files is { Count: > 0 } files)
+            Rest.DiscordMultipart.Describe(body, files);
         // Always empty: a stored value may hold @everyone or <@id>, and showing it must never ping.
         body["allowed_mentions"] = NoMentions();
         return body;

@@ -36,7 +36,7 @@ public sealed partial class DiscordRestClient : IDiscordInteractions, IDiscordAp
         RequireSnowflake(applicationId, nameof(applicationId));
         RequireToken(token);
         var body = InteractionResponseJson.Edit(message);
-        using (await SendAsync(DiscordRoute.EditOriginal(applicationId, token), body, ct)) { }
+        using (await SendAsync(DiscordRoute.EditOriginal(applicationId, token), body, ct, message.Files)) { }
     }
 
     public async Task FollowUpAsync(string applicationId, string token, InteractionMessage message, CancellationToken ct)
@@ -44,7 +44,7 @@ public sealed partial class DiscordRestClient : IDiscordInteractions, IDiscordAp
         RequireSnowflake(applicationId, nameof(applicationId));
         RequireToken(token);
         var body = InteractionResponseJson.FollowUp(message);
-        using (await SendAsync(DiscordRoute.FollowUp(applicationId, token), body, ct)) { }
+        using (await SendAsync(DiscordRoute.FollowUp(applicationId, token), body, ct, message.Files)) { }
     }
 
     public async Task<JsonArray> GetCommandsAsync(string applicationId, string? guildId, CancellationToken ct)

@@ -99,7 +99,29 @@ public sealed partial class DiscordRestClient : IDiscordRest
                 limit.TryGetProperty("max_concurrency", out var mc) ? mc.GetInt32() : 1));
     }
 
-    private async Task<JsonDocument> SendAsync(DiscordRoute route, JsonNode? body, CancellationToken ct)
+    public async Task<string> CreateDmAsync(string userId, CancellationToken ct)
+    {
+        RequireSnowflake(userId, nameof(userId));
+        using var doc = await SendAsync(DiscordRoute.CreateDm, new JsonObject { ["recipient_id"] = userId }, ct);
+        return DiscordJson.OptionalString(doc.RootElement, "id") ?? throw new DiscordRestException("POST /users/@me/channels answered no channel id.", 200);
+    }
+
+    public async Task SendMessageAsync(string channelId, string content, IReadOnlyList<DiscordFile> files, CancellationToken ct)
+    {
+        RequireSnowflake(channelId, nameof(channelId));
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(files);
+        if (content.Length > MessageSplitter.MaxContentLength)
+            throw new ArgumentException($"A message with files holds at most {MessageSplitter.MaxContentLength} characters.", nameof(content));
+        if (content.Length == 0 && files.Count == 0)
+            throw new ArgumentException("A message needs content or files.", nameof(content));
+        var body = new JsonObject { ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() } };
+        if (content.Length > 0) body["content"] = content;
+        if (files.Count > 0) DiscordMultipart.Describe(body, files);
+        using (await SendAsync(DiscordRoute.CreateMessage(channelId), body, ct, files)) { }
+    }
+
+    private async Task<JsonDocument> SendAsync(DiscordRoute route, JsonNode? body, CancellationToken ct, IReadOnlyList<DiscordFile>? files = null)
     {
         var rateLimitRetries = 0;
         var serverErrorRetries = 0;
@@ -111,7 +133,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
             using (await _limiter.AcquireAsync(route, (wait, global) => Log.Waiting(_logger, route.TemplateKey, wait, global), ct))
             {
                 ThrowIfUnauthorized(route); // another request may have hit 401 while this one waited.
-                using var request = BuildRequest(route, body);
+                using var request = BuildRequest(route, body, files);
                 using var client = _httpClients.CreateClient(HttpClientName);
                 using var timeout = new CancellationTokenSource(_options.RestTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
@@ -181,7 +203,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
         }
     }
 
-    private HttpRequestMessage BuildRequest(DiscordRoute route, JsonNode? body)
+    private HttpRequestMessage BuildRequest(DiscordRoute route, JsonNode? body, IReadOnlyList<DiscordFile>? files)
     {
         var request = new HttpRequestMessage(route.Method, new Uri(_baseUri, route.Path.TrimStart('/')));
         // Interaction routes carry their own credential (the interaction token in the path); the bot token stays home.
@@ -189,7 +211,7 @@ public sealed partial class DiscordRestClient : IDiscordRest
             request.Headers.Authorization = new AuthenticationHeaderValue("Bot", _options.Token);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            request.Content = files is { Count: > 0 } ? DiscordMultipart.Body(body, files) : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         return request;
     }
 

@@ -22,6 +22,9 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string? 
     public static DiscordRoute CreateMessage(string channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", channelId, $"/channels/{channelId}/messages");
 
+    /// <summary><c>POST /users/@me/channels</c>: opens (or finds) the DM channel with a user.</summary>
+    public static readonly DiscordRoute CreateDm = new(HttpMethod.Post, "/users/@me/channels", null, "/users/@me/channels");
+
     public static readonly DiscordRoute CurrentUser = new(HttpMethod.Get, "/users/@me", null, "/users/@me");
 
     public static readonly DiscordRoute CurrentApplication = new(HttpMethod.Get, "/applications/@me", null, "/applications/@me");

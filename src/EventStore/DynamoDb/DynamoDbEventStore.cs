@@ -269,8 +269,8 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
         return events;
     }
 
-    /// <summary>The by_guild index page by page (eventually consistent), each item read once.</summary>
-    public async IAsyncEnumerable<EventEnvelope> ReadGuildAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>A Query of the <c>by_guild</c> index (guild_category, recorded_at), oldest first, page by page.</summary>
+    public async IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
     {
         Dictionary<string, AttributeValue>? start = null;
         do
@@ -282,7 +282,7 @@ public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOpti
                 KeyConditionExpression = "#g = :g",
                 ExpressionAttributeNames = new() { ["#g"] = EventBotTables.GuildCategory },
                 ExpressionAttributeValues = new() { [":g"] = new() { S = EventItem.GuildCategory(guildId, category) } },
-                ScanIndexForward = false,
+                ScanIndexForward = true,
                 ExclusiveStartKey = start,
             }, token), ct);
             foreach (var item in page.Items ?? []) yield return EventItem.FromItem(item);

@@ -100,9 +100,9 @@ public class PrivateEventStore(IEventStore inner, EventPrivacy privacy) : IEvent
     public async Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
         await privacy.RevealAsync(await inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct), ct);
 
-    public async IAsyncEnumerable<EventEnvelope> ReadGuildAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in inner.ReadGuildAsync(guildId, category, ct)) yield return await privacy.RevealAsync(e, ct);
+        await foreach (var e in inner.ReadGuildEventsAsync(guildId, category, ct)) yield return await privacy.RevealAsync(e, ct);
     }
 
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)

@@ -236,6 +236,32 @@ public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositioned
         return await ReadAll(command, ct);
     }
 
+    /// <summary>Pages of 4,096 by position on <c>ix_events_guild</c> (guild_id, category, position).</summary>
+    public async IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
+    {
+        const int Page = 4096;
+        long after = 0;
+        while (true)
+        {
+            IReadOnlyList<EventEnvelope> page;
+            await using (var connection = _database.Open())
+            {
+                using var command = Command(connection, null, $"""
+                    SELECT {Columns} FROM events WHERE guild_id = $guild AND category = $category AND position > $after
+                    ORDER BY position LIMIT $take
+                    """);
+                command.Parameters.AddWithValue("$guild", guildId);
+                command.Parameters.AddWithValue("$category", category);
+                command.Parameters.AddWithValue("$after", after);
+                command.Parameters.AddWithValue("$take", Page);
+                page = await ReadAll(command, ct);
+            }
+            foreach (var e in page) yield return e;
+            if (page.Count < Page) yield break;
+            after = page[^1].Position;
+        }
+    }
+
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
     {
         long after = 0;

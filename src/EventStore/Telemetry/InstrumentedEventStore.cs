@@ -76,7 +76,8 @@ public sealed class InstrumentedEventStore(IEventStore inner, string storeName, 
     public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
         inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);
 
-    public IAsyncEnumerable<EventEnvelope> ReadGuildAsync(string guildId, string category, CancellationToken ct) => inner.ReadGuildAsync(guildId, category, ct);
+    public IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct) =>
+        inner.ReadGuildEventsAsync(guildId, category, ct);
 
     public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct) => inner.ReadAllAsync(ct);
 

@@ -16,7 +16,7 @@ namespace EventBot.Projections.Privacy;
 /// <list type="bullet">
 /// <item><c>ValueRedacted</c>: the rows fed by that key's stream.</item>
 /// <item><c>UserForgotten</c>, <c>GuildPurged</c> (in <c>privacy/{guild}/log</c>): every row of the guild. The guild's
-/// streams are found with the guild index (<see cref="IEventReader.ReadGuildAsync"/>, a Query, never a Scan), each
+/// streams are found with the guild index (<see cref="IEventReader.ReadGuildEventsAsync"/>, a Query, never a Scan), each
 /// read once in full (consistent), and every partition they map to is read (a Query) so that rows no longer made by
 /// the history (the erased user's, under their real id) are found and deleted.</item>
 /// </list>
@@ -74,7 +74,7 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     {
         var streams = new HashSet<string>(StringComparer.Ordinal);
         foreach (var category in GuildCategories)
-            await foreach (var e in store.ReadGuildAsync(guildId, category, ct)) streams.Add(e.StreamId);
+            await foreach (var e in store.ReadGuildEventsAsync(guildId, category, ct)) streams.Add(e.StreamId);
         return [.. streams.Order(StringComparer.Ordinal)];
     }
 

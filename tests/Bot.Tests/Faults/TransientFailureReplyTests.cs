@@ -79,6 +79,9 @@ public sealed class TransientFailureReplyTests
         public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
             inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);
 
+        public IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct) =>
+            inner.ReadGuildEventsAsync(guildId, category, ct);
+
         public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct) => inner.ReadAllAsync(ct);
     }
 }

@@ -138,6 +138,10 @@ public sealed class DiscordInteractionAdapterTests : IAsyncLifetime
         public Task SendReplyAsync(string channelId, string replyToMessageId, string content, IReadOnlyList<DiscordEmbed>? embeds, CancellationToken ct) => Task.CompletedTask;
 
         public Task<DiscordUser> GetCurrentUserAsync(CancellationToken ct) => Task.FromResult(new DiscordUser("1", "bot", null, true));
+
+        public Task<string> CreateDmAsync(string userId, CancellationToken ct) => Task.FromResult("2");
+
+        public Task SendMessageAsync(string channelId, string content, IReadOnlyList<DiscordFile> files, CancellationToken ct) => Task.CompletedTask;
     }
 
     private sealed class CapturedLogs : ILoggerProvider

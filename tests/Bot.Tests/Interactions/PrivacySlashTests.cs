@@ -144,12 +144,21 @@ public sealed class PrivacySlashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_on_Discord_answers_ephemerally_with_the_operator_route()
+    public async Task Export_on_Discord_is_deferred_ephemerally_and_the_file_goes_with_the_edit_of_original()
     {
-        var export = await AnswerAsync(Slash.Command("privacy", "export"));
+        await _h.SayAsync(".remember pin is 4242", user: "alice");
+        await _h.SayAsync(".remember door is 1111", user: "bob");
 
-        Assert.Equal(ChannelMessageWithSource, export.Type);
-        Assert.True(export.Message!.Ephemeral);
-        Assert.Contains("privacy export --user", export.Message.Content, StringComparison.Ordinal);
+        var start = await Handler.StartAsync(Slash.Command("privacy", "export"), default);
+
+        // A file never rides on the callback: type 5, flag 64, then the edit of @original carries it.
+        Assert.Equal(DeferredChannelMessageWithSource, start.First.Type);
+        Assert.True(start.First.Message!.Ephemeral);
+        var message = await start.Completion!;
+        var file = Assert.Single(message.Files!);
+        Assert.EndsWith(".json", file.FileName, StringComparison.Ordinal);
+        Assert.Contains("This server only", message.Content, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(file.Content);
+        Assert.Equal("4242", Assert.Single(json.RootElement.EnumerateArray()).GetProperty("data").GetProperty("value").GetString());
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class FakeDiscordServer
 {
     private readonly ConcurrentDictionary<string, FakeInteractionState> _interactions = new();
     private readonly ConcurrentQueue<FakeRestResponse> _callbackScript = new();
+    private readonly ConcurrentQueue<FakeRestResponse> _webhookScript = new();
     private readonly ConcurrentDictionary<string, JsonArray> _commands = new();
     private readonly List<FakeInteractionCall> _interactionCalls = [];
     private readonly List<FakeCommandPut> _commandPuts = [];
@@ -59,6 +60,13 @@ public sealed partial class FakeDiscordServer
     {
         foreach (var response in responses)
             _callbackScript.Enqueue(response);
+    }
+
+    /// <summary>Queues answers for the next edits of @original and follow-ups (429 with retry_after, 5xx …).</summary>
+    public void EnqueueWebhook(params FakeRestResponse[] responses)
+    {
+        foreach (var response in responses)
+            _webhookScript.Enqueue(response);
     }
 
     /// <summary>The registered commands (global when <paramref name="guildId"/> is null), as GET would answer.</summary>
@@ -107,24 +115,34 @@ public sealed partial class FakeDiscordServer
 
     private async Task<IResult> EditOriginalAsync(HttpContext context, string applicationId, string token)
     {
-        var body = await ReadBodyAsync(context);
-        Record(context, body, requireBotToken: false);
-        RecordCall(FakeInteractionCallKind.EditOriginal, null, token, context, body);
+        var message = await ReadMessageBodyAsync(context);
+        var body = message.Json;
+        Record(context, body, requireBotToken: false, files: message.Files);
+        RecordCall(FakeInteractionCallKind.EditOriginal, null, token, context, body, message.Files);
+        if (message.Error is { } refused)
+            return Scripted(context, refused);
+        if (_webhookScript.TryDequeue(out var scripted))
+            return Scripted(context, scripted);
         if (WebhookFailure(applicationId, token, needsAcknowledged: true) is { } failure)
             return Scripted(context, failure);
         InteractionLimitHeaders(context, "fake-interaction-webhook");
-        return Results.Json(EchoMessage(body));
+        return Results.Json(EchoMessage(body, message.Files));
     }
 
     private async Task<IResult> FollowUpAsync(HttpContext context, string applicationId, string token)
     {
-        var body = await ReadBodyAsync(context);
-        Record(context, body, requireBotToken: false);
-        RecordCall(FakeInteractionCallKind.FollowUp, null, token, context, body);
+        var message = await ReadMessageBodyAsync(context);
+        var body = message.Json;
+        Record(context, body, requireBotToken: false, files: message.Files);
+        RecordCall(FakeInteractionCallKind.FollowUp, null, token, context, body, message.Files);
+        if (message.Error is { } refused)
+            return Scripted(context, refused);
+        if (_webhookScript.TryDequeue(out var scripted))
+            return Scripted(context, scripted);
         if (WebhookFailure(applicationId, token, needsAcknowledged: true) is { } failure)
             return Scripted(context, failure);
         InteractionLimitHeaders(context, "fake-interaction-webhook");
-        return Results.Json(EchoMessage(body));
+        return Results.Json(EchoMessage(body, message.Files));
     }
 
     private FakeRestResponse? WebhookFailure(string applicationId, string token, bool needsAcknowledged)
@@ -240,14 +258,14 @@ public sealed partial class FakeDiscordServer
         return result;
     }
 
-    private void RecordCall(FakeInteractionCallKind kind, string? interactionId, string token, HttpContext context, string body)
+    private void RecordCall(FakeInteractionCallKind kind, string? interactionId, string token, HttpContext context, string body, IReadOnlyList<FakeUploadedFile>? files = null)
     {
         var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
         lock (_gate)
-            _interactionCalls.Add(new FakeInteractionCall(kind, interactionId, token, context.Request.Headers.Authorization.ToString(), json, Time.GetUtcNow()));
+            _interactionCalls.Add(new FakeInteractionCall(kind, interactionId, token, context.Request.Headers.Authorization.ToString(), json, Time.GetUtcNow(), files ?? []));
     }
 
-    private JsonObject EchoMessage(string body)
+    private JsonObject EchoMessage(string body, IReadOnlyList<FakeUploadedFile>? files = null)
     {
         var sent = JsonNode.Parse(body) as JsonObject ?? [];
         return new JsonObject
@@ -257,6 +275,7 @@ public sealed partial class FakeDiscordServer
             ["content"] = sent["content"]?.DeepClone() ?? "",
             ["author"] = new JsonObject { ["id"] = ApplicationId, ["username"] = "eventbot", ["bot"] = true },
             ["flags"] = sent["flags"]?.DeepClone() ?? 0,
+            ["attachments"] = Attachments(files ?? []),
         };
     }
 
@@ -295,8 +314,10 @@ public enum FakeInteractionCallKind
     FollowUp,
 }
 
-/// <summary>A callback, edit or follow-up as the fake received it. <see cref="Authorization"/> should be empty.</summary>
-public sealed record FakeInteractionCall(FakeInteractionCallKind Kind, string? InteractionId, string Token, string Authorization, JsonElement Body, DateTimeOffset ReceivedAt);
+/// <summary>A callback, edit or follow-up as the fake received it. <see cref="Authorization"/> should be empty.
+/// <see cref="Body"/> is the JSON (a multipart body's <c>payload_json</c>); <see cref="Files"/> its <c>files[n]</c> parts.</summary>
+public sealed record FakeInteractionCall(FakeInteractionCallKind Kind, string? InteractionId, string Token, string Authorization, JsonElement Body, DateTimeOffset ReceivedAt,
+    IReadOnlyList<FakeUploadedFile> Files);
 
 /// <summary>A bulk overwrite of the global (<see cref="GuildId"/> null) or a guild's commands.</summary>
 public sealed record FakeCommandPut(string? GuildId, JsonArray Body, DateTimeOffset ReceivedAt);

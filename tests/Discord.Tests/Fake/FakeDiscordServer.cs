@@ -121,6 +121,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         app.MapGet("/api/v10/users/@me", (Delegate)server.CurrentUser);
         app.MapPost("/api/v10/channels/{channelId}/messages", (Delegate)server.CreateMessage);
         server.MapInteractionRoutes(app);
+        server.MapUploadRoutes(app);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         server.BaseAddress = addresses.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -307,16 +308,20 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     private async Task<IResult> CreateMessage(HttpContext context, string channelId)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync();
-        if (Record(context, body) is { } unauthorized)
+        var message = await ReadMessageBodyAsync(context);
+        var body = message.Json;
+        if (Record(context, body, files: message.Files) is { } unauthorized)
             return unauthorized;
+        if (message.Error is { } refused)
+            return Scripted(context, refused);
         if (_restScript.TryDequeue(out var scripted))
         {
             if (scripted.Delay is { } delay)
                 await Task.Delay(delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return Scripted(context, scripted);
         }
+        if (DmRecipient(channelId) is { } recipient && ClosedDms.ContainsKey(recipient))
+            return Scripted(context, new FakeRestResponse(403, """{"message":"Cannot send messages to this user","code":50007}"""));
 
         context.Response.Headers["X-RateLimit-Limit"] = "5";
         context.Response.Headers["X-RateLimit-Remaining"] = "4";
@@ -329,21 +334,33 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             ["channel_id"] = channelId,
             ["content"] = sent["content"]?.DeepClone(),
             ["author"] = new JsonObject { ["id"] = BotUserId, ["username"] = "eventbot", ["bot"] = true },
+            ["attachments"] = Attachments(message.Files),
         });
     }
 
     /// <summary>Records the request; answers 401 like Discord when the Authorization header is not "Bot {token}".</summary>
-    private IResult? Record(HttpContext context, string body, bool requireBotToken = true)
+    private IResult? Record(HttpContext context, string body, bool requireBotToken = true, IReadOnlyList<FakeUploadedFile>? files = null)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         lock (_gate)
         {
             _requests.Add(new FakeRecordedRequest(context.Request.Method, context.Request.Path.Value ?? "", authorization,
-                context.Request.Headers.UserAgent.ToString(), body, Time.GetUtcNow()));
+                context.Request.Headers.UserAgent.ToString(), body, Time.GetUtcNow(), files ?? []));
         }
 
         return !requireBotToken || authorization == $"Bot {Token}" ? null : Scripted(context, FakeRestResponse.Unauthorized());
     }
+
+    /// <summary>The <c>attachments</c> of the message Discord answers: one per uploaded file.</summary>
+    private JsonArray Attachments(IReadOnlyList<FakeUploadedFile> files) =>
+        [.. files.Select(f => (JsonNode?)new JsonObject
+        {
+            ["id"] = NextSnowflake(),
+            ["filename"] = f.FileName,
+            ["size"] = f.Content.Length,
+            ["content_type"] = f.ContentType,
+            ["url"] = $"{BaseAddress}/attachments/{f.FileName}",
+        })];
 
     private static IResult Scripted(HttpContext context, FakeRestResponse response)
     {

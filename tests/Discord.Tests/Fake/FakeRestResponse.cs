@@ -58,5 +58,5 @@ public sealed record FakeRestResponse(int Status, string Body, string ContentTyp
         });
 }
 
-/// <summary>A REST request as the fake received it.</summary>
-public sealed record FakeRecordedRequest(string Method, string Path, string? Authorization, string? UserAgent, string Body, DateTimeOffset ReceivedAt);
+/// <summary>A REST request as the fake received it. <see cref="Body"/> is the JSON (a multipart body's <c>payload_json</c>); <see cref="Files"/> its <c>files[n]</c> parts.</summary>
+public sealed record FakeRecordedRequest(string Method, string Path, string? Authorization, string? UserAgent, string Body, DateTimeOffset ReceivedAt, IReadOnlyList<FakeUploadedFile> Files);

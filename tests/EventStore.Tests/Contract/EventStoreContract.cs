@@ -150,6 +150,28 @@ public abstract partial class EventStoreContract
     }
 
     [Fact]
+    public async Task Guild_events_are_every_event_of_one_guild_and_category_oldest_first_across_pages()
+    {
+        var store = await CreateStoreAsync();
+        // Five events of 250 kB: more than one 1 MB page of a DynamoDB Query, so the read must follow LastEvaluatedKey.
+        var big = new string('x', 250_000);
+        for (var i = 1; i <= 5; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await store.AppendAsync(Stream($"remember/1/k{i}"), 0, [Data($"{i}{big}")], Context($"g1-{i}", guild: "1"), default);
+        }
+        await store.AppendAsync(Stream("remember/2/k1"), 0, [Data("other guild")], Context("g2", guild: "2"), default);
+        await store.AppendAsync(Stream("sparkle/1/u"), 0, [Data("other category")], Context("s1", guild: "1"), default);
+
+        var events = await EventuallyAsync(async () => await store.ReadGuildEventsAsync("1", "remember", default).ToListAsync(), e => e.Count == 5);
+
+        Assert.Equal(["remember/1/k1", "remember/1/k2", "remember/1/k3", "remember/1/k4", "remember/1/k5"], events.Select(e => e.StreamId));
+        Assert.All(events, e => Assert.Equal(250_000 + 1 + """{"text":""}""".Length, e.Data.Length));
+        Assert.Equal("sparkle/1/u", Assert.Single(await store.ReadGuildEventsAsync("1", "sparkle", default).ToListAsync()).StreamId);
+        Assert.Empty(await store.ReadGuildEventsAsync("3", "remember", default).ToListAsync());
+    }
+
+    [Fact]
     public async Task Read_all_returns_every_event_in_stream_order()
     {
         var store = await CreateStoreAsync();

@@ -49,6 +49,7 @@ public static class IamSessions
         ".remember search wi",
         ".remember wifi as of 2020-01-01",
         ".remember wifi as of 1m ago",
+        ".privacy export",                          // one server's events: Query of by_guild (no Scan), keys, KMS Decrypt
         ".sparkle @bob for the review",
         ".sparkle @carol",
         ".show sparkles @bob",

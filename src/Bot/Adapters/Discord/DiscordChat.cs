@@ -236,8 +236,38 @@ public sealed partial class DiscordChat : BackgroundService
 
     private Task SendAsync(DiscordIncomingMessage message, Reply reply, CancellationToken ct)
     {
+        if (reply.Attachment is not null) return SendPrivatelyAsync(message, reply, ct);
         var embeds = InteractionReplies.Embeds(reply);
         return _rest.SendReplyAsync(message.ChannelId, message.Id, embeds is null ? reply.Text : "", embeds, ct);
+    }
+
+    /// <summary>
+    /// A reply with a file (a typed <c>.privacy export</c>) is the author's alone, and a channel message is not: the text
+    /// and the file go by DM (<c>POST /users/@me/channels</c>, then the message with the file), and the channel only hears
+    /// that they did, or why they could not (50007: the user does not take DMs from the bot). Any other failure is
+    /// reported in the channel too, so the request is never lost silently.
+    /// </summary>
+    private async Task SendPrivatelyAsync(DiscordIncomingMessage message, Reply reply, CancellationToken ct)
+    {
+        string answer;
+        try
+        {
+            var dm = await _rest.CreateDmAsync(message.Author.Id, ct);
+            await _rest.SendMessageAsync(dm, Md.Clip(reply.Text, InteractionReplies.MaxContent), InteractionReplies.Files(reply)!, ct);
+            answer = "📬 Sent you a DM with your file.";
+        }
+        catch (DiscordRestException ex) when (ex.DiscordErrorCode == DiscordErrorCodes.CannotSendMessagesToUser)
+        {
+            Log.DmRefused(_logger, message.Id);
+            answer = Md.Error("I can't send you a DM (Discord says you don't accept DMs from me): allow direct messages from this server's members " +
+                "(Privacy Settings of the server), then ask again, or use `/privacy export`, which answers only to you.");
+        }
+        catch (DiscordRestException ex)
+        {
+            Log.DmFailed(_logger, ex, message.Id);
+            answer = Md.Error("I couldn't send you the DM with your file (Discord refused it). Try again later, or use `/privacy export`, which answers only to you.");
+        }
+        await _rest.SendReplyAsync(message.ChannelId, message.Id, answer, null, ct);
     }
 
     /// <summary>Maps a Discord message; a leading mention of the bot (<c>@EventBot remember …</c>) works as the prefix.</summary>
@@ -297,6 +327,12 @@ public sealed partial class DiscordChat : BackgroundService
 
         [LoggerMessage(EventId = 5008, Level = LogLevel.Error, Message = "Interaction {InteractionId} ({Command}) could not be answered ({LatencyMs:F0} ms after it arrived); not retried")]
         public static partial void InteractionFailed(ILogger logger, Exception exception, string interactionId, string command, double latencyMs);
+
+        [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "The reply to message {MessageId} carries a file, but its author does not accept DMs from the bot (50007)")]
+        public static partial void DmRefused(ILogger logger, string messageId);
+
+        [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "The DM with the file replying to message {MessageId} could not be sent")]
+        public static partial void DmFailed(ILogger logger, Exception exception, string messageId);
 
         [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Interaction {InteractionId} arrived but no interaction transport (IDiscordInteractions) is registered to answer it")]
         public static partial void NoInteractionTransport(ILogger logger, string interactionId);

@@ -1,9 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EventBot.Domain.Common;
 using EventBot.Domain.Privacy;
 using EventBot.Domain.Remember;
-using EventBot.Domain.Sparkle;
 using EventBot.EventStore;
 using EventBot.EventStore.Privacy;
 using EventBot.EventStore.Sqlite;
@@ -130,34 +127,6 @@ public sealed partial class Erasure(
             if (await keys.Store.FindAsync(await keys.LookupOfAsync(text, ct), ct) is { } record) found.TryAdd(record.KeyId, record);
         }
         return [.. found.Values];
-    }
-
-    /// <summary>Every event in which the user is the actor or a target (giver, receiver, player), revealed, as a JSON array.</summary>
-    public async Task<(int Events, string Json)> ExportAsync(string userId, CancellationToken ct)
-    {
-        var found = new JsonArray();
-        await foreach (var e in store.ReadAllAsync(ct))
-        {
-            var concerns = e.ActorId == userId;
-            if (!concerns && StreamIds.Category(e.StreamId) is "sparkle" or "play")
-                concerns = StreamIds.Split(e.StreamId).Id == userId;
-            if (!concerns && codec.IsKnown(e.Type) && codec.Decode(e) is SparkleEvent.SparkleGiven given)
-                concerns = given.GiverId.ToString(System.Globalization.CultureInfo.InvariantCulture) == userId
-                    || given.TargetId.ToString(System.Globalization.CultureInfo.InvariantCulture) == userId;
-            if (!concerns) continue;
-            found.Add(new JsonObject
-            {
-                ["stream"] = e.StreamId,
-                ["version"] = e.Version,
-                ["type"] = e.Type,
-                ["recordedAt"] = e.RecordedAt,
-                ["guildId"] = e.GuildId,
-                ["actorId"] = e.ActorId,
-                ["actorName"] = e.ActorName,
-                ["data"] = JsonNode.Parse(e.Data),
-            });
-        }
-        return (found.Count, found.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private async Task<EventEnvelope> AppendLogAsync(string guildId, PrivacyEvent @event, ErasureActor actor, CancellationToken ct)

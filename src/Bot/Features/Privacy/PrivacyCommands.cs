@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 using EventBot.Bot.Adapters.Console;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Cli;
@@ -136,13 +138,19 @@ public static class ForgetMe
         };
 }
 
-/// <summary><c>.privacy export</c>: every event in which the user is actor or target, decrypted, as a JSON file (the console answers with its path).</summary>
+/// <summary>
+/// <c>.privacy export</c> and <c>/privacy export</c>: every event of this server in which the user is the actor or a
+/// target, decrypted, as a JSON file (<see cref="PrivacyExport.ForGuildAsync"/>). The console writes the file and answers
+/// with its path; on Discord the file is a <see cref="ReplyAttachment"/>: an ephemeral attachment of the interaction's
+/// answer, or a DM for the typed command. Over Discord's upload limit it is gzipped; still over it, the answer says so
+/// and names the operator's route.
+/// </summary>
 public static class ExportMine
 {
     public static readonly CommandSyntax Syntax = new(PrivacyVerb.Verb, "export",
         [new("privacy export", "every event about you, decrypted, as a JSON file")], Parse);
 
-    /// <summary><c>/privacy export</c>: the same request; on Discord the same answer as <c>.privacy export</c>, for the caller alone.</summary>
+    /// <summary><c>/privacy export</c>: the same request, answered to the caller alone.</summary>
     public static readonly SlashSyntax Slash = new(PrivacyVerb.Slash, "export", "Every event about you, decrypted, as a JSON file", [],
         input => CommandInput.Request(new Command(input.Chat)))
     {
@@ -151,17 +159,34 @@ public static class ExportMine
 
     public sealed record Command(ChatMessage Chat) : ICommand<Reply>;
 
-    public sealed class Handler(Erasure erasure, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
+    public sealed class Handler(PrivacyExport export, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
-            if (command.Chat.Platform != "console")
-                return Reply.Of("Exports are written as a file, which only the console can do for now; an operator can run `privacy export --user <your id>` for you.");
+            if (command.Chat.Guild is not { } guild)
+                return Reply.Of(Md.Error("an export covers one server: run `privacy export` in the server whose data you want"));
             var userId = command.Chat.Author.Id.ToString();
-            var (count, json) = await erasure.ExportAsync(userId, cancellationToken);
-            var path = Path.GetFullPath(Path.Combine(options.Value.DataDir, $"privacy-export-{userId}.json"));
-            await Cli.PrivacyVerb.WritePrivateAsync(path, json, cancellationToken);
-            return Reply.Of($"{count} events written to {path}");
+            var (count, json, _) = await export.ForGuildAsync(userId, guild.ToString(), cancellationToken);
+            const string Scope = "This server only: an operator's `privacy export --user <your id>` covers every server.";
+            var name = $"privacy-export-{userId}-{guild}.json";
+            if (command.Chat.Platform == "console")
+            {
+                var path = Path.GetFullPath(Path.Combine(options.Value.DataDir, name));
+                await Cli.PrivacyVerb.WritePrivateAsync(path, json, cancellationToken);
+                return Reply.Of($"{count} events written to {path}\n{Scope}");
+            }
+            return File(name, Encoding.UTF8.GetBytes(json)) is { } file
+                ? new Reply($"Your data export: {count} events in which you are the actor or a target, decrypted. {Scope}") { Ephemeral = true, Attachment = file }
+                : new Reply(Md.Error($"your export ({count} events) is larger than Discord lets a bot send ({ReplyAttachment.MaxBytes / (1024 * 1024)} MiB), even compressed: ask an operator to run `privacy export --user {userId}`")) { Ephemeral = true };
+        }
+
+        /// <summary>The JSON as it is when it fits Discord's limit, else gzipped (<c>.json.gz</c>), else null.</summary>
+        internal static ReplyAttachment? File(string name, byte[] json)
+        {
+            if (json.Length <= ReplyAttachment.MaxBytes) return new ReplyAttachment(name, "application/json", json);
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(json);
+            return buffer.Length <= ReplyAttachment.MaxBytes ? new ReplyAttachment(name + ".gz", "application/gzip", buffer.ToArray()) : null;
         }
     }
 

@@ -80,6 +80,24 @@ public sealed class InteractionAcceptanceTests
     }
 
     [Fact]
+    public async Task Serve_defers_an_export_ephemerally_and_edits_original_with_the_file()
+    {
+        await using var serve = await ServeHost.StartAsync(extra: Settings);
+        Assert.Equal("Remembered `wifi`: hunter2", Content(await (await serve.PostAsync(Set("950"))).Content.ReadAsStringAsync()));
+
+        var first = JsonDocument.Parse(await (await serve.PostAsync(InteractionBodies.Command("951", "privacy", "export", token: "token-951"))).Content.ReadAsStringAsync()).RootElement;
+
+        // Ready in time or not, an answer with a file is type 5 (flag 64) and the file goes with the edit.
+        Assert.Equal(5, first.GetProperty("type").GetInt32());
+        Assert.Equal(64, first.GetProperty("data").GetProperty("flags").GetInt32());
+        await serve.Discord.FirstEdit.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        var edit = Assert.Single(serve.Discord.Edits);
+        Assert.Equal("token-951", edit.Token);
+        using var json = JsonDocument.Parse(Assert.Single(edit.Message.Files!).Content);
+        Assert.Equal("hunter2", Assert.Single(json.RootElement.EnumerateArray()).GetProperty("data").GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task Lambda_sets_once_for_a_repeated_interaction_gets_the_value_and_a_slow_command_goes_through_the_queue()
     {
         await using var lambda = await LambdaInteractions.StartAsync(environment: Settings);

@@ -72,6 +72,9 @@ public sealed class GuildRetentionTests : IAsyncLifetime
         public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
             inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);
 
+        public IAsyncEnumerable<EventEnvelope> ReadGuildEventsAsync(string guildId, string category, CancellationToken ct) =>
+            inner.ReadGuildEventsAsync(guildId, category, ct);
+
         public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
             inner.AppendAsync(stream, expectedVersion, events, context, ct);
 
