@@ -38,18 +38,20 @@ public sealed partial class Erasure(
     IEnumerable<IProjection> projections,
     RebuildLease lease,
     ILogger<Erasure> logger,
-    SqliteDatabase? sqlite = null)
+    SqliteDatabase? sqlite = null,
+    LegacyRewrite? legacy = null)
 {
     /// <summary>Destroys every key of the user in every server; their identity and what they wrote read as erased.</summary>
     public async Task<ErasureResult> ForgetUserAsync(string userId, string by, ErasureActor actor, CancellationToken ct)
     {
         var owner = await keys.LookupOfAsync(KeyRing.OwnerText(userId), ct);
         var records = await keys.Store.ListAsync(null, owner, ct);
-        if (records.Count == 0) return new ErasureResult(0, 0, false);
+        if (records.Count == 0) return new ErasureResult(0, 0, legacy is not null && (await legacy.ForgetUserAsync(userId, [], actor, ct)).Events > 0 && await RebuildAsync("privacy forget", ct));
         var erasure = Guid.CreateVersion7().ToString("N");
         foreach (var guild in records.GroupBy(r => r.GuildId))
             await AppendLogAsync(guild.Key, new PrivacyEvent.UserForgotten(erasure, guild.Count(), by), actor, ct);
         var destroyed = await keys.DestroyAsync(records, ct);
+        if (legacy is not null) await legacy.ForgetUserAsync(userId, records, actor, ct);
         Log.Forgotten(logger, erasure, destroyed, records.Select(r => r.GuildId).Distinct().Count());
         return new ErasureResult(destroyed, records.Select(r => r.GuildId).Distinct().Count(), await RebuildAsync("privacy forget", ct));
     }
@@ -76,8 +78,9 @@ public sealed partial class Erasure(
         }
         var lookup = await keys.LookupOfAsync(KeyRing.ValueLookupText(guild.ToString(), stream.Value, version), ct);
         var record = await keys.Store.FindAsync(lookup, ct);
-        // No key: a value stored before encryption; it is only replaced in the read models (docs/privacy.md).
+        // No key: a value stored before encryption, whose plaintext the legacy rewrite replaces in place (docs/privacy.md).
         var destroyed = record is null ? 0 : await keys.DestroyAsync([record], ct);
+        if (legacy is not null) await legacy.RedactAsync(guild.ToString(), stream.Value, version, actor, ct);
         Log.Redacted(logger, guild.ToString(), version, destroyed);
         return (RedactOutcome.Redacted, new ErasureResult(destroyed, 1, await RebuildAsync("privacy redact", ct)));
     }
@@ -87,6 +90,7 @@ public sealed partial class Erasure(
     {
         var records = await keys.Store.ListAsync(guildId, null, ct);
         await AppendLogAsync(guildId, new PrivacyEvent.GuildPurged(records.Count, reason), actor, ct);
+        if (legacy is not null) await legacy.PurgeGuildAsync(guildId, actor, ct);
         // The log event's own actor was encrypted under a key of this server: list again to destroy that one too.
         records = await keys.Store.ListAsync(guildId, null, ct);
         var destroyed = await keys.DestroyAsync(records, ct);
