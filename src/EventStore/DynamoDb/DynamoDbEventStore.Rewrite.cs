@@ -68,75 +68,75 @@ public sealed partial class DynamoDbEventStore
     private async Task<int> MoveAsync(IReadOnlyList<EventRewrite> rewrites, string at, CancellationToken ct)
     {
         var from = rewrites[0].Stored.StreamId;
-        var to = rewrites[0].Replacement.StreamId;
         var rewritten = 0;
         for (var start = 0; start < rewrites.Count; start += MovesPerTransaction)
         {
             var chunk = rewrites.Skip(start).Take(MovesPerTransaction).ToList();
             var last = start + chunk.Count >= rewrites.Count;
-            var items = new List<TransactWriteItem>(chunk.Count * 2 + 1);
-            foreach (var (stored, replacement) in chunk)
-            {
-                items.Add(new TransactWriteItem
-                {
-                    Delete = new Delete
-                    {
-                        TableName = _table,
-                        Key = Key(stored.StreamId, stored.Version),
-                        ConditionExpression = "#e = :oe AND #d = :od AND #a = :oa AND #n = :on",
-                        ExpressionAttributeNames = new() { ["#e"] = EventItem.EventId, ["#d"] = EventItem.Data, ["#a"] = EventItem.ActorId, ["#n"] = EventItem.ActorName },
-                        ExpressionAttributeValues = new()
-                        {
-                            [":oe"] = new() { S = stored.EventId.ToString() }, [":od"] = new() { S = stored.Data },
-                            [":oa"] = new() { S = stored.ActorId }, [":on"] = new() { S = stored.ActorName },
-                        },
-                    },
-                });
-                var item = EventItem.ToItem(replacement);
-                item[EventItem.RewrittenAt] = new() { S = at };
-                items.Add(new TransactWriteItem
-                {
-                    Put = new Put
-                    {
-                        TableName = _table,
-                        Item = item,
-                        ConditionExpression = "attribute_not_exists(#s)",
-                        ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
-                    },
-                });
-            }
-            items.Add(last
-                ? new TransactWriteItem { Delete = new Delete { TableName = _table, Key = Key(from, 0) } }
-                : new TransactWriteItem
-                {
-                    Put = new Put
-                    {
-                        TableName = _table,
-                        Item = EventItem.ToUnfoldItem(from, new UnfoldData(EventRewrites.MovedToType, 1, to), 0, Guid.Empty),
-                    },
-                });
-            try
-            {
-                await _retry.RunAsync("TransactWriteItems", token => client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, token), ct);
+            if (await TryMoveAsync(chunk, last, at, ct))
                 rewritten += chunk.Count;
-            }
-            catch (TransactionCanceledException ex) when ((ex.CancellationReasons ?? []).Any(r => r.Code == "ConditionalCheckFailed"))
+            else
             {
                 // Some event is no longer as expected (moved already, or changed): move the others one by one.
                 foreach (var rewrite in chunk)
-                    if (await MoveOneAsync(rewrite, at, ct)) rewritten++;
+                    if (await TryMoveAsync([rewrite], last: false, at, ct)) rewritten++;
                 if (last) await _retry.RunAsync("DeleteItem", token => client.DeleteItemAsync(new DeleteItemRequest { TableName = _table, Key = Key(from, 0) }, token), ct);
             }
-            foreach (var (stored, _) in chunk) await RepointMarkerAsync(stored.Source, from, to, ct);
+            foreach (var (stored, replacement) in chunk) await RepointMarkerAsync(stored.Source, from, replacement.StreamId, ct);
         }
         return rewritten;
     }
 
-    private async Task<bool> MoveOneAsync(EventRewrite rewrite, string at, CancellationToken ct)
+    /// <summary>One transaction: per event a conditional Delete and a conditional Put, then the old unfold item (marker or delete). False when a condition failed.</summary>
+    private async Task<bool> TryMoveAsync(IReadOnlyList<EventRewrite> chunk, bool last, string at, CancellationToken ct)
     {
+        var from = chunk[0].Stored.StreamId;
+        var to = chunk[0].Replacement.StreamId;
+        var items = new List<TransactWriteItem>(chunk.Count * 2 + 1);
+        foreach (var (stored, replacement) in chunk)
+        {
+            items.Add(new TransactWriteItem
+            {
+                Delete = new Delete
+                {
+                    TableName = _table,
+                    Key = Key(stored.StreamId, stored.Version),
+                    ConditionExpression = "#e = :oe AND #d = :od AND #a = :oa AND #n = :on",
+                    ExpressionAttributeNames = new() { ["#e"] = EventItem.EventId, ["#d"] = EventItem.Data, ["#a"] = EventItem.ActorId, ["#n"] = EventItem.ActorName },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":oe"] = new() { S = stored.EventId.ToString() }, [":od"] = new() { S = stored.Data },
+                        [":oa"] = new() { S = stored.ActorId }, [":on"] = new() { S = stored.ActorName },
+                    },
+                },
+            });
+            var item = EventItem.ToItem(replacement);
+            item[EventItem.RewrittenAt] = new() { S = at };
+            items.Add(new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = _table,
+                    Item = item,
+                    ConditionExpression = "attribute_not_exists(#s)",
+                    ExpressionAttributeNames = new() { ["#s"] = EventBotTables.StreamId },
+                },
+            });
+        }
+        items.Add(last
+            ? new TransactWriteItem { Delete = new Delete { TableName = _table, Key = Key(from, 0) } }
+            : new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = _table,
+                    Item = EventItem.ToUnfoldItem(from, new UnfoldData(EventRewrites.MovedToType, 1, to), 0, Guid.Empty),
+                },
+            });
         try
         {
-            return await MoveAsync([rewrite], at, ct) == 1;
+            await _retry.RunAsync("TransactWriteItems", token => client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, token), ct);
+            return true;
         }
         catch (TransactionCanceledException ex) when ((ex.CancellationReasons ?? []).Any(r => r.Code == "ConditionalCheckFailed"))
         {
