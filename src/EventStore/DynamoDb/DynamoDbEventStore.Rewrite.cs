@@ -40,13 +40,22 @@ public sealed partial class DynamoDbEventStore
             ConditionExpression = "#e = :oe AND #d = :od AND #a = :oa AND #n = :on",
             ExpressionAttributeNames = new()
             {
-                ["#d"] = EventItem.Data, ["#a"] = EventItem.ActorId, ["#n"] = EventItem.ActorName, ["#r"] = EventItem.RewrittenAt, ["#e"] = EventItem.EventId,
+                ["#d"] = EventItem.Data,
+                ["#a"] = EventItem.ActorId,
+                ["#n"] = EventItem.ActorName,
+                ["#r"] = EventItem.RewrittenAt,
+                ["#e"] = EventItem.EventId,
             },
             ExpressionAttributeValues = new()
             {
-                [":d"] = new() { S = replacement.Data }, [":a"] = new() { S = replacement.ActorId }, [":n"] = new() { S = replacement.ActorName },
-                [":r"] = new() { S = at }, [":oe"] = new() { S = stored.EventId.ToString() }, [":od"] = new() { S = stored.Data },
-                [":oa"] = new() { S = stored.ActorId }, [":on"] = new() { S = stored.ActorName },
+                [":d"] = new() { S = replacement.Data },
+                [":a"] = new() { S = replacement.ActorId },
+                [":n"] = new() { S = replacement.ActorName },
+                [":r"] = new() { S = at },
+                [":oe"] = new() { S = stored.EventId.ToString() },
+                [":od"] = new() { S = stored.Data },
+                [":oa"] = new() { S = stored.ActorId },
+                [":on"] = new() { S = stored.ActorName },
             },
         };
         try
@@ -105,8 +114,10 @@ public sealed partial class DynamoDbEventStore
                     ExpressionAttributeNames = new() { ["#e"] = EventItem.EventId, ["#d"] = EventItem.Data, ["#a"] = EventItem.ActorId, ["#n"] = EventItem.ActorName },
                     ExpressionAttributeValues = new()
                     {
-                        [":oe"] = new() { S = stored.EventId.ToString() }, [":od"] = new() { S = stored.Data },
-                        [":oa"] = new() { S = stored.ActorId }, [":on"] = new() { S = stored.ActorName },
+                        [":oe"] = new() { S = stored.EventId.ToString() },
+                        [":od"] = new() { S = stored.Data },
+                        [":oa"] = new() { S = stored.ActorId },
+                        [":on"] = new() { S = stored.ActorName },
                     },
                 },
             });
