@@ -74,7 +74,15 @@ public sealed class DynamoDbLocalProcess : IDisposable
         if (!string.IsNullOrWhiteSpace(url))
         {
             var external = new DynamoDbLocalProcess(new Uri(url), jar: null);
-            if (await AnswersAsync(external.Url, ct)) return external;
+            // A running instance can be slow to answer one probe on a saturated machine (a JVM pause, a busy core):
+            // probe it again until the same bound a started jar gets, and fail only when it never answers.
+            var deadline = DateTime.UtcNow + StartTimeout;
+            do
+            {
+                if (await AnswersAsync(external.Url, ct)) return external;
+                await Task.Delay(250, ct);
+            }
+            while (DateTime.UtcNow < deadline);
             throw new InvalidOperationException(fromVariable
                 ? $"{UrlVariable}={url} but nothing answers there. Start it with 'eval \"$(scripts/dynamodb-local.sh start)\"' " +
                   "or unset the variable to have DynamoDB Local started from its jar."

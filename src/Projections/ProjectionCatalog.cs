@@ -1,5 +1,6 @@
 using EventBot.Projections.Core;
 using EventBot.Projections.Play;
+using EventBot.Projections.Privacy;
 using EventBot.Projections.Remember;
 using EventBot.Projections.Sparkle;
 
@@ -19,5 +20,6 @@ public static class ProjectionCatalog
         new SparkleBoard(),
         new PlayRecords(),
         new PlayBoard(),
+        new GuildPurges(),
     ];
 }

@@ -99,6 +99,9 @@ public static class PrivacyVerb
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var erased = await host.Services.GetRequiredService<Erasure>().ForgetUserAsync(userId, "operator", ErasureActor.Operator("forget"), ct);
+            // A console user's name is also a line of console-users.txt in the data directory.
+            await EventBot.Bot.Adapters.Console.ConsoleUsers.ForgetAsync(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BotOptions>>().Value.DataDir,
+                UserId.Parse(userId), ct);
             return Report(result.GetValue(Cli.Json), erased, erased.Keys == 0 ? "no keys of that user: nothing stored since encryption began names them" : $"forgot the user: {erased.Keys} keys destroyed in {erased.Guilds} servers");
         }));
         return command;
@@ -168,14 +171,14 @@ public static class PrivacyVerb
 
     private static Command Status()
     {
-        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending.") { Cli.Json };
+        var command = new Command("status", "The master key in use, how many keys exist per kind, and the servers whose purge is pending (the guild-purges read model).") { Cli.Json };
         command.SetAction((result, ct) => Cli.GuardAsync(async () =>
         {
             using var host = BotHost.CreateBuilder().Build();
             if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
             var ring = host.Services.GetRequiredService<KeyRing>();
             var counts = await ring.Store.CountAsync(ct);
-            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<IEventStore>(), host.Services.GetRequiredService<EventCodec>(), ct);
+            var pending = await GuildRetention.FindPendingAsync(host.Services.GetRequiredService<EventBot.Projections.Core.ReadModels>(), ct);
             if (result.GetValue(Cli.Json))
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new { master = ring.Master.Id, keys = counts, pendingPurges = pending.Select(p => new { guild = p.Guild, dueAt = p.Due }) }));

@@ -110,7 +110,7 @@ public sealed class OperatorCliEdgeTests(DynamoDbLocalFixture dynamo) : IDisposa
         var (exit, output, error) = await RunAsync("replay");
 
         Assert.Equal(0, exit);
-        Assert.StartsWith("Rebuilt 5 projection(s): 1 events in ", output, StringComparison.Ordinal);
+        Assert.StartsWith("Rebuilt 6 projection(s): 1 events in ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("scanning", output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("%", output, StringComparison.Ordinal);
         Assert.All(output.Split('\n'), line => Assert.True(line.Length <= EventBot.Bot.Cli.Cli.Width, line));

@@ -1,6 +1,7 @@
 using System.Text;
 using EventBot.Bot.Adapters.Console;
 using EventBot.Bot.Chat;
+using EventBot.Bot.Features.Privacy;
 using EventBot.Bot.Hosting;
 using EventBot.Domain.Common;
 using EventBot.EventStore.DynamoDb;
@@ -108,7 +109,13 @@ public static class IamSessions
             // idempotency marker and reads it to answer with the first outcome.
             var replay = await chat.HandleAsync(again!, CancellationToken.None);
             transcript.Append("> (again) ").AppendLine(again!.Content).AppendLine(replay?.Text);
+            // The bot is removed from a server (GUILD_DELETE): the retention of docs/privacy.md schedules its purge.
+            var removed = ActivatorUtilities.CreateInstance<GuildRetention>(botHost.Services);
+            await removed.LoadAsync(CancellationToken.None);
+            await removed.OnRemovedAsync(guild.ToString(), CancellationToken.None);
             await botHost.StopAsync();
+            // The projector verb indexes the schedule (watched without the recording: the bot's calls stay its own).
+            await WaitForPendingPurgeAsync(dynamo, prefix, guild);
             // A restarted bot has no key in memory: it unwraps them again (the lookup and guild keys: KMS Decrypt).
             using (var restarted = bot.Configure(BotHost.CreateBuilder(environment)).Build())
             {
@@ -116,6 +123,14 @@ public static class IamSessions
                 var history = await restarted.Services.GetRequiredService<ChatBot>().HandleAsync(
                     new ChatMessage(Guid.CreateVersion7().ToString(), guild, alice, ".remember history wifi", [], "discord"), CancellationToken.None);
                 transcript.Append("> (restarted) .remember history wifi\n").AppendLine(history?.Text);
+                // The Discord bot's start pass and hourly check list the pending purges from the index (a Query of the
+                // views, never a Scan of the events), and GUILD_CREATE (added back) cancels the purge.
+                var retention = ActivatorUtilities.CreateInstance<GuildRetention>(restarted.Services);
+                await retention.LoadAsync(CancellationToken.None);
+                Assert.Contains(guild.ToString(), retention.Pending.Keys);
+                Assert.Equal(0, await retention.PurgeDueAsync(CancellationToken.None));
+                await retention.OnAvailableAsync(guild.ToString(), CancellationToken.None);
+                Assert.Empty(retention.Pending);
                 await restarted.StopAsync();
             }
 
@@ -134,6 +149,18 @@ public static class IamSessions
         }
         into[bot.Name] = bot.Calls;
         into[projector.Name] = projector.Calls;
+    }
+
+    static async Task WaitForPendingPurgeAsync(DynamoDbLocalFixture dynamo, string prefix, GuildId guild)
+    {
+        var views = new DynamoDbViewStore(dynamo.Client, new DynamoDbStoreOptions { TablePrefix = prefix });
+        var index = new ReadModels(views, new Generations(views));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await GuildRetention.FindPendingAsync(index, CancellationToken.None)).Any(p => p.Guild == guild.ToString()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the projector verb never indexed the scheduled purge");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>

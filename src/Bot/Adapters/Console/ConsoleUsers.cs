@@ -3,7 +3,8 @@ namespace EventBot.Bot.Adapters.Console;
 /// <summary>
 /// The console users seen in one data directory (<c>console-users.txt</c>, one name a line): a console user is seen
 /// once the bot has run as them (<c>EVENTBOT_CONSOLE_USER</c>). <c>@name</c> of anyone else is not a mention, so
-/// nobody never seen gets a sparkle or a board place. Names match ignoring case, as mentions do.
+/// nobody never seen gets a sparkle or a board place. Names match ignoring case, as mentions do. Forget-me removes the
+/// user's line (<see cref="ForgetAsync"/>): the name is personal data too (docs/privacy.md).
 /// </summary>
 public sealed class ConsoleUsers
 {
@@ -30,5 +31,23 @@ public sealed class ConsoleUsers
             await File.AppendAllTextAsync(path, user + "\n", ct);
         }
         return new ConsoleUsers(names);
+    }
+
+    /// <summary>
+    /// Removes the line of every name that is <paramref name="user"/> (the console maps a name to its id by
+    /// <see cref="Domain.Common.UserId.FromName"/>); true when one was there. The file is replaced whole (a temporary
+    /// file moved over it), so a crash leaves either the old list or the new one.
+    /// </summary>
+    public static async Task<bool> ForgetAsync(string dataDir, Domain.Common.UserId user, CancellationToken ct)
+    {
+        var path = Path.Combine(dataDir, FileName);
+        if (!File.Exists(path)) return false;
+        var lines = await File.ReadAllLinesAsync(path, ct);
+        var kept = lines.Where(l => l.Trim().Length > 0 && Domain.Common.UserId.FromName(l.Trim()) != user).ToList();
+        if (kept.Count == lines.Count(l => l.Trim().Length > 0)) return false;
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, string.Concat(kept.Select(l => l.Trim() + "\n")), ct);
+        File.Move(temporary, path, overwrite: true);
+        return true;
     }
 }

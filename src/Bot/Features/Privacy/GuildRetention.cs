@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using EventBot.Bot.Hosting;
 using EventBot.Discord;
-using EventBot.Domain.Common;
 using EventBot.Domain.Privacy;
 using EventBot.EventStore;
+using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,49 +12,18 @@ using Microsoft.Extensions.Options;
 namespace EventBot.Bot.Features.Privacy;
 
 /// <summary>
-/// The retention after the bot is removed from a server (docs/privacy.md), as a pure decider over the server's
-/// privacy log: removed → <see cref="PrivacyEvent.GuildPurgeScheduled"/> once; back before it is due →
-/// <see cref="PrivacyEvent.GuildPurgeCancelled"/>; a purge ends the schedule.
-/// </summary>
-public static class GuildPurgeDecider
-{
-    /// <summary>When the server's purge is due, or null when none is pending.</summary>
-    public static DateTimeOffset? Pending(IEnumerable<PrivacyEvent> log)
-    {
-        DateTimeOffset? due = null;
-        foreach (var e in log)
-        {
-            due = e switch
-            {
-                PrivacyEvent.GuildPurgeScheduled scheduled => scheduled.DueAt,
-                PrivacyEvent.GuildPurgeCancelled or PrivacyEvent.GuildPurged => null,
-                _ => due,
-            };
-        }
-        return due;
-    }
-
-    /// <summary>The bot was removed: schedule unless a purge is already pending (the same GUILD_DELETE twice schedules once).</summary>
-    public static PrivacyEvent? Removed(DateTimeOffset? pending, DateTimeOffset now, int retentionDays) =>
-        pending is null ? new PrivacyEvent.GuildPurgeScheduled(now.AddDays(retentionDays)) : null;
-
-    /// <summary>The bot is in the server (GUILD_CREATE): cancel a pending purge, else nothing.</summary>
-    public static PrivacyEvent? Available(DateTimeOffset? pending, DateTimeOffset now) =>
-        pending is null ? null : new PrivacyEvent.GuildPurgeCancelled(now);
-
-    public static bool IsDue(DateTimeOffset? pending, DateTimeOffset now) => pending is { } due && due <= now;
-}
-
-/// <summary>
 /// Runs the retention in the bot process: the Discord adapter hands it GUILD_DELETE (removed) and GUILD_CREATE; at
-/// start it finds the pending schedules (one pass over the events), then every <see cref="CheckInterval"/> it purges
-/// those that are due with the same purge as <c>privacy purge-guild</c> (reason <c>removed</c>). Before purging it
-/// reads the server's log again, so a cancel written by another process wins.
+/// start it lists the pending schedules from the <see cref="GuildPurges"/> read model (one Query, never a pass over
+/// the events), then every <see cref="CheckInterval"/> it lists them again and purges those that are due with the same
+/// purge as <c>privacy purge-guild</c> (reason <c>removed</c>). Before purging it reads the server's log again, so a
+/// cancel written by another process (or not yet projected) wins. A schedule this process wrote is known at once,
+/// before the projector has applied it.
 /// </summary>
 public sealed partial class GuildRetention(
     IEventStore store,
     EventCodec codec,
     Erasure erasure,
+    ReadModels readModels,
     IOptions<BotOptions> options,
     TimeProvider time,
     ILogger<GuildRetention> logger) : BackgroundService
@@ -107,26 +77,14 @@ public sealed partial class GuildRetention(
         _pending.TryRemove(guildId, out _);
     }
 
-    /// <summary>Finds every pending schedule (one pass over the events; at start).</summary>
+    /// <summary>Finds every pending schedule in the index (at start).</summary>
     public async Task LoadAsync(CancellationToken ct)
     {
-        IReadOnlyList<(string Guild, DateTimeOffset Due)> found;
-        try
-        {
-            found = await FindPendingAsync(store, codec, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The pass reads every event (a Scan on DynamoDB, which the bot's AWS role is not granted). Without it the bot
-            // still schedules, cancels and purges what it sees from now on; earlier schedules wait for `privacy purge-guild`.
-            Log.LoadFailed(logger, ex);
-            found = [];
-        }
+        var found = await TryFindPendingAsync(ct);
         List<string> early;
         lock (_gate)
         {
-            foreach (var (guild, due) in found)
-                _pending.TryAdd(guild, due);
+            Merge(found);
             _isLoaded = true;
             early = [.. _availableBeforeLoad.Distinct(StringComparer.Ordinal)];
             _availableBeforeLoad.Clear();
@@ -137,9 +95,34 @@ public sealed partial class GuildRetention(
         _loaded.TrySetResult();
     }
 
+    private async Task<IReadOnlyList<(string Guild, DateTimeOffset Due)>> TryFindPendingAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await FindPendingAsync(readModels, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unreachable or denied views: what this process schedules itself is still handled, and the next check
+            // lists the index again.
+            Log.LoadFailed(logger, ex);
+            return [];
+        }
+    }
+
+    // The index may lag the log (the projector runs apart) and this process may know a schedule the index has not
+    // applied yet: keep both, the sooner due time first. The log, read again before purging, decides.
+    private void Merge(IEnumerable<(string Guild, DateTimeOffset Due)> found)
+    {
+        foreach (var (guild, due) in found)
+            _pending.AddOrUpdate(guild, due, (_, known) => known < due ? known : due);
+    }
+
     /// <summary>Purges every known schedule that is due; returns how many servers were purged.</summary>
     public async Task<int> PurgeDueAsync(CancellationToken ct)
     {
+        // Schedules written by other processes (or by an earlier run whose events were projected after this start).
+        Merge(await TryFindPendingAsync(ct));
         var purged = 0;
         var now = time.GetUtcNow();
         foreach (var (guild, due) in _pending)
@@ -157,20 +140,12 @@ public sealed partial class GuildRetention(
         return purged;
     }
 
-    /// <summary>Every server with a pending purge and when it is due (<c>privacy status</c> and the start of the bot).</summary>
-    public static async Task<IReadOnlyList<(string Guild, DateTimeOffset Due)>> FindPendingAsync(IEventStore store, EventCodec codec, CancellationToken ct)
-    {
-        var logs = new Dictionary<string, List<PrivacyEvent>>(StringComparer.Ordinal);
-        await foreach (var e in store.ReadAllAsync(ct))
-        {
-            if (StreamIds.Category(e.StreamId) != PrivacyStream.Category || !codec.IsKnown(e.Type)) continue;
-            if (codec.Decode(e) is not PrivacyEvent privacy) continue;
-            var guild = StreamIds.Split(e.StreamId).Guild;
-            if (!logs.TryGetValue(guild, out var log)) logs[guild] = log = [];
-            log.Add(privacy);
-        }
-        return [.. logs.Select(l => (l.Key, GuildPurgeDecider.Pending(l.Value))).Where(p => p.Item2 is not null).Select(p => (p.Key, p.Item2!.Value)).OrderBy(p => p.Item2)];
-    }
+    /// <summary>
+    /// Every server with a pending purge and when it is due, soonest first (<c>privacy status</c>, the start of the bot
+    /// and its hourly check): one Query of the <see cref="GuildPurges"/> index, as current as its projector.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Guild, DateTimeOffset Due)>> FindPendingAsync(ReadModels readModels, CancellationToken ct) =>
+        [.. GuildPurges.PendingOf(await readModels.QueryAsync(GuildPurges.ProjectionName, GuildPurges.Partition, ct)).Select(p => (p.Guild, p.DueAt!.Value))];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -235,7 +210,7 @@ public sealed partial class GuildRetention(
         [LoggerMessage(EventId = 1713, Level = LogLevel.Warning, Message = "{Count} server(s) purged: their retention after the bot was removed ran out")]
         public static partial void PurgedDue(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 1715, Level = LogLevel.Warning, Message = "Could not find the server purges scheduled before this start; removals from now on are still handled, and `privacy status` / `privacy purge-guild` cover earlier ones")]
+        [LoggerMessage(EventId = 1715, Level = LogLevel.Warning, Message = "Could not list the pending server purges (the guild-purges read model); removals this process sees are still handled, and the next check lists them again")]
         public static partial void LoadFailed(ILogger logger, Exception ex);
 
         [LoggerMessage(EventId = 1714, Level = LogLevel.Error, Message = "The check for due server purges failed; retried at the next check")]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using EventBot.Bot.Adapters.Console;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Cli;
 using EventBot.Bot.Hosting;
@@ -90,7 +91,7 @@ public static class ForgetMe
                 : null;
     }
 
-    public sealed class Handler(Erasure erasure, PendingConfirmations pending, TimeProvider time) : ICommandHandler<Command, Reply>
+    public sealed class Handler(Erasure erasure, PendingConfirmations pending, TimeProvider time, IOptions<BotOptions> options) : ICommandHandler<Command, Reply>
     {
         public async ValueTask<Reply> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -117,6 +118,8 @@ public static class ForgetMe
                     : "that confirmation is more than 60 seconds old: run `/privacy forget-me` again"));
             var actor = new ErasureActor(command.Chat.Author.Id.ToString(), command.Chat.Author.DisplayName, command.Chat.IdempotencyKey);
             var result = await erasure.ForgetUserAsync(command.Chat.Author.Id.ToString(), "self", actor, cancellationToken);
+            // A console user's name is also a line of console-users.txt (none matches a Discord user).
+            await ConsoleUsers.ForgetAsync(options.Value.DataDir, command.Chat.Author.Id, cancellationToken);
             return Reply.Of(result.Keys == 0
                 ? "Nothing stored names you (nothing since encryption began), so there is nothing to forget."
                 : "You are forgotten: your name and id read as “[erased user]” everywhere, and what you wrote as “[erased]”." +

@@ -6,6 +6,8 @@ using EventBot.Domain.Common;
 using EventBot.Domain.Privacy;
 using EventBot.EventStore;
 using EventBot.Projections.Core;
+using EventBot.Projections.Privacy;
+using EventBot.Projections.Sqlite;
 using EventBot.Projections.Replay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,9 +34,50 @@ public sealed class GuildRetentionTests : IAsyncLifetime
 
     private static string Guild => BotHarness.Guild.ToString();
 
-    private GuildRetention NewRetention() => new(_h.Host.Services.GetRequiredService<IEventStore>(), _h.Host.Services.GetRequiredService<EventCodec>(),
-        _h.Host.Services.GetRequiredService<Erasure>(), _h.Host.Services.GetRequiredService<IOptions<BotOptions>>(), _h.Time,
-        _h.Host.Services.GetRequiredService<ILogger<GuildRetention>>());
+    private GuildRetention NewRetention(IEventStore? store = null, ReadModels? index = null) => new(store ?? _h.Host.Services.GetRequiredService<IEventStore>(),
+        _h.Host.Services.GetRequiredService<EventCodec>(), _h.Host.Services.GetRequiredService<Erasure>(), index ?? Index,
+        _h.Host.Services.GetRequiredService<IOptions<BotOptions>>(), _h.Time, _h.Host.Services.GetRequiredService<ILogger<GuildRetention>>());
+
+    private ReadModels Index => _h.Host.Services.GetRequiredService<ReadModels>();
+
+    /// <summary>Waits (real time, generous) until the in-process SQLite tail has applied the server's log up to <paramref name="version"/>.</summary>
+    private async Task IndexedAsync(GuildId guild, long version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await Index.GetAsync(GuildPurges.ProjectionName, GuildPurges.RowFor(guild.ToString()), default))?.AppliedVersion(PrivacyStream.For(guild)) is not { } applied || applied < version)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the guild-purges index never applied v{version} of {guild}'s log");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The store as the bot's AWS role sees it: no Scan, so reading every event fails.</summary>
+    private sealed class NoScanStore(IEventStore inner) : IEventStore
+    {
+        public int Scans { get; private set; }
+
+        public IAsyncEnumerable<EventEnvelope> ReadAllAsync(CancellationToken ct)
+        {
+            Scans++;
+            throw new InvalidOperationException("AccessDenied: dynamodb:Scan (the bot's role has no Scan)");
+        }
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadStreamAsync(StreamName stream, long fromVersion, CancellationToken ct) => inner.ReadStreamAsync(stream, fromVersion, ct);
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadStreamBackwardAsync(StreamName stream, long beforeVersion, int limit, CancellationToken ct) =>
+            inner.ReadStreamBackwardAsync(stream, beforeVersion, limit, ct);
+
+        public Task<StreamUnfold?> ReadUnfoldAsync(StreamName stream, CancellationToken ct) => inner.ReadUnfoldAsync(stream, ct);
+
+        public Task<IReadOnlyList<EventEnvelope>> ReadGuildHistoryAsync(string guildId, string category, int skip, int take, CancellationToken ct) =>
+            inner.ReadGuildHistoryAsync(guildId, category, skip, take, ct);
+
+        public Task<AppendResult> AppendAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, AppendContext context, CancellationToken ct) =>
+            inner.AppendAsync(stream, expectedVersion, events, context, ct);
+
+        public Task<AppendResult> AppendWithUnfoldAsync(StreamName stream, long expectedVersion, IReadOnlyList<EventData> events, UnfoldData unfold, AppendContext context, CancellationToken ct) =>
+            inner.AppendWithUnfoldAsync(stream, expectedVersion, events, unfold, context, ct);
+    }
 
     private async Task<List<string>> LogTypesAsync(GuildId guild) =>
         [.. (await _h.Host.Services.GetRequiredService<IEventStore>().ReadStreamAsync(new StreamName(PrivacyStream.For(guild)), 1, default)).Select(e => e.Type)];
@@ -115,12 +158,77 @@ public sealed class GuildRetentionTests : IAsyncLifetime
         var restarted = NewRetention();
         await restarted.OnAvailableAsync(Guild, default); // at connect, before the schedules are known
         Assert.Equal(["GuildPurgeScheduled"], await LogTypesAsync(BotHarness.Guild));
-        Assert.Single(await GuildRetention.FindPendingAsync(_h.Host.Services.GetRequiredService<IEventStore>(), _h.Host.Services.GetRequiredService<EventCodec>(), default));
+        await IndexedAsync(BotHarness.Guild, 1);
+        Assert.Single(await GuildRetention.FindPendingAsync(Index, default));
         await restarted.LoadAsync(default);
 
         Assert.Equal(["GuildPurgeScheduled", "GuildPurgeCancelled"], await LogTypesAsync(BotHarness.Guild));
         Assert.Empty(restarted.Pending);
-        Assert.Empty(await GuildRetention.FindPendingAsync(_h.Host.Services.GetRequiredService<IEventStore>(), _h.Host.Services.GetRequiredService<EventCodec>(), default));
+        await IndexedAsync(BotHarness.Guild, 2);
+        Assert.Empty(await GuildRetention.FindPendingAsync(Index, default));
+    }
+
+    [Fact]
+    public async Task A_schedule_written_by_an_earlier_process_is_found_at_start_from_the_index_without_reading_every_event()
+    {
+        await SeedAsync();
+        var first = NewRetention();
+        await first.LoadAsync(default);
+        await first.OnRemovedAsync(Guild, default);
+        var due = first.Pending[Guild];
+        await IndexedAsync(BotHarness.Guild, 1);
+
+        // A new process whose store refuses to read every event (the bot's role on AWS has no Scan).
+        var store = new NoScanStore(_h.Host.Services.GetRequiredService<IEventStore>());
+        var restarted = NewRetention(store);
+        await restarted.LoadAsync(default);
+
+        Assert.Equal(due, Assert.Single(restarted.Pending, p => p.Key == Guild).Value);
+        _h.Time.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(1, await restarted.PurgeDueAsync(default));
+        Assert.Equal(0, store.Scans);
+        Assert.Equal(["GuildPurgeScheduled", "GuildPurged"], await LogTypesAsync(BotHarness.Guild));
+        Assert.Equal("`gate` is keepme-1234", await _h.SayAsync(".remember gate", user: "alice", guild: Other));
+    }
+
+    [Fact]
+    public async Task A_schedule_the_index_has_not_applied_yet_is_still_purged_by_the_process_that_wrote_it()
+    {
+        // An index that never hears of it: a views store of its own, empty (the projector is behind, or runs apart).
+        var lagging = new SqliteViewStore(new EventBot.EventStore.Sqlite.SqliteDatabase(Path.Combine(_h.DataDir, "lagging-views.db")));
+        var retention = NewRetention(index: new ReadModels(lagging, new Generations(lagging)));
+        await retention.LoadAsync(default);
+        await retention.OnRemovedAsync(Guild, default);
+
+        _h.Time.Advance(TimeSpan.FromDays(30));
+
+        Assert.Equal(1, await retention.PurgeDueAsync(default));
+        Assert.Equal(["GuildPurgeScheduled", "GuildPurged"], await LogTypesAsync(BotHarness.Guild));
+    }
+
+    [Fact]
+    public async Task A_cancel_the_index_has_not_applied_yet_wins_over_its_stale_schedule()
+    {
+        var first = NewRetention();
+        await first.LoadAsync(default);
+        await first.OnRemovedAsync(Guild, default);
+        // An index that applied the schedule and not the cancel written next (its projector is behind).
+        var store = _h.Host.Services.GetRequiredService<IEventStore>();
+        var lagging = new SqliteViewStore(new EventBot.EventStore.Sqlite.SqliteDatabase(Path.Combine(_h.DataDir, "lagging-views.db")));
+        var generations = new Generations(lagging);
+        var core = new ProjectorCore([new GuildPurges()], lagging, store, _h.Host.Services.GetRequiredService<EventCodec>(), generations,
+            new ProjectionSignals(), _h.Host.Services.GetRequiredService<ILogger<ProjectorCore>>());
+        Assert.Null((await core.ProjectAsync(await store.ReadStreamAsync(new StreamName(PrivacyStream.For(BotHarness.Guild)), 1, default), default)).FirstFailedIndex);
+        await first.OnAvailableAsync(Guild, default);
+
+        var restarted = NewRetention(index: new ReadModels(lagging, generations));
+        await restarted.LoadAsync(default);
+        Assert.Contains(Guild, restarted.Pending.Keys);
+        _h.Time.Advance(TimeSpan.FromDays(31));
+
+        Assert.Equal(0, await restarted.PurgeDueAsync(default));
+        Assert.Empty(restarted.Pending);
+        Assert.Equal(["GuildPurgeScheduled", "GuildPurgeCancelled"], await LogTypesAsync(BotHarness.Guild));
     }
 
     [Fact]
@@ -129,6 +237,7 @@ public sealed class GuildRetentionTests : IAsyncLifetime
         var retention = NewRetention();
         await retention.LoadAsync(default);
         await retention.OnRemovedAsync(Guild, default);
+        await IndexedAsync(BotHarness.Guild, 1);
 
         var (exit, output, error) = await CliRunner.RunAsync(new Dictionary<string, string?> { ["EVENTBOT_DATA_DIR"] = _h.DataDir }, "privacy", "status", "--json");
 
