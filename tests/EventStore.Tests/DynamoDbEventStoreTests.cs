@@ -48,3 +48,34 @@ public sealed class DynamoDbEventStoreTests(DynamoDbLocalFixture dynamo) : Event
         Assert.Equal(new AppendResult.WrongExpectedVersion(5, 1), result);
     }
 }
+
+[Collection(DynamoDbLocalFixture.Collection)]
+public sealed class DynamoDbEventRewriterTests(DynamoDbLocalFixture dynamo) : EventRewriterContract
+{
+    protected override async Task<IEventStore> CreateStoreAsync()
+    {
+        var prefix = $"t{Guid.NewGuid():N}-";
+        foreach (var table in EventBotTables.All(prefix)) await dynamo.Client.CreateTableAsync(table);
+        return new DynamoDbEventStore(dynamo.Client, new DynamoDbStoreOptions { TablePrefix = prefix, ScanSegments = 2 }, Time);
+    }
+
+    [Fact]
+    public async Task A_stream_longer_than_one_transaction_moves_whole_and_every_item_written_is_marked_as_a_rewrite()
+    {
+        var prefix = $"t{Guid.NewGuid():N}-";
+        foreach (var table in EventBotTables.All(prefix)) await dynamo.Client.CreateTableAsync(table);
+        var store = new DynamoDbEventStore(dynamo.Client, new DynamoDbStoreOptions { TablePrefix = prefix }, Time);
+        for (var i = 0; i < 3; i++)
+            await store.AppendAsync(new StreamName("play/1/123"), i * 40, [.. Enumerable.Range(0, 40).Select(_ => new EventData("T", 1, "{}"))], new AppendContext("1", "123", "a", $"m{i}"), default);
+        var before = await store.ReadStreamAsync(new StreamName("play/1/123"), 1, default);
+
+        var moved = await store.RewriteAsync([.. before.Select(e => new EventRewrite(e, e with { StreamId = "play/1/~k", ActorId = "~k", ActorName = "[erased user]" }))], default);
+
+        Assert.Equal(120, moved);
+        Assert.Equal(Enumerable.Range(1, 120).Select(v => (long)v), (await store.ReadStreamAsync(new StreamName("play/1/~k"), 1, default)).Select(e => e.Version));
+        var items = (await dynamo.Client.ScanAsync(new ScanRequest { TableName = EventBotTables.EventsTableName(prefix), ConsistentRead = true })).Items;
+        Assert.DoesNotContain(items, i => i[EventBotTables.StreamId].S == "play/1/123"); // no event, no moved-to marker left
+        Assert.All(items.Where(EventItem.IsEvent), i => Assert.True(i.ContainsKey(EventItem.RewrittenAt)));
+        Assert.All(items.Where(i => !EventItem.IsEvent(i)), i => Assert.Equal("play/1/~k", i[EventItem.MarkerStream].S));
+    }
+}

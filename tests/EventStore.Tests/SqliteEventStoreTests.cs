@@ -119,3 +119,27 @@ public sealed class SqliteEventStoreTests : EventStoreContract, IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }
+
+public sealed class SqliteEventRewriterTests : Contract.EventRewriterContract
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "eventbot-tests", Guid.NewGuid().ToString("N"));
+
+    protected override Task<IEventStore> CreateStoreAsync() =>
+        Task.FromResult<IEventStore>(new SqliteEventStore(new SqliteDatabase(Path.Combine(_dir, "events.db")), Time));
+
+    [Fact]
+    public async Task After_a_rewrite_stored_events_are_immutable_again()
+    {
+        var database = new SqliteDatabase(Path.Combine(_dir, "events.db"));
+        var store = new SqliteEventStore(database, Time);
+        await store.AppendAsync(new StreamName("play/1/123"), 0, [new EventData("T", 1, "{}")], new AppendContext("1", "123", "a", "m"), default);
+        var e = Assert.Single(await store.ReadStreamAsync(new StreamName("play/1/123"), 1, default));
+
+        Assert.Equal(1, await store.RewriteAsync([new EventRewrite(e, e with { StreamId = "play/1/~k", ActorId = "~k" })], default));
+
+        Assert.ThrowsAny<Exception>(() => database.Execute("UPDATE events SET data = '{\"x\":1}'"));
+        Assert.ThrowsAny<Exception>(() => database.Execute("DELETE FROM events"));
+        Assert.ThrowsAny<Exception>(() => database.Execute("DELETE FROM streams"));
+        Assert.Equal(1L, await store.LastPositionAsync(default)); // the rewrite kept the position: the tail sees no new event
+    }
+}

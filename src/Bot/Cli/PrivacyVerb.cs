@@ -28,6 +28,55 @@ public static class PrivacyVerb
         command.Subcommands.Add(Export());
         command.Subcommands.Add(PurgeGuild());
         command.Subcommands.Add(Status());
+        command.Subcommands.Add(RewriteLegacy());
+        return command;
+    }
+
+    /// <summary>
+    /// The legacy rewrite alone (docs/privacy.md): for erasures that ran where it was skipped (a chat erasure on DynamoDB)
+    /// or interrupted. Idempotent; <c>--dry-run</c> counts without writing.
+    /// </summary>
+    private static Command RewriteLegacy()
+    {
+        var user = UserOption();
+        var guild = GuildOption();
+        var key = new Option<string?>("--key") { Description = "With --guild and --version: a redacted value version." };
+        var version = new Option<long?>("--version") { Description = "The redacted version of --key." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count what would be rewritten; write nothing." };
+        var command = new Command("rewrite-legacy", "Replace in place the plaintext of events stored before encryption for an erased user (--user), value version (--guild --key --version) or server (--guild).")
+            { user, guild, key, version, dryRun, Cli.Json };
+        command.SetAction((result, ct) => Cli.GuardAsync(async () =>
+        {
+            var userId = UserIdOf(result.GetValue(user));
+            var guildText = result.GetValue(guild);
+            if ((userId is null) == string.IsNullOrWhiteSpace(guildText)) return Cli.Fail("privacy rewrite-legacy needs --user ID or --guild ID", BadInput);
+            var keyText = result.GetValue(key);
+            var n = result.GetValue(version);
+            if ((keyText is { Length: > 0 }) != n.HasValue || n < 1) return Cli.Fail("privacy rewrite-legacy: --key and --version N (from 1) go together, with --guild", BadInput);
+            var builder = BotHost.CreateBuilder();
+            builder.Services.PostConfigure<BotOptions>(o => o.LegacyRewrite = "on"); // the operator asked for it, whatever the setting
+            using var host = builder.Build();
+            if (Cli.MissingStore(host.Services) is { } noStore) return Cli.Fail(noStore);
+            var legacy = host.Services.GetRequiredService<LegacyRewrite>();
+            var actor = ErasureActor.Operator("rewrite-legacy");
+            var dry = result.GetValue(dryRun);
+            LegacyRewriteResult done;
+            if (userId is not null) done = await legacy.ForgetUserAsync(userId, [], actor, ct, dry);
+            else if (keyText is { Length: > 0 })
+            {
+                var memoryKey = MemoryKey.Create(keyText);
+                if (!memoryKey.IsValid) return Cli.Fail($"--key: {memoryKey.Error}", BadInput);
+                var guildId = CliGuild.Parse(guildText!);
+                done = await legacy.RedactAsync(guildId.ToString(), RememberStream.For(guildId, memoryKey.Value), n!.Value, actor, ct, dry);
+            }
+            else done = await legacy.PurgeGuildAsync(CliGuild.Parse(guildText!).ToString(), actor, ct, dry);
+            if (result.GetValue(Cli.Json))
+                Console.Out.WriteLine(JsonSerializer.Serialize(new { events = done.Events, streams = done.Streams, guilds = done.Guilds, dryRun = dry }));
+            else
+                Console.Out.WriteLine($"{(dry ? "would rewrite" : "rewrote")} {done.Events} legacy events ({done.Streams} user streams moved) in {done.Guilds} servers"
+                    + (dry || done.Events == 0 ? "" : "; run `replay` to rebuild the read models from them"));
+            return 0;
+        }));
         return command;
     }
 

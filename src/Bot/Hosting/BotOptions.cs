@@ -131,6 +131,14 @@ public sealed class BotOptions
     [Range(0, 3_650)]
     public int GuildRetentionDays { get; set; } = 30;
 
+    /// <summary>
+    /// The in-place rewrite of events stored before encryption when they are erased (<c>EVENTBOT_LEGACY_REWRITE</c>,
+    /// docs/privacy.md): <c>auto</c> (default: always on SQLite; on DynamoDB only in the operator's <c>privacy</c>
+    /// verbs, whose credentials may Scan and write the events table), <c>on</c> or <c>off</c>.
+    /// </summary>
+    [Required, RegularExpression("^(?i:auto|on|off)$", ErrorMessage = "EVENTBOT_LEGACY_REWRITE must be auto, on or off")]
+    public string LegacyRewrite { get; set; } = "auto";
+
     /// <summary>The key file in use.</summary>
     public string KeyFilePath => KeyFile is { Length: > 0 } file ? file : Path.Combine(DataDir, "eventbot.key");
 

@@ -81,6 +81,7 @@ public static class ServiceRegistration
         services.AddSingleton<AggregateService>();
         services.AddSingleton<EventBot.Bot.Features.Privacy.Erasure>();
         services.AddSingleton<EventBot.Bot.Features.Privacy.PrivacyExport>();
+        services.AddSingleton<EventBot.Bot.Features.Privacy.LegacyRewrite>();
         services.AddSingleton<EventBot.Bot.Features.Privacy.PendingConfirmations>();
         services.AddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => CommandParser.For(sp.GetRequiredService<IOptions<BotOptions>>().Value));

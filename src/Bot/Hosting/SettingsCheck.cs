@@ -70,6 +70,7 @@ public static class SettingsCheck
         Check(Number(section, "ParallelGuilds", 1, 64, "servers at once"));
         Check(Number(section, "InteractionBudgetMs", 0, 2_500, "milliseconds before a slash command is deferred; 0 always defers"));
         Check(Number(section, "GuildRetentionDays", 0, 3_650, "days a removed server's data is kept"));
+        Check(OneOf(section, "LegacyRewrite", "auto", "on", "off"));
         Check(section["SyncCommands"] is { } sync && !CommandSyncSetting.TryParse(sync, out _)
             ? $"{Name("SyncCommands")}={Quote(sync)} is not a known value; allowed: {CommandSyncSetting.Allowed}"
             : null);

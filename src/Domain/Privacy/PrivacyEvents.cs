@@ -20,6 +20,15 @@ public abstract record PrivacyEvent
     [EventType("GuildPurged")]
     public sealed record GuildPurged(int Keys, string Reason) : PrivacyEvent;
 
+    /// <summary>
+    /// The one sanctioned rewrite of the events table (docs/privacy.md): <paramref name="Events"/> events stored before
+    /// encryption had the plaintext of an erasure replaced in place, <paramref name="Streams"/> legacy user streams
+    /// (named with a raw user id) were moved to a pseudonymous name. What and how many, never the data.
+    /// </summary>
+    /// <param name="Scope"><c>user</c> (forget-me), <c>value</c> (redact) or <c>guild</c> (purge).</param>
+    [EventType("LegacyEventsRewritten")]
+    public sealed record LegacyEventsRewritten(string Scope, int Events, int Streams) : PrivacyEvent;
+
     /// <summary>The bot was removed from this server: it is purged at <paramref name="DueAt"/> unless the bot comes back.</summary>
     [EventType("GuildPurgeScheduled")]
     public sealed record GuildPurgeScheduled(DateTimeOffset DueAt) : PrivacyEvent;

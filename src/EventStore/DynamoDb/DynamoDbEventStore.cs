@@ -15,8 +15,8 @@ namespace EventBot.EventStore.DynamoDb;
 /// an append is retried as the very same request with the same <c>ClientRequestToken</c>, so a retry whose first try
 /// did commit (a lost response) is answered as a success, not as "handled before".
 /// </summary>
-public sealed class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time, TransientRetry? retry = null)
-    : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader, IAppendWithKeys
+public sealed partial class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbStoreOptions options, TimeProvider time, TransientRetry? retry = null)
+    : IEventStore, IEventCountEstimator, ISegmentedEventReader, IRecentEventReader, IAppendWithKeys, IEventRewriter
 {
     private const int MaxTransactItems = 100;
     private readonly string _table = EventBotTables.EventsTableName(options.TablePrefix);

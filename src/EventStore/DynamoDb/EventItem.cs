@@ -38,6 +38,12 @@ public static class EventItem
     public const string UnfoldVersion = "unfold_version";
     public const string UnfoldEventId = "unfold_event_id";
 
+    /// <summary>
+    /// Set on an item written by the sanctioned rewrite of legacy plaintext (<see cref="IEventRewriter"/>): its stream
+    /// record (a MODIFY, or the INSERT of a moved event) is not a new event, and the Streams feeds skip it.
+    /// </summary>
+    public const string RewrittenAt = "rewritten_at";
+
     public static string MarkerKey(string source) => MarkerPrefix + source;
 
     public static Dictionary<string, AttributeValue> ToUnfoldItem(string streamId, UnfoldData unfold, long version, Guid eventId) => new(StringComparer.Ordinal)

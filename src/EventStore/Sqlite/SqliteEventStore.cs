@@ -9,7 +9,7 @@ namespace EventBot.EventStore.Sqlite;
 /// (tables in <see cref="SqliteSchema"/>).
 /// Writes go through one connection under a lock (SQLite has one writer anyway); reads use pooled connections.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore, IAppendNotifier, IPositionedEventReader, IEventCountEstimator, IDisposable
+public sealed partial class SqliteEventStore : IEventStore, IAppendNotifier, IPositionedEventReader, IEventCountEstimator, IEventRewriter, IDisposable
 {
     private const string Columns = "position, stream_id, version, event_id, type, schema_version, data, guild_id, actor_id, actor_name, source, recorded_at, correlation_id, causation_id, trace_parent";
 

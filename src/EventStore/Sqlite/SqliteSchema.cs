@@ -53,9 +53,21 @@ public static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_events_guild ON events (guild_id, category, position);
         """;
 
-    private const string EventsIndexesAndTriggers = EventsIndexes + """
+    /// <summary>No event is ever updated, but by the one sanctioned rewrite of legacy plaintext (<see cref="SqliteEventStore.RewriteAsync"/>), which drops and restores it in its transaction.</summary>
+    internal const string EventsImmutableTrigger = """
         CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
           BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+
+        """;
+
+    /// <summary>A stream row stays, but when the sanctioned rewrite moves a legacy user stream (named with a raw user id) away.</summary>
+    internal const string StreamsKeptTrigger = """
+        CREATE TRIGGER IF NOT EXISTS streams_are_kept BEFORE DELETE ON streams
+          BEGIN SELECT RAISE(ABORT, 'streams are append-only'); END;
+
+        """;
+
+    private const string EventsIndexesAndTriggers = EventsIndexes + EventsImmutableTrigger + """
         CREATE TRIGGER IF NOT EXISTS events_are_kept BEFORE DELETE ON events
           BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """;
@@ -79,8 +91,8 @@ public static class SqliteSchema
           schema_version INTEGER NOT NULL,
           data           TEXT    NOT NULL
         ) WITHOUT ROWID;
-        CREATE TRIGGER IF NOT EXISTS streams_are_kept BEFORE DELETE ON streams
-          BEGIN SELECT RAISE(ABORT, 'streams are append-only'); END;
+
+        """ + StreamsKeptTrigger + """
         CREATE TRIGGER IF NOT EXISTS stream_numbers_are_fixed BEFORE UPDATE ON streams
           BEGIN SELECT RAISE(ABORT, 'stream numbers are fixed'); END;
         """;

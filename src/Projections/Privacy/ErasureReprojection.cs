@@ -15,7 +15,7 @@ namespace EventBot.Projections.Privacy;
 /// anonymous number instead). Only the projector runs it: it is the process allowed to write views.
 /// <list type="bullet">
 /// <item><c>ValueRedacted</c>: the rows fed by that key's stream.</item>
-/// <item><c>UserForgotten</c>, <c>GuildPurged</c> (in <c>privacy/{guild}/log</c>): every row of the guild. The guild's
+/// <item><c>UserForgotten</c>, <c>GuildPurged</c>, <c>LegacyEventsRewritten</c> (in <c>privacy/{guild}/log</c>): every row of the guild. The guild's
 /// streams are found with the guild index (<see cref="IEventReader.ReadGuildEventsAsync"/>, a Query, never a Scan), each
 /// read once in full (consistent), and every partition they map to is read (a Query) so that rows no longer made by
 /// the history (the erased user's, under their real id) are found and deleted.</item>
@@ -29,7 +29,7 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     ILogger<ErasureReprojection> logger) : IErasureHandler
 {
     /// <summary>Event types that start a re-projection.</summary>
-    public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["UserForgotten", "GuildPurged", "ValueRedacted"], StringComparer.Ordinal);
+    public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["UserForgotten", "GuildPurged", "ValueRedacted", "LegacyEventsRewritten"], StringComparer.Ordinal);
 
     /// <summary>
     /// Stream categories whose events the read models are made of, read per guild for a guild-wide re-projection. A

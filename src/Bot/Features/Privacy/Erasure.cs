@@ -53,15 +53,25 @@ public sealed partial class Erasure(
     ErasureReprojection reprojection,
     IEnumerable<IProjection> projections,
     ILogger<Erasure> logger,
-    SqliteDatabase? sqlite = null)
+    SqliteDatabase? sqlite = null,
+    LegacyRewrite? legacy = null)
 {
     /// <summary>Destroys every key of the user in every server; their identity and what they wrote read as erased.</summary>
     public async Task<ErasureResult> ForgetUserAsync(string userId, string by, ErasureActor actor, CancellationToken ct)
     {
         var owner = await keys.LookupOfAsync(KeyRing.OwnerText(userId), ct);
         var records = await keys.Store.ListAsync(null, owner, ct);
-        if (records.Count == 0) return new ErasureResult(0, 0, false);
+        if (records.Count == 0)
+        {
+            // No key: a user known only from events stored before encryption. Their plaintext is rewritten in place and
+            // the rewrite's log event (LegacyEventsRewritten) is what the projector re-projects on.
+            if (legacy is null) return new ErasureResult(0, 0, false);
+            var legacyOnly = await legacy.ForgetUserAsync(userId, [], actor, ct);
+            return new ErasureResult(0, legacyOnly.Guilds, legacyOnly.Logged.Count > 0 && await ShownAsync(legacyOnly.Logged, actor, ct));
+        }
         var destroyed = await keys.DestroyAsync(records, ct);
+        // Before the erasure event: the projector's re-projection then reads the rewritten legacy events too.
+        if (legacy is not null) await legacy.ForgetUserAsync(userId, records, actor, ct);
         var erasure = Guid.CreateVersion7().ToString("N");
         var recordedAs = actor.Id == userId ? ErasureActor.Self(actor.Source) with { ReprojectsHere = actor.ReprojectsHere } : actor;
         var appended = new List<EventEnvelope>();
@@ -89,8 +99,10 @@ public sealed partial class Erasure(
                 return (RedactOutcome.NotAValue, null);
             // The key first, then the record of it (see the class): repeated after a crash, the key is already gone.
             var lookup = await keys.LookupOfAsync(KeyRing.ValueLookupText(guild.ToString(), stream.Value, version), ct);
-            // No key: a value stored before encryption; it is only replaced in the read models (docs/privacy.md).
+            // No key: a value stored before encryption, whose plaintext the legacy rewrite replaces in place (docs/privacy.md),
+            // before the erasure event, so the projector's re-projection reads the rewritten event.
             if (await keys.Store.FindAsync(lookup, ct) is { } record) destroyed += await keys.DestroyAsync([record], ct);
+            if (legacy is not null) await legacy.RedactAsync(guild.ToString(), stream.Value, version, actor, ct);
             var context = new AppendContext(guild.ToString(), actor.Id, actor.Name, actor.Source);
             var appended = await store.AppendAsync(stream, events.Count, [codec.Encode(new RememberEvent.ValueRedacted(decoded[(int)version - 1]!.Key, version))], context, ct);
             if (appended is AppendResult.WrongExpectedVersion && attempt < 5) continue;
@@ -105,6 +117,8 @@ public sealed partial class Erasure(
     public async Task<ErasureResult> PurgeGuildAsync(string guildId, string reason, ErasureActor actor, CancellationToken ct)
     {
         var destroyed = await keys.DestroyAsync(await GuildKeysAsync(guildId, null, ct), ct);
+        // Before the erasure event: the projector's re-projection then reads the rewritten legacy events too.
+        if (legacy is not null) await legacy.PurgeGuildAsync(guildId, actor, ct);
         var logged = await AppendLogAsync(guildId, new PrivacyEvent.GuildPurged(destroyed, reason), actor, ct);
         // The log event's own actor was sealed under a new key of this server (and a new guild key): destroy those too.
         // They protect nothing but that name, which no read model shows, so the projector may run before this.

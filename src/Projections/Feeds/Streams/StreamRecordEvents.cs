@@ -14,7 +14,11 @@ public enum StreamRecordKind
     /// <summary>A REMOVE (TTL deletes and the like): never an event, since events are never deleted.</summary>
     Remove,
 
-    /// <summary>Not an EventBot event: an idempotency marker, a foreign item in a shared table.</summary>
+    /// <summary>
+    /// Not a new EventBot event: an idempotency marker, a foreign item in a shared table, or an event the sanctioned
+    /// rewrite of legacy plaintext replaced or moved (<see cref="EventItem.RewrittenAt"/>; the erasure that ran it
+    /// rebuilds the read models, so the feed must not apply it a second time).
+    /// </summary>
     Foreign,
 
     /// <summary>Looks like an event but cannot be read: fail it, never guess.</summary>
@@ -30,7 +34,7 @@ public static class StreamRecordEvents
         envelope = null;
         error = null;
         if (record.EventName == StreamEventName.Remove) return StreamRecordKind.Remove;
-        if (!EventItem.IsEvent(record.NewImage)) return StreamRecordKind.Foreign;
+        if (!EventItem.IsEvent(record.NewImage) || record.NewImage!.ContainsKey(EventItem.RewrittenAt)) return StreamRecordKind.Foreign;
         try
         {
             envelope = EventItem.FromItem(record.NewImage!);
