@@ -34,6 +34,7 @@ public sealed class EventCodecTests
             new Domain.Privacy.PrivacyEvent.GuildPurged(7, "operator"),
             new Domain.Privacy.PrivacyEvent.GuildPurgeScheduled(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)),
             new Domain.Privacy.PrivacyEvent.GuildPurgeCancelled(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)),
+            new Domain.Privacy.PrivacyEvent.LegacyEventsRewritten("user", 6, 2),
             new Domain.Sparkle.SparkleEvent.SparkleGiven(1, "ann", 2, "bob", "the review", new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)),
             new Domain.Play.PlayEvent.GamePlayed(Domain.Play.Game.Dice, "2d6", null, null, [3, 4], [1, 2], Domain.Play.GameResult.Win,
                 new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)),

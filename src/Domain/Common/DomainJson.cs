@@ -22,6 +22,7 @@ namespace EventBot.Domain.Common;
 [JsonSerializable(typeof(PrivacyEvent.GuildPurged))]
 [JsonSerializable(typeof(PrivacyEvent.GuildPurgeScheduled))]
 [JsonSerializable(typeof(PrivacyEvent.GuildPurgeCancelled))]
+[JsonSerializable(typeof(PrivacyEvent.LegacyEventsRewritten))]
 [JsonSerializable(typeof(SparkleEvent.SparkleGiven))]
 [JsonSerializable(typeof(PlayEvent.GamePlayed))]
 public sealed partial class DomainJson : JsonSerializerContext;
