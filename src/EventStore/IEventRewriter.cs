@@ -26,12 +26,6 @@ public interface IEventRewriter
     /// Returns how many events were rewritten.
     /// </summary>
     Task<int> RewriteAsync(IReadOnlyList<EventRewrite> rewrites, CancellationToken ct);
-
-    /// <summary>
-    /// Every event of one guild and category, in the store's order (the guild index; eventually consistent on
-    /// DynamoDB). Costs the guild's events of that category, not the table.
-    /// </summary>
-    IAsyncEnumerable<EventEnvelope> ReadGuildCategoryAsync(string guildId, string category, CancellationToken ct);
 }
 
 public static class EventRewrites

@@ -174,26 +174,4 @@ public sealed partial class DynamoDbEventStore
         {
         }
     }
-
-    /// <summary>A paged Query of the guild index (<c>guild_category</c>): the guild's events of one category, oldest first.</summary>
-    public async IAsyncEnumerable<EventEnvelope> ReadGuildCategoryAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
-    {
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
-            {
-                TableName = _table,
-                IndexName = EventBotTables.GuildIndex,
-                KeyConditionExpression = "#g = :g",
-                ExpressionAttributeNames = new() { ["#g"] = EventBotTables.GuildCategory },
-                ExpressionAttributeValues = new() { [":g"] = new() { S = EventItem.GuildCategory(guildId, category) } },
-                ExclusiveStartKey = start,
-            }, token), ct);
-            foreach (var item in page.Items ?? [])
-                if (EventItem.IsEvent(item)) yield return EventItem.FromItem(item);
-            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
-    }
 }

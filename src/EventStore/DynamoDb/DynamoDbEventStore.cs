@@ -285,7 +285,9 @@ public sealed partial class DynamoDbEventStore(IAmazonDynamoDB client, DynamoDbS
                 ScanIndexForward = true,
                 ExclusiveStartKey = start,
             }, token), ct);
-            foreach (var item in page.Items ?? []) yield return EventItem.FromItem(item);
+            // Only events: a marker item (a moved stream's, docs/privacy.md) can carry the index key too.
+            foreach (var item in page.Items ?? [])
+                if (EventItem.IsEvent(item)) yield return EventItem.FromItem(item);
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
         while (start is not null);

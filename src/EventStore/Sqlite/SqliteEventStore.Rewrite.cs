@@ -68,30 +68,6 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    /// <summary>The guild's events of one category by position, through the (guild_id, category, position) index.</summary>
-    public async IAsyncEnumerable<EventEnvelope> ReadGuildCategoryAsync(string guildId, string category, [EnumeratorCancellation] CancellationToken ct)
-    {
-        long after = 0;
-        while (true)
-        {
-            IReadOnlyList<EventEnvelope> page;
-            await using (var connection = _database.Open())
-            {
-                using var command = Command(connection, null, $"""
-                    SELECT {Columns} FROM events WHERE guild_id = $guild AND category = $category AND position > $after
-                    ORDER BY position LIMIT 4096
-                    """);
-                command.Parameters.AddWithValue("$guild", guildId);
-                command.Parameters.AddWithValue("$category", category);
-                command.Parameters.AddWithValue("$after", after);
-                page = await ReadAll(command, ct);
-            }
-            foreach (var e in page) yield return e;
-            if (page.Count < 4096) yield break;
-            after = page[^1].Position;
-        }
-    }
-
     private int Run(SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(_writer!, tx, sql);

@@ -114,7 +114,7 @@ public abstract class EventRewriterContract
         await store.AppendAsync(new StreamName("sparkle/2/u0"), 0, [Data("other guild")], new AppendContext("2", "42", "alice", "c"), default);
 
         var read = new List<EventEnvelope>();
-        await foreach (var e in ((IEventRewriter)store).ReadGuildCategoryAsync("1", "sparkle", default)) read.Add(e);
+        await foreach (var e in store.ReadGuildEventsAsync("1", "sparkle", default)) read.Add(e);
 
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"sparkle/1/u{i}").Order(), read.Select(e => e.StreamId).Order());
     }

@@ -67,11 +67,11 @@ public sealed partial class LegacyRewrite(PrivateEventStore store, EventCodec co
     public async Task<LegacyRewriteResult> PurgeGuildAsync(string guildId, ErasureActor actor, CancellationToken ct, bool dryRun = false)
     {
         if (Skip("guild", actor)) return LegacyRewriteResult.None with { Skipped = true };
-        if (Raw is not IEventRewriter rewriter) return LegacyRewriteResult.None;
+        if (Raw is not IEventRewriter) return LegacyRewriteResult.None;
         var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
         var candidates = new List<EventEnvelope>();
         foreach (var category in Categories)
-            await foreach (var e in rewriter.ReadGuildCategoryAsync(guildId, category, ct))
+            await foreach (var e in Raw.ReadGuildEventsAsync(guildId, category, ct))
                 candidates.Add(e);
         return await RewriteAsync(LegacyErasure.ForGuild(guildId, user => Fresh(fresh, user)), candidates, actor, dryRun, ct);
     }
