@@ -64,7 +64,9 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     {
         if (await IsAppliedAsync(views, erasure.StreamId, erasure.Version, ct)) return;
         ForgetCachedKeys?.Invoke();
-        var streams = erasure.Type == "ValueRedacted" ? [erasure.StreamId] : await GuildStreamsAsync(erasure.GuildId, ct);
+        // The erasure's own stream too: the privacy log feeds a read model (guild-purges), which an operator's erasure,
+        // re-projected in its own process with no projector running, must bring up to date like the rest.
+        IReadOnlyList<string> streams = erasure.Type == "ValueRedacted" ? [erasure.StreamId] : [.. await GuildStreamsAsync(erasure.GuildId, ct), erasure.StreamId];
         var (candidates, changed) = await ReprojectAsync(projections, streams, ct);
         await views.SetValueAsync(MarkerName(erasure.StreamId), erasure.Version.ToString(CultureInfo.InvariantCulture), ct);
         Log.Reprojected(logger, erasure.Type, erasure.StreamId, erasure.Version, streams.Count, candidates, changed);

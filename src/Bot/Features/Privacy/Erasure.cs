@@ -5,7 +5,9 @@ using EventBot.EventStore;
 using EventBot.EventStore.Privacy;
 using EventBot.EventStore.Sqlite;
 using EventBot.Projections.Core;
+using EventBot.Projections.Leases;
 using EventBot.Projections.Privacy;
+using EventBot.Projections.Replay;
 using Microsoft.Extensions.Logging;
 
 namespace EventBot.Bot.Features.Privacy;
@@ -54,7 +56,9 @@ public sealed partial class Erasure(
     IEnumerable<IProjection> projections,
     ILogger<Erasure> logger,
     SqliteDatabase? sqlite = null,
-    LegacyRewrite? legacy = null)
+    LegacyRewrite? legacy = null,
+    Rebuilder? rebuilder = null,
+    RebuildLease? lease = null)
 {
     /// <summary>Destroys every key of the user in every server; their identity and what they wrote read as erased.</summary>
     public async Task<ErasureResult> ForgetUserAsync(string userId, string by, ErasureActor actor, CancellationToken ct)
@@ -67,11 +71,12 @@ public sealed partial class Erasure(
             // the rewrite's log event (LegacyEventsRewritten) is what the projector re-projects on.
             if (legacy is null) return new ErasureResult(0, 0, false);
             var legacyOnly = await legacy.ForgetUserAsync(userId, [], actor, ct);
-            return new ErasureResult(0, legacyOnly.Guilds, legacyOnly.Logged.Count > 0 && await ShownAsync(legacyOnly.Logged, actor, ct));
+            var legacyShown = legacyOnly.Logged.Count > 0 && await ShownAsync(legacyOnly.Logged, actor, ct);
+            return new ErasureResult(0, legacyOnly.Guilds, await AfterLegacyAsync(legacyOnly, legacyShown, ct));
         }
         var destroyed = await keys.DestroyAsync(records, ct);
         // Before the erasure event: the projector's re-projection then reads the rewritten legacy events too.
-        if (legacy is not null) await legacy.ForgetUserAsync(userId, records, actor, ct);
+        var rewritten = legacy is null ? null : await legacy.ForgetUserAsync(userId, records, actor, ct);
         var erasure = Guid.CreateVersion7().ToString("N");
         var recordedAs = actor.Id == userId ? ErasureActor.Self(actor.Source) with { ReprojectsHere = actor.ReprojectsHere } : actor;
         var appended = new List<EventEnvelope>();
@@ -79,7 +84,7 @@ public sealed partial class Erasure(
             appended.Add(await AppendLogAsync(guild.Key, new PrivacyEvent.UserForgotten(erasure, guild.Count(), by), recordedAs, ct));
         var guilds = records.Select(r => r.GuildId).Distinct().Count();
         Log.Forgotten(logger, erasure, destroyed, guilds);
-        return new ErasureResult(destroyed, guilds, await ShownAsync(appended, actor, ct));
+        return new ErasureResult(destroyed, guilds, await AfterLegacyAsync(rewritten, await ShownAsync(appended, actor, ct), ct));
     }
 
     public enum RedactOutcome { Redacted, NoSuchVersion, NotAValue, AlreadyRedacted }
@@ -89,6 +94,7 @@ public sealed partial class Erasure(
     {
         var stream = new StreamName(RememberStream.For(guild, key));
         var destroyed = 0;
+        LegacyRewriteResult? rewritten = null;
         for (var attempt = 0; ; attempt++)
         {
             var events = await store.ReadStreamAsync(stream, 1, ct);
@@ -102,14 +108,14 @@ public sealed partial class Erasure(
             // No key: a value stored before encryption, whose plaintext the legacy rewrite replaces in place (docs/privacy.md),
             // before the erasure event, so the projector's re-projection reads the rewritten event.
             if (await keys.Store.FindAsync(lookup, ct) is { } record) destroyed += await keys.DestroyAsync([record], ct);
-            if (legacy is not null) await legacy.RedactAsync(guild.ToString(), stream.Value, version, actor, ct);
+            if (legacy is not null) rewritten = await legacy.RedactAsync(guild.ToString(), stream.Value, version, actor, ct);
             var context = new AppendContext(guild.ToString(), actor.Id, actor.Name, actor.Source);
             var appended = await store.AppendAsync(stream, events.Count, [codec.Encode(new RememberEvent.ValueRedacted(decoded[(int)version - 1]!.Key, version))], context, ct);
             if (appended is AppendResult.WrongExpectedVersion && attempt < 5) continue;
             if (appended is AppendResult.WrongExpectedVersion) throw new InvalidOperationException($"{stream} kept changing; try again.");
             Log.Redacted(logger, guild.ToString(), version, destroyed);
             var shown = await ShownAsync([Recorded(appended, stream.Value, guild.ToString(), "ValueRedacted")], actor, ct);
-            return (RedactOutcome.Redacted, new ErasureResult(destroyed, 1, shown));
+            return (RedactOutcome.Redacted, new ErasureResult(destroyed, 1, await AfterLegacyAsync(rewritten, shown, ct)));
         }
     }
 
@@ -118,13 +124,13 @@ public sealed partial class Erasure(
     {
         var destroyed = await keys.DestroyAsync(await GuildKeysAsync(guildId, null, ct), ct);
         // Before the erasure event: the projector's re-projection then reads the rewritten legacy events too.
-        if (legacy is not null) await legacy.PurgeGuildAsync(guildId, actor, ct);
+        var rewritten = legacy is null ? null : await legacy.PurgeGuildAsync(guildId, actor, ct);
         var logged = await AppendLogAsync(guildId, new PrivacyEvent.GuildPurged(destroyed, reason), actor, ct);
         // The log event's own actor was sealed under a new key of this server (and a new guild key): destroy those too.
         // They protect nothing but that name, which no read model shows, so the projector may run before this.
         destroyed += await keys.DestroyAsync(await GuildKeysAsync(guildId, actor.Id, ct), ct);
         Log.Purged(logger, guildId, destroyed, reason);
-        return new ErasureResult(destroyed, 1, await ShownAsync([logged], actor, ct));
+        return new ErasureResult(destroyed, 1, await AfterLegacyAsync(rewritten, await ShownAsync([logged], actor, ct), ct));
     }
 
     /// <summary>
@@ -185,8 +191,33 @@ public sealed partial class Erasure(
         return true;
     }
 
+    /// <summary>
+    /// After a legacy rewrite wrote anything, every read model is rebuilt from the events in this process: a legacy
+    /// user stream is named with the raw user id, which a read by stream name (the re-projection's) cannot tell from the
+    /// same user's pseudonymous stream, so only a rebuild (which reads every event as stored) makes the views a
+    /// `replay` would. The rewrite runs only where rebuilding is allowed: SQLite, or the operator's verbs on DynamoDB.
+    /// </summary>
+    private async Task<bool> AfterLegacyAsync(LegacyRewriteResult? rewritten, bool shown, CancellationToken ct)
+    {
+        if (rewritten is not { Events: > 0 } || rebuilder is null || lease is null) return shown;
+        if (await lease.TryAcquireAsync("privacy legacy rewrite", ct) is not LeaseAttempt.Acquired acquired)
+        {
+            Log.RebuildBusy(logger);
+            return false;
+        }
+        await using (acquired.Lease)
+        {
+            await rebuilder.RunAsync([.. projections], null, ct);
+        }
+        sqlite?.Checkpoint();
+        return true;
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Legacy events rewritten, but another rebuild holds the lease: run `replay` when it has finished")]
+        public static partial void RebuildBusy(ILogger logger);
+
         [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "A user was forgotten (erasure {Erasure}): {Keys} keys destroyed in {Guilds} servers")]
         public static partial void Forgotten(ILogger logger, string erasure, int keys, int guilds);
 

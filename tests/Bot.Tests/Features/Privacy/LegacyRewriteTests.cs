@@ -151,11 +151,11 @@ public sealed class LegacyRewriteTests : IAsyncLifetime
 
         // The first run did rewrite (so the comparisons below are not of two untouched tables) ...
         // Zeb's 6 events: the value set, the sparkle given (in alice's stream), the 2 received and the 2 games (their 2 streams moved).
-        Assert.Equal(new LegacyRewriteResult(6, 2, 1), first);
+        Assert.Equal((6, 2, 1), (first.Events, first.Streams, first.Guilds));
         Assert.True(purgeFirst.Events > 0); // alice's and carol's events are the guild's too
         // ... and a second run of each finds nothing to do and writes nothing, not even a log event.
-        Assert.Equal(LegacyRewriteResult.None, second);
-        Assert.Equal(LegacyRewriteResult.None, purgeSecond);
+        Assert.Equal((0, 0, 0), (second.Events, second.Streams, second.Guilds));
+        Assert.Equal((0, 0, 0), (purgeSecond.Events, purgeSecond.Streams, purgeSecond.Guilds));
         Assert.Equal(afterPurge, await AllEventsAsync());
         Assert.NotEqual(afterFirst, afterPurge);
     }
