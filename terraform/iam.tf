@@ -417,6 +417,14 @@ data "aws_iam_policy_document" "interactions" {
     resources = [aws_dynamodb_table.keys.arn]
   }
 
+  # `/remember redact` by a moderator (docs/privacy.md): the value version's key, found by its lookup (GetItem above),
+  # is destroyed; the projector re-projects the rows. Recorded by InteractionSessions.
+  statement {
+    sid       = "DestroyRedactedKeys"
+    actions   = ["dynamodb:DeleteItem"]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
   statement {
     sid = "WrapAndUnwrapKeys"
     actions = [

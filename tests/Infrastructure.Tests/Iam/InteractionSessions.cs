@@ -104,6 +104,15 @@ public static class InteractionSessions
             }
             // The same interaction delivered again: appends nothing.
             await InvokeAsync(function, signer, InteractionBodies.Command("1001", "remember", "set", Commands[0].Options));
+            // A moderator (the body's member has every permission) redacts a version: the endpoint finds the value's key
+            // by its lookup, destroys it, appends ValueRedacted and waits for the projector's re-projection (docs/privacy.md).
+            // (`version` is an integer option: Discord sends it as type 4 with a number.)
+            var redact = Encoding.UTF8.GetString(InteractionBodies.Command((++id).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "remember", "redact", new Dictionary<string, string> { ["key"] = "wifi", ["version"] = "1" }))
+                .Replace("""{"name":"version","type":3,"value":"1"}""", """{"name":"version","type":4,"value":1}""", StringComparison.Ordinal);
+            var (redactStatus, redacted) = await InvokeAsync(function, signer, Encoding.UTF8.GetBytes(redact));
+            Assert.Equal(200, redactStatus);
+            Assert.True(redacted.Contains("redacted", StringComparison.OrdinalIgnoreCase), redacted);
 
             // Then every command is slow: deferred, queued and finished by the worker, which so runs each of them (any
             // command can be deferred). The first edit fails, so SQS delivers that message again and the worker's second
