@@ -55,28 +55,24 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
     /// True once <paramref name="done"/> answers true (a named value the projector writes, say); false when it has not
     /// within one <see cref="Timeout"/>. Woken by in-process projection pulses, else polling.
     /// </summary>
-    public async Task<bool> WaitForAsync(Func<CancellationToken, Task<bool>> done, CancellationToken ct)
-    {
-        var deadline = time.GetUtcNow() + Timeout;
-        while (true)
-        {
-            var pulse = signals.NextAsync();
-            try
-            {
-                if (await done(ct)) return true;
-            }
-            catch (Exception e) when (Failures.IsTransient(e, ct))
-            {
-                // Not seen yet; wait on.
-            }
-            var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero) return false;
-            await Task.WhenAny(pulse, Task.Delay(left < PollPeriod ? left : PollPeriod, time, ct));
-            ct.ThrowIfCancellationRequested();
-        }
-    }
+    public Task<bool> WaitForAsync(Func<CancellationToken, Task<bool>> done, CancellationToken ct) =>
+        PollAsync(done, time.GetUtcNow() + Timeout, ct);
 
-    private async Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct)
+    private Task<bool> WaitUntilAsync(string projection, ViewKey logicalRow, string streamId, long version, DateTimeOffset deadline, CancellationToken ct) =>
+        PollAsync(async token =>
+        {
+            var generation = await generations.ActiveAsync(projection, token);
+            var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
+            var row = await views.GetAsync(key, token);
+            return row is not null && row.AppliedVersion(streamId) >= version;
+        }, deadline, ct);
+
+    /// <summary>
+    /// Asks <paramref name="done"/> until it answers true or <paramref name="deadline"/> passes: woken at once by an
+    /// in-process projection pulse, else polling with a pause that doubles from <see cref="PollPeriod"/> to
+    /// <see cref="MaxPollPeriod"/>. A transient failure of the read only means "not seen yet".
+    /// </summary>
+    private async Task<bool> PollAsync(Func<CancellationToken, Task<bool>> done, DateTimeOffset deadline, CancellationToken ct)
     {
         var period = PollPeriod;
         while (true)
@@ -84,10 +80,7 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
             var pulse = signals.NextAsync();
             try
             {
-                var generation = await generations.ActiveAsync(projection, ct);
-                var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
-                var row = await views.GetAsync(key, ct);
-                if (row is not null && row.AppliedVersion(streamId) >= version) return true;
+                if (await done(ct)) return true;
             }
             catch (Exception e) when (Failures.IsTransient(e, ct))
             {
