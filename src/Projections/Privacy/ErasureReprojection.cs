@@ -21,7 +21,9 @@ namespace EventBot.Projections.Privacy;
 /// the history (the erased user's, under their real id) are found and deleted.</item>
 /// </list>
 /// Each row is recomputed with <see cref="RowRebuilder.RebuildRowAsync"/> (a conditional write; a live write meanwhile
-/// makes it recompute), so the result is what a full <c>replay</c> builds. When done it records the event's version
+/// makes it recompute), so the result is what a full <c>replay</c> builds. The same is done to the rows of the other
+/// generation slot of the pair (on DynamoDB a <c>replay</c> keeps the rows of the one before it there, revealed then, for
+/// reuse: <see cref="Rebuilder.ReuseSlots"/>), in the same partitions, unless a rebuild is writing that slot now. When done it records the event's version
 /// under <see cref="MarkerName"/>, which the erasing process waits for before it answers, and which makes a
 /// redelivered erasure event a no-op.
 /// </summary>
@@ -66,11 +68,26 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         ForgetCachedKeys?.Invoke();
         // The erasure's own stream too: the privacy log feeds a read model (guild-purges), which an operator's erasure,
         // re-projected in its own process with no projector running, must bring up to date like the rest.
-        IReadOnlyList<string> streams = erasure.Type == "ValueRedacted" ? [erasure.StreamId] : [.. await GuildStreamsAsync(erasure.GuildId, ct), erasure.StreamId];
-        var (candidates, changed) = await ReprojectAsync(projections, streams, ct);
+        var streams = await StreamsOfAsync(erasure, ct);
+        var (candidates, changed) = await ReprojectAsync(projections, streams, null, ct);
         await views.SetValueAsync(MarkerName(erasure.StreamId), erasure.Version.ToString(CultureInfo.InvariantCulture), ct);
         Log.Reprojected(logger, erasure.Type, erasure.StreamId, erasure.Version, streams.Count, candidates, changed);
     }
+
+    /// <summary>
+    /// Re-projects what <paramref name="erasure"/> erased in <paramref name="generation"/> alone (a rebuild's target,
+    /// which may hold what the rebuild revealed before the keys were destroyed), whatever the marker says; writes no marker.
+    /// </summary>
+    public async Task ApplyToGenerationAsync(EventEnvelope erasure, IReadOnlyList<IProjection> projections, long generation, CancellationToken ct)
+    {
+        ForgetCachedKeys?.Invoke();
+        var streams = await StreamsOfAsync(erasure, ct);
+        var (candidates, changed) = await ReprojectAsync(projections, streams, generation, ct);
+        Log.Reprojected(logger, erasure.Type, erasure.StreamId, erasure.Version, streams.Count, candidates, changed);
+    }
+
+    private async Task<IReadOnlyList<string>> StreamsOfAsync(EventEnvelope erasure, CancellationToken ct) =>
+        erasure.Type == "ValueRedacted" ? [erasure.StreamId] : [.. await GuildStreamsAsync(erasure.GuildId, ct), erasure.StreamId];
 
     private async Task<IReadOnlyList<string>> GuildStreamsAsync(string guildId, CancellationToken ct)
     {
@@ -80,7 +97,8 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         return [.. streams.Order(StringComparer.Ordinal)];
     }
 
-    private async Task<(int Rows, int Changed)> ReprojectAsync(IReadOnlyList<IProjection> projections, IReadOnlyList<string> streams, CancellationToken ct)
+    /// <param name="only">Re-project this generation alone (a rebuild's target); null: the active one and its slot partner.</param>
+    private async Task<(int Rows, int Changed)> ReprojectAsync(IReadOnlyList<IProjection> projections, IReadOnlyList<string> streams, long? only, CancellationToken ct)
     {
         var read = new Dictionary<string, IReadOnlyList<EventEnvelope>>(StringComparer.Ordinal);
         async Task<IReadOnlyList<EventEnvelope>> ReadAsync(string stream, CancellationToken token)
@@ -118,21 +136,57 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
             }
         }
 
-        // The rows stored in those partitions now: among them the ones whose key held an erased id, which the history
-        // no longer makes (their applied streams read empty, so the rebuild below deletes them).
-        foreach (var (projection, partition) in affected.Keys.Select(k => (k.Projection, k.Row.Partition)).Distinct().ToList())
-        {
-            var generation = await generations.ActiveAsync(projection.Name, ct);
-            foreach (var live in await views.QueryAsync(Generations.PhysicalPartition(projection.Name, generation, partition), ct))
-                Add(projection, new ViewKey(partition, live.Key.Sort), live.Applied.Keys);
-        }
-
         var changed = 0;
-        foreach (var ((projection, row), feeding) in affected)
+        var checkedRows = 0;
+        foreach (var group in affected.GroupBy(a => a.Key.Projection))
         {
-            if (await rows.RebuildRowAsync(projection, row, feeding, ct, readStream: ReadAsync)) changed++;
+            var projection = group.Key;
+            var made = group.ToDictionary(a => a.Key.Row, a => a.Value);
+            var partitions = made.Keys.Select(k => k.Partition).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var (generation, whole) in await GenerationsToEraseAsync(projection, only, ct))
+            {
+                // A generation that serves (or will) gets every row the history makes now; the other slot of the pair only
+                // has its own rows brought to the erased state (a row it lacks holds nothing to erase).
+                var here = whole
+                    ? made.ToDictionary(m => m.Key, m => new HashSet<string>(m.Value, StringComparer.Ordinal))
+                    : new Dictionary<ViewKey, HashSet<string>>();
+                // The rows stored in those partitions now: among them the ones whose key held an erased id, which the
+                // history no longer makes (their applied streams read empty, so the rebuild below deletes them).
+                foreach (var partition in partitions)
+                {
+                    foreach (var stored in await views.QueryAsync(Generations.PhysicalPartition(projection.Name, generation, partition), ct))
+                    {
+                        var row = new ViewKey(partition, stored.Key.Sort);
+                        if (!here.TryGetValue(row, out var feeding))
+                            here[row] = feeding = made.TryGetValue(row, out var making) ? new HashSet<string>(making, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+                        feeding.UnionWith(stored.Applied.Keys);
+                    }
+                }
+                foreach (var (row, feeding) in here)
+                {
+                    checkedRows++;
+                    if (await rows.RebuildRowAsync(projection, row, feeding, ct, readStream: ReadAsync, generation: generation)) changed++;
+                }
+            }
         }
-        return (affected.Count, changed);
+        return (checkedRows, changed);
+    }
+
+    /// <summary>
+    /// The generations of <paramref name="projection"/> that can hold what was erased: the active one, and the other
+    /// slot of its pair (<see cref="Rebuilder.Partner"/>; on DynamoDB <see cref="Rebuilder.ReuseSlots"/> keeps the rows
+    /// of the replay before last there, revealed when they were read) unless a rebuild is writing it right now
+    /// (<see cref="Rebuilder.BuildingName"/>): that rebuild brings its own target to the erased state when it meets the
+    /// erasure (<see cref="ApplyToGenerationAsync"/>), and writing under its buffer would race it. A slot that holds no
+    /// rows costs one Query per partition and writes nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<(long Generation, bool Whole)>> GenerationsToEraseAsync(IProjection projection, long? only, CancellationToken ct)
+    {
+        if (only is { } generation) return [(generation, true)];
+        var active = await generations.ActiveAsync(projection.Name, ct);
+        var other = Rebuilder.Partner(active);
+        var building = await views.GetValueAsync(Rebuilder.BuildingName(projection.Name), ct);
+        return building == other.ToString(CultureInfo.InvariantCulture) ? [(active, true)] : [(active, true), (other, false)];
     }
 
     private static partial class Log

@@ -60,15 +60,17 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
         return new ScopedRebuildResult(read, affected.Count, changed);
     }
 
-    /// <summary>Recomputes one row of the active generation from its streams; true when the stored row changed.</summary>
+    /// <summary>Recomputes one row of the active generation (or of <paramref name="generation"/>) from its streams; true when the stored row changed.</summary>
     /// <param name="retrying">The dead letter being retried: it must apply now, even though it is recorded as skipped.</param>
     /// <param name="readStream">Reads a whole stream for the first attempt (a caller rebuilding many rows of the same
     /// streams reads each once); a retry after a conflict reads the store again.</param>
+    /// <param name="generation">The generation to write; null: the active one. An erasure's re-projection also brings
+    /// the other slot of a pair (<see cref="Rebuilder.ReuseSlots"/>) and a rebuild's target to the erased state.</param>
     public async Task<bool> RebuildRowAsync(IProjection projection, ViewKey logical, IEnumerable<string> streams, CancellationToken ct, string? retrying = null,
-        Func<string, CancellationToken, Task<IReadOnlyList<EventEnvelope>>>? readStream = null)
+        Func<string, CancellationToken, Task<IReadOnlyList<EventEnvelope>>>? readStream = null, long? generation = null)
     {
-        var generation = await generations.ActiveAsync(projection.Name, ct);
-        var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
+        generation ??= await generations.ActiveAsync(projection.Name, ct);
+        var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation.Value, logical.Partition), logical.Sort);
         for (var attempt = 0; ; attempt++)
         {
             var live = await views.GetAsync(key, ct);

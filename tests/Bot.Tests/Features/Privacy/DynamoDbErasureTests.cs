@@ -97,6 +97,91 @@ public sealed class DynamoDbErasureTests(DynamoDbLocalFixture dynamo) : IAsyncLi
         Assert.True(exit == 0, error);
     }
 
+    /// <summary>
+    /// <c>replay</c> on DynamoDB keeps two generation slots per projection and overwrites the one not live
+    /// (<see cref="Rebuilder.ReuseSlots"/>): after two replays the inactive slot holds every row as of the first, revealed
+    /// then. The erasure's re-projection must bring that slot to the erased state too, or a raw Scan still shows the user.
+    /// </summary>
+    [Fact]
+    public async Task After_two_replays_forget_me_leaves_nothing_in_the_inactive_slot_and_the_slot_is_reused()
+    {
+        _environment["EVENTBOT_READ_YOUR_WRITES_MS"] = "60000";
+        await using var h = await StartBotAsync(_environment);
+        var zebId = BotHarness.User(Zeb).Id.ToString();
+        await h.SayAsync(".remember wifi is hunter2", user: Zeb);
+        await h.SayAsync($".sparkle @alice {ZebReason}", user: Zeb);
+        await h.SayAsync($".sparkle @{Zeb} for the knots", user: "alice");
+        await h.SayAsync(".play coin heads", user: Zeb);
+        Assert.Contains(Zeb, await h.SayAsync(".show sparkles @alice", user: "alice"));
+        for (var i = 0; i < 2; i++)
+        {
+            var (replayed, _, failed) = await CliRunner.RunAsync(_environment, "replay");
+            Assert.True(replayed == 0, failed);
+        }
+        var slots = await ViewsAsync();
+        // Both slots of the pair hold Zeb's rows (the check can fail): the live one, and the one left by the first replay.
+        Assert.Equal(2, slots.Where(r => r.Projection == "sparkle-totals" && r.Sort == zebId).Select(r => r.Generation).Distinct().Count());
+        Assert.Contains(slots, r => !r.Active && r.Body.Contains("zebsecret", StringComparison.Ordinal));
+
+        await h.SayAsync(".privacy forget-me", user: Zeb);
+        var done = await h.SayAsync(".privacy forget-me confirm", user: Zeb);
+
+        Assert.StartsWith("You are forgotten", done);
+        Assert.DoesNotContain("still show it", done);
+        var views = await ViewsAsync();
+        Assert.Contains(views, r => !r.Active); // the inactive slot is still there, for the next replay to reuse
+        var dump = string.Join("\n", views.Select(r => $"{r.Partition}|{r.Sort}|{r.Body}|{r.AppliedText}"));
+        foreach (var secret in new[] { zebId, Zeb, ZebReason, "zebsecret" })
+            Assert.DoesNotContain(secret, dump);
+        var stored = await EverythingStoredAsync();
+        foreach (var secret in new[] { zebId, Zeb, ZebReason, "zebsecret" })
+            Assert.DoesNotContain(secret, stored);
+
+        var (exit, _, error) = await CliRunner.RunAsync(_environment, "replay", "--verify");
+        Assert.True(exit == 0, error);
+        var before = ActiveRows(views);
+        var (again, output, againError) = await CliRunner.RunAsync(_environment, "replay");
+        Assert.True(again == 0, againError);
+        var after = await ViewsAsync();
+        Assert.Equal(before, ActiveRows(after));
+        // The slot was reused: the generations in use are still the same two.
+        Assert.Equal(views.Select(r => r.Generation).Distinct().Order(), after.Select(r => r.Generation).Distinct().Order());
+        Assert.DoesNotContain(Zeb, string.Join("\n", after.Select(r => r.Body)) + output);
+    }
+
+    private sealed record StoredView(string Projection, long Generation, bool Active, string Partition, string Sort, string Body, string AppliedText);
+
+    /// <summary>The rows of the active generations as a replay makes them (generation and revision left out), in key order.</summary>
+    private static List<string> ActiveRows(IEnumerable<StoredView> rows) =>
+        [.. rows.Where(r => r.Active).Select(r => $"{r.Projection}|{r.Partition}|{r.Sort}|{r.Body}|{r.AppliedText}").Order(StringComparer.Ordinal)];
+
+    /// <summary>Every read-model row of the views table, by a raw Scan, with whether its generation is the active one.</summary>
+    private async Task<List<StoredView>> ViewsAsync()
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.Client.ScanAsync(new ScanRequest { TableName = EventBotTables.ViewsTableName(_prefix), ConsistentRead = true, ExclusiveStartKey = start });
+            items.AddRange(page.Items);
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        var active = items.Where(i => i[EventBotTables.Pk].S == "meta#values" && i[EventBotTables.Sk].S.StartsWith("generation/", StringComparison.Ordinal))
+            .ToDictionary(i => i[EventBotTables.Sk].S["generation/".Length..], i => long.Parse(i["value"].S, System.Globalization.CultureInfo.InvariantCulture));
+        var rows = new List<StoredView>();
+        foreach (var item in items)
+        {
+            var parts = item[EventBotTables.Pk].S.Split('#', 3);
+            if (parts.Length != 3 || !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var generation) || !item.ContainsKey("body")) continue;
+            var applied = item.TryGetValue("applied", out var map) && map.M is not null
+                ? string.Join(",", map.M.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value.N}"))
+                : "";
+            rows.Add(new StoredView(parts[0], generation, active.GetValueOrDefault(parts[0], 1) == generation, parts[2], item[EventBotTables.Sk].S, item["body"].S, applied));
+        }
+        return rows;
+    }
+
     private static Task<BotHarness> StartBotAsync(Dictionary<string, string?> environment) =>
         BotHarness.StartAsync(environment, fakeTime: false);
 
