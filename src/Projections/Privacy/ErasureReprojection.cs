@@ -69,7 +69,7 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         // The erasure's own stream too: the privacy log feeds a read model (guild-purges), which an operator's erasure,
         // re-projected in its own process with no projector running, must bring up to date like the rest.
         var streams = await StreamsOfAsync(erasure, ct);
-        var (candidates, changed) = await ReprojectAsync(projections, streams, null, ct);
+        var (candidates, changed) = await ReprojectAsync(projections, streams, GuildWide(erasure), null, ct);
         await views.SetValueAsync(MarkerName(erasure.StreamId), erasure.Version.ToString(CultureInfo.InvariantCulture), ct);
         Log.Reprojected(logger, erasure.Type, erasure.StreamId, erasure.Version, streams.Count, candidates, changed);
     }
@@ -82,12 +82,15 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
     {
         ForgetCachedKeys?.Invoke();
         var streams = await StreamsOfAsync(erasure, ct);
-        var (candidates, changed) = await ReprojectAsync(projections, streams, generation, ct);
+        var (candidates, changed) = await ReprojectAsync(projections, streams, GuildWide(erasure), generation, ct);
         Log.Reprojected(logger, erasure.Type, erasure.StreamId, erasure.Version, streams.Count, candidates, changed);
     }
 
     private async Task<IReadOnlyList<string>> StreamsOfAsync(EventEnvelope erasure, CancellationToken ct) =>
-        erasure.Type == "ValueRedacted" ? [erasure.StreamId] : [.. await GuildStreamsAsync(erasure.GuildId, ct), erasure.StreamId];
+        GuildWide(erasure) ? [.. await GuildStreamsAsync(erasure.GuildId, ct), erasure.StreamId] : [erasure.StreamId];
+
+    /// <summary>Every erasure but a redaction covers a whole guild, and can leave rows keyed by an erased id behind.</summary>
+    private static bool GuildWide(EventEnvelope erasure) => erasure.Type != "ValueRedacted";
 
     private async Task<IReadOnlyList<string>> GuildStreamsAsync(string guildId, CancellationToken ct)
     {
@@ -97,8 +100,12 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         return [.. streams.Order(StringComparer.Ordinal)];
     }
 
+    /// <param name="sweep">Also every row stored in the partitions the streams map to (a guild-wide erasure: rows keyed by
+    /// an erased id, which the history no longer makes, are found so and deleted); false: only the rows the streams make
+    /// (a redaction: a guild's other keys are not read).</param>
     /// <param name="only">Re-project this generation alone (a rebuild's target); null: the active one and its slot partner.</param>
-    private async Task<(int Rows, int Changed)> ReprojectAsync(IReadOnlyList<IProjection> projections, IReadOnlyList<string> streams, long? only, CancellationToken ct)
+    private async Task<(int Rows, int Changed)> ReprojectAsync(IReadOnlyList<IProjection> projections, IReadOnlyList<string> streams, bool sweep, long? only,
+        CancellationToken ct)
     {
         var read = new Dictionary<string, IReadOnlyList<EventEnvelope>>(StringComparer.Ordinal);
         async Task<IReadOnlyList<EventEnvelope>> ReadAsync(string stream, CancellationToken token)
@@ -150,9 +157,15 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
                 var here = whole
                     ? made.ToDictionary(m => m.Key, m => new HashSet<string>(m.Value, StringComparer.Ordinal))
                     : new Dictionary<ViewKey, HashSet<string>>();
+                if (!sweep && !whole)
+                {
+                    // The other slot, for a redaction: the rows the stream makes, where the slot holds them.
+                    foreach (var (row, making) in made)
+                        if (await views.GetAsync(ViewKeyIn(projection, generation, row), ct) is not null) here[row] = new HashSet<string>(making, StringComparer.Ordinal);
+                }
                 // The rows stored in those partitions now: among them the ones whose key held an erased id, which the
                 // history no longer makes (their applied streams read empty, so the rebuild below deletes them).
-                foreach (var partition in partitions)
+                foreach (var partition in sweep ? partitions : [])
                 {
                     foreach (var stored in await views.QueryAsync(Generations.PhysicalPartition(projection.Name, generation, partition), ct))
                     {
@@ -171,6 +184,9 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         }
         return (checkedRows, changed);
     }
+
+    private static ViewKey ViewKeyIn(IProjection projection, long generation, ViewKey logical) =>
+        new(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
 
     /// <summary>
     /// The generations of <paramref name="projection"/> that can hold what was erased: the active one, and the other
