@@ -68,6 +68,7 @@ public static class ProjectorServiceCollectionExtensions
                 ? new RevealingCatchUpFeed(catchUp, privacy)
                 : sp.GetService<IRebuildCatchUpFeed>(),
             ReuseSlots = sp.GetRequiredService<IViewStore>() is IBatchViewStore { PrefersSlotReuse: true },
+            Erasures = sp.GetService<EventStore.Privacy.EventPrivacy>() is null ? null : sp.GetRequiredService<ErasureReprojection>(),
         });
         services.TryAddSingleton(sp => new RowRebuilder(sp.GetRequiredService<IEventReader>(), sp.GetRequiredService<IViewStore>(),
             sp.GetRequiredService<EventCodec>(), sp.GetRequiredService<Generations>())

@@ -104,4 +104,7 @@ public interface IErasureHandler
     bool Handles(string eventType);
 
     Task ApplyAsync(EventEnvelope erasure, IReadOnlyList<IProjection> projections, CancellationToken ct);
+
+    /// <summary>The same in one generation alone (a rebuild's target), whatever was done before; records nothing.</summary>
+    Task ApplyToGenerationAsync(EventEnvelope erasure, IReadOnlyList<IProjection> projections, long generation, CancellationToken ct);
 }

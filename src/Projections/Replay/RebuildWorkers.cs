@@ -39,11 +39,26 @@ internal sealed class RebuildWorkers
     public async Task ApplyAsync(IReadOnlyList<EventEnvelope> page, CancellationToken ct, object?[]? decoded = null)
     {
         if (page.Count == 0) return;
+        if (Erasures is { } erasures)
+        {
+            // The time first: it is cheap, and almost every event of a rebuild is older.
+            foreach (var e in page)
+                if (e.RecordedAt >= ErasuresSince && erasures.Handles(e.Type)) Met.Add(e);
+        }
         decoded ??= Decode(page);
         foreach (var core in _cores) await ApplyAsync(core, page, decoded, ct);
     }
 
     public Task FlushAsync(CancellationToken ct) => _buffer.FlushAsync(ct);
+
+    /// <summary>Erasure events to collect in <see cref="Met"/> (<see cref="Rebuilder.Erasures"/>); null: none.</summary>
+    public IErasureHandler? Erasures { get; init; }
+
+    /// <summary>Erasures recorded before this are not collected: they happened before the rebuild could reveal anything.</summary>
+    public DateTimeOffset ErasuresSince { get; init; }
+
+    /// <summary>The erasure events this rebuild has applied since <see cref="ErasuresSince"/>, not yet re-projected.</summary>
+    public List<EventEnvelope> Met { get; } = [];
 
     /// <summary>The targets are reused slots holding these rows: masked, compared, and swept (<see cref="WriteBehindViewStore.OverwriteSlot"/>).</summary>
     public void OverwriteSlot(Task<IReadOnlyList<ViewRow>> staleRows) => _buffer.OverwriteSlot(staleRows);

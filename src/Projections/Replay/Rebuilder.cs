@@ -67,6 +67,18 @@ public sealed partial class Rebuilder(
     /// </summary>
     public bool ReuseSlots { get; init; }
 
+    /// <summary>
+    /// Re-projects, in the generations this rebuild writes, what an erasure met during the rebuild erased
+    /// (docs/privacy.md, "Erasing"): the main pass may have revealed the erased fields before the keys were destroyed (or
+    /// with a key this process still cached), and the live projector leaves a generation being built to its rebuild.
+    /// Erasures recorded from <see cref="ErasureMargin"/> before the start on are re-projected before the flip, and those
+    /// met after it once the last catch-up is done. Null where no privacy layer runs.
+    /// </summary>
+    public IErasureHandler? Erasures { get; init; }
+
+    /// <summary>How long before its start an erasure still concerns a rebuild: the key cache's lifetime (5 minutes), which also covers clock skew between processes.</summary>
+    public TimeSpan ErasureMargin { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The other slot of <paramref name="generation"/>'s pair (1 ↔ 2, 3 ↔ 4; generation 0 is the scratch one).</summary>
     public static long Partner(long generation) => generation % 2 == 1 ? generation + 1 : generation - 1;
 
@@ -156,6 +168,8 @@ public sealed partial class Rebuilder(
             await workers.SweepAsync(ct);
             Phase("sweep");
         }
+        // The target is all in the store now: bring it to the erased state of every erasure met, before anyone reads it.
+        await ReprojectErasuresAsync(workers, projections, state, ct);
         // From the flip on the live feeds write the new generation too: every write checks the row's revision.
         workers.WriteThrough();
 
@@ -177,6 +191,7 @@ public sealed partial class Rebuilder(
         var settled = Stopwatch.GetElapsedTime(settling);
         Phase("settle");
         state = await source.CatchUpAsync(pass, state, ct);
+        await ReprojectErasuresAsync(workers, projections, state, ct);
         Phase("catch-up after the flip");
 
         // Clean up. Named values cannot be deleted; empty means no rebuild in progress, and no generation being written.
@@ -263,7 +278,22 @@ public sealed partial class Rebuilder(
     }
 
     private RebuildWorkers Workers(IReadOnlyList<IProjection> projections, RebuildState state, bool targetEmpty) =>
-        new(projections, state, targetEmpty, views, store, codec, generations, signals, loggers, DeadLetters, DeadLetterPolicy);
+        new(projections, state, targetEmpty, views, store, codec, generations, signals, loggers, DeadLetters, DeadLetterPolicy)
+        {
+            Erasures = Erasures,
+            ErasuresSince = state.StartedAt - ErasureMargin,
+        };
+
+    /// <summary>Re-projects the erasures met so far in each target generation (writing the store directly: the buffer is flushed).</summary>
+    private async Task ReprojectErasuresAsync(RebuildWorkers workers, IReadOnlyList<IProjection> projections, RebuildState state, CancellationToken ct)
+    {
+        if (Erasures is not { } erasures || workers.Met.Count == 0) return;
+        EventEnvelope[] met = [.. workers.Met];
+        workers.Met.Clear();
+        foreach (var erasure in met)
+            foreach (var target in projections.GroupBy(p => state.Targets[p.Name].Next))
+                await erasures.ApplyToGenerationAsync(erasure, [.. target], target.Key, ct);
+    }
 
     private static partial class Log
     {
