@@ -41,9 +41,11 @@ internal sealed class RebuildWorkers
         if (page.Count == 0) return;
         if (Erasures is { } erasures)
         {
-            // The time first: it is cheap, and almost every event of a rebuild is older.
+            // Appended after the rebuild began: a position past its start (SQLite), else met in a catch-up and recorded
+            // since the start (DynamoDB: the table's stream). Erasures before the start destroyed their keys before the
+            // rebuild read anything. The cheap test first: almost every event of a rebuild is older.
             foreach (var e in page)
-                if (e.RecordedAt >= ErasuresSince && erasures.Handles(e.Type)) Met.Add(e);
+                if ((e.Position > 0 ? e.Position > ErasuresAfter.Position : CatchingUp && e.RecordedAt >= ErasuresAfter.At) && erasures.Handles(e.Type)) Met.Add(e);
         }
         decoded ??= Decode(page);
         foreach (var core in _cores) await ApplyAsync(core, page, decoded, ct);
@@ -54,10 +56,13 @@ internal sealed class RebuildWorkers
     /// <summary>Erasure events to collect in <see cref="Met"/> (<see cref="Rebuilder.Erasures"/>); null: none.</summary>
     public IErasureHandler? Erasures { get; init; }
 
-    /// <summary>Erasures recorded before this are not collected: they happened before the rebuild could reveal anything.</summary>
-    public DateTimeOffset ErasuresSince { get; init; }
+    /// <summary>The rebuild's start: erasures appended before it are not collected.</summary>
+    public (long Position, DateTimeOffset At) ErasuresAfter { get; init; }
 
-    /// <summary>The erasure events this rebuild has applied since <see cref="ErasuresSince"/>, not yet re-projected.</summary>
+    /// <summary>Set by the rebuilder while it catches up (what a store without positions appended since the start).</summary>
+    public bool CatchingUp { get; set; }
+
+    /// <summary>The erasure events appended since the rebuild began that it has applied, not yet re-projected.</summary>
     public List<EventEnvelope> Met { get; } = [];
 
     /// <summary>The targets are reused slots holding these rows: masked, compared, and swept (<see cref="WriteBehindViewStore.OverwriteSlot"/>).</summary>

@@ -71,13 +71,11 @@ public sealed partial class Rebuilder(
     /// Re-projects, in the generations this rebuild writes, what an erasure met during the rebuild erased
     /// (docs/privacy.md, "Erasing"): the main pass may have revealed the erased fields before the keys were destroyed (or
     /// with a key this process still cached), and the live projector leaves a generation being built to its rebuild.
-    /// Erasures recorded from <see cref="ErasureMargin"/> before the start on are re-projected before the flip, and those
-    /// met after it once the last catch-up is done. Null where no privacy layer runs.
+    /// Erasures appended after the rebuild began are re-projected before the flip, and those met after it once the last
+    /// catch-up is done; earlier ones had destroyed their keys before the rebuild read anything (and re-projecting them by
+    /// stream name would undo what a rebuild after a legacy rewrite is for). Null where no privacy layer runs.
     /// </summary>
     public IErasureHandler? Erasures { get; init; }
-
-    /// <summary>How long before its start an erasure still concerns a rebuild: the key cache's lifetime (5 minutes), which also covers clock skew between processes.</summary>
-    public TimeSpan ErasureMargin { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The other slot of <paramref name="generation"/>'s pair (1 ↔ 2, 3 ↔ 4; generation 0 is the scratch one).</summary>
     public static long Partner(long generation) => generation % 2 == 1 ? generation + 1 : generation - 1;
@@ -158,6 +156,7 @@ public sealed partial class Rebuilder(
             Phase("main pass");
             if (cheapCatchUp)
             {
+                workers.CatchingUp = true;
                 state = await source.CatchUpAsync(pass, state, ct);
                 Phase("catch-up");
             }
@@ -190,6 +189,7 @@ public sealed partial class Rebuilder(
         if (settle > TimeSpan.Zero) await Task.Delay(settle, Time, ct);
         var settled = Stopwatch.GetElapsedTime(settling);
         Phase("settle");
+        workers.CatchingUp = true;
         state = await source.CatchUpAsync(pass, state, ct);
         await ReprojectErasuresAsync(workers, projections, state, ct);
         Phase("catch-up after the flip");
@@ -281,7 +281,7 @@ public sealed partial class Rebuilder(
         new(projections, state, targetEmpty, views, store, codec, generations, signals, loggers, DeadLetters, DeadLetterPolicy)
         {
             Erasures = Erasures,
-            ErasuresSince = state.StartedAt - ErasureMargin,
+            ErasuresAfter = (state.StartPosition, state.StartedAt),
         };
 
     /// <summary>Re-projects the erasures met so far in each target generation (writing the store directly: the buffer is flushed).</summary>
