@@ -57,6 +57,17 @@ public sealed class BotHostDefaultsTests : IDisposable
         Assert.IsType<ConsoleLifetime>(host.Services.GetRequiredService<IHostLifetime>());
     }
 
+    [Fact]
+    public void The_bot_runs_without_tiered_PGO_and_with_the_reflection_only_container()
+    {
+        // The runtime settings the bot's executable starts with (its runtimeconfig.json, copied beside the tests).
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "EventBot.Bot.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+        Assert.True(properties.GetProperty("Microsoft.Extensions.DependencyInjection.DisableDynamicEngine").GetBoolean());
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
