@@ -27,6 +27,8 @@ public sealed record StreamsPollResult(int RecordsDelivered, bool MorePending);
 /// it is logged as an error, counted, and reading continues from TRIM_HORIZON.</item>
 /// <item>Throttling and 5xx answers are retried with exponential backoff and full jitter.</item>
 /// <item>A shard whose NextShardIterator is null is closed and fully read: it is checkpointed as finished.</item>
+/// <item>Shards ready at the same time are read side by side (<see cref="StreamsPollerOptions.MaxShardsInParallel"/>),
+/// so the handler gets batches of different shards at once; each shard's batches still come one after the other.</item>
 /// </list>
 /// One instance must be driven by one caller at a time (<see cref="StreamsPollerService"/>).
 /// </remarks>
@@ -127,29 +129,37 @@ public sealed partial class StreamsPoller : IDisposable, IStreamsCaller
         var delivered = 0;
         var morePending = false;
         var behind = 0;
-        foreach (var shard in _discovery.InLineageOrder())
+        // Waves: every shard ready now (its parent finished or unknown) is read side by side, up to MaxShardsInParallel at
+        // once; a parent finished in a wave frees its children for the next wave of the same round.
+        var visited = new HashSet<ShardState>();
+        var gaveUp = false;
+        while (!gaveUp)
         {
-            if (shard.Finished || !_discovery.ParentFinished(shard)) continue;
-            try
+            var ready = _discovery.InLineageOrder().Where(s => !s.Finished && _discovery.ParentFinished(s) && visited.Add(s)).ToList();
+            if (ready.Count == 0) break;
+            var reads = new ShardRead?[ready.Count];
+            if (ready.Count == 1) reads[0] = await TryReadShardAsync(ready[0], ct);
+            else await Parallel.ForEachAsync(Enumerable.Range(0, ready.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxShardsInParallel, CancellationToken = ct },
+                async (i, token) => reads[i] = await TryReadShardAsync(ready[i], token));
+            foreach (var read in reads)
             {
-                var read = await ReadShardAsync(shard, ct);
-                delivered += read.Delivered;
-                if (read.MorePending)
+                if (read is not { } r)
+                {
+                    behind++;
+                    gaveUp = true; // retries ran out: no next wave, the next round starts over
+                    continue;
+                }
+                delivered += r.Delivered;
+                if (r.MorePending)
                 {
                     morePending = true;
                     behind++;
                 }
-                else if (!read.CaughtUp)
+                else if (!r.CaughtUp)
                 {
                     behind++;
                 }
-            }
-            catch (Exception e) when (IsTransient(e, ct))
-            {
-                Log.RoundGaveUp(_logger, "Reading shard " + shard.Shard.ShardId, Reason(e), e);
-                shard.Iterator = null; // next round: from the checkpoint, whatever step failed
-                behind++;
-                break;
             }
         }
         lock (_lagLock)
@@ -158,6 +168,21 @@ public sealed partial class StreamsPoller : IDisposable, IStreamsCaller
             _polledOnce = true;
         }
         return new StreamsPollResult(delivered, morePending);
+    }
+
+    /// <summary>One shard's read; null when its retries ran out (its iterator is dropped: the next round reads from the checkpoint).</summary>
+    async Task<ShardRead?> TryReadShardAsync(ShardState shard, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadShardAsync(shard, ct);
+        }
+        catch (Exception e) when (IsTransient(e, ct))
+        {
+            Log.RoundGaveUp(_logger, "Reading shard " + shard.Shard.ShardId, Reason(e), e);
+            shard.Iterator = null; // next round: from the checkpoint, whatever step failed
+            return null;
+        }
     }
 
     async Task DiscoverAsync(CancellationToken ct)

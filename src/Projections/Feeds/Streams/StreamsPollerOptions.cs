@@ -26,6 +26,12 @@ public sealed class StreamsPollerOptions
     /// <summary>GetRecords pages read from one shard in one round, so one busy shard cannot starve the others. Default 10.</summary>
     public int MaxPagesPerShardPerRound { get; set; } = 10;
 
+    /// <summary>
+    /// Shards read side by side in a round (each shard's pages still in order, children after their parents). A busy
+    /// table's stream has many open shards; read one after the other, each waited for every other's apply. Default 8.
+    /// </summary>
+    public int MaxShardsInParallel { get; set; } = 8;
+
     /// <summary>First backoff after throttling or a 5xx; doubles per attempt, with full jitter. Default 100 ms.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -64,6 +70,8 @@ public sealed class StreamsPollerOptionsValidator : IValidateOptions<StreamsPoll
             errors.Add("RediscoveryPeriod must be positive.");
         if (options.MaxPagesPerShardPerRound < 1)
             errors.Add("MaxPagesPerShardPerRound must be at least 1.");
+        if (options.MaxShardsInParallel < 1)
+            errors.Add("MaxShardsInParallel must be at least 1.");
         if (options.InitialBackoff < TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
             errors.Add("Need 0 <= InitialBackoff <= MaxBackoff.");
         if (options.MaxRetries < 0)

@@ -32,10 +32,83 @@ public sealed class StreamFeedCounters
 /// Turns DynamoDB Streams records into envelopes for the projector core. Shared by the in-process poller and the
 /// Lambda handler, so both apply the same rule. Records that are not EventBot events are skipped and counted.
 /// </summary>
+/// <remarks>
+/// A batch's servers are applied side by side (at most <see cref="MaxGuildsInParallel"/> at once), each server's events
+/// in stream order: every read-model row belongs to one server, so they touch different rows, and one slow row write
+/// (a round trip or two per row) no longer holds up every other server's events behind it. When a server's events fail
+/// at some record, the batch is answered as failed at the earliest failed record of the batch; events of other servers
+/// after it may already be applied, and come again as duplicates the rows skip (their applied versions). Batches of one
+/// server, with a malformed record (dead-lettered in place) or with an erasure (which re-projects across rows) are
+/// applied one record after the other, as before.
+/// </remarks>
 public sealed partial class StreamsProjectionHandler(ProjectorCore core, StreamFeedCounters counters, ILogger<StreamsProjectionHandler> logger)
     : IStreamBatchHandler
 {
+    /// <summary>How many servers of one batch are applied at once. Default 8; 1 applies the batch in order, one record after the other.</summary>
+    public int MaxGuildsInParallel { get; init; } = 8;
+
     public async Task<StreamBatchOutcome> HandleAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
+    {
+        if (MaxGuildsInParallel > 1 && ByGuild(records) is { Count: > 1 } guilds)
+            return await HandleGuildsInParallelAsync(guilds, ct);
+        return await HandleInOrderAsync(records, ct);
+    }
+
+    /// <summary>
+    /// The batch's events per server, in order, with each event's index in the batch (REMOVE and foreign records skipped
+    /// and counted); null when the batch is applied in order: one server only, a malformed record, an erasure.
+    /// </summary>
+    private List<(List<EventEnvelope> Events, List<int> Indexes)>? ByGuild(IReadOnlyList<StreamRecord> records)
+    {
+        var guilds = new Dictionary<string, (List<EventEnvelope> Events, List<int> Indexes)>(StringComparer.Ordinal);
+        int removes = 0, foreign = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            switch (StreamRecordEvents.Read(records[i], out var envelope, out _))
+            {
+                case StreamRecordKind.Remove:
+                    removes++;
+                    continue;
+                case StreamRecordKind.Foreign:
+                    foreign++;
+                    continue;
+                case StreamRecordKind.Malformed:
+                    return null;
+            }
+            if (core.Erasures is { } erasures && erasures.Handles(envelope!.Type)) return null;
+            if (!guilds.TryGetValue(envelope!.GuildId, out var guild)) guilds[envelope.GuildId] = guild = ([], []);
+            guild.Events.Add(envelope);
+            guild.Indexes.Add(i);
+        }
+        if (guilds.Count < 2) return null;
+        // Counted here, once the batch is known to go this way (the in-order path counts its own).
+        for (var r = 0; r < removes; r++) counters.AddRemove();
+        for (var f = 0; f < foreign; f++) counters.AddForeign();
+        return [.. guilds.Values];
+    }
+
+    private async Task<StreamBatchOutcome> HandleGuildsInParallelAsync(List<(List<EventEnvelope> Events, List<int> Indexes)> guilds, CancellationToken ct)
+    {
+        var results = new ProjectionBatchResult[guilds.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, guilds.Count), new ParallelOptions { MaxDegreeOfParallelism = MaxGuildsInParallel, CancellationToken = ct },
+            async (g, token) => results[g] = await core.ProjectAsync(guilds[g].Events, token));
+        int? firstFailed = null;
+        Exception? error = null;
+        for (var g = 0; g < guilds.Count; g++)
+        {
+            var (events, indexes) = guilds[g];
+            var failed = results[g].FirstFailedIndex;
+            counters.AddApplied(failed ?? events.Count);
+            if (failed is { } f && (firstFailed is null || indexes[f] < firstFailed))
+            {
+                firstFailed = indexes[f];
+                error = results[g].Error;
+            }
+        }
+        return firstFailed is { } at ? StreamBatchOutcome.FailedAt(at, error) : StreamBatchOutcome.Success;
+    }
+
+    private async Task<StreamBatchOutcome> HandleInOrderAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
     {
         var envelopes = new List<EventEnvelope>(records.Count);
         var recordIndex = new List<int>(records.Count);

@@ -94,7 +94,7 @@ sealed class FakeStreamsServer : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
+        lock (_gate) RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase));
         var target = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.Single() : "";
         var authorization = request.Headers.TryGetValues("Authorization", out var auths) ? auths.Single() : "";
         if (!target.StartsWith("DynamoDBStreams_20120810.", StringComparison.Ordinal))
@@ -112,6 +112,14 @@ sealed class FakeStreamsServer : HttpMessageHandler
 
         var operation = target["DynamoDBStreams_20120810.".Length..];
         var body = JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken))!.AsObject();
+        // The poller reads shards side by side: one call at a time here, as the scripted state is plain lists.
+        lock (_gate) return Answer(operation, body);
+    }
+
+    readonly Lock _gate = new();
+
+    HttpResponseMessage Answer(string operation, JsonObject body)
+    {
         lock (_calls) _calls.Add((operation, body));
 
         var fault = _faults.FindIndex(f => f.Operation == operation);

@@ -35,7 +35,14 @@ sealed class RecordingHandler : IStreamBatchHandler
         _failOnceResets = false;
     }
 
+    readonly Lock _gate = new();
+
     public Task<StreamBatchOutcome> HandleAsync(IReadOnlyList<StreamRecord> records, CancellationToken ct)
+    {
+        lock (_gate) return Handle(records);
+    }
+
+    Task<StreamBatchOutcome> Handle(IReadOnlyList<StreamRecord> records)
     {
         _batchSizes.Add(records.Count);
         for (var i = 0; i < records.Count; i++)
