@@ -417,10 +417,18 @@ data "aws_iam_policy_document" "interactions" {
     resources = [aws_dynamodb_table.keys.arn]
   }
 
-  # `/remember redact` by a moderator (docs/privacy.md): the value version's key, found by its lookup (GetItem above),
-  # is destroyed; the projector re-projects the rows. Recorded by InteractionSessions.
+  # Erasures from slash commands (docs/privacy.md), recorded by InteractionSessions: `/remember redact` by a moderator
+  # destroys the value version's key, found by its lookup (GetItem above); the click of `/privacy forget-me`'s button
+  # finds the user's keys with a Query of the keys table's by_owner index (never a Scan; by_guild is only the purge's,
+  # which does not run here) and destroys them. The projector re-projects the rows: still nothing on the views table.
   statement {
-    sid       = "DestroyRedactedKeys"
+    sid       = "FindOwnKeysToErase"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.keys.arn}/index/by_owner"]
+  }
+
+  statement {
+    sid       = "DestroyErasedKeys"
     actions   = ["dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.keys.arn]
   }
@@ -519,6 +527,21 @@ data "aws_iam_policy_document" "interactions_worker" {
       "dynamodb:GetItem",
       "dynamodb:PutItem",
     ]
+    resources = [aws_dynamodb_table.keys.arn]
+  }
+
+  # The same erasures when they are deferred to this worker (a command not finished within the endpoint's budget, as a
+  # forget-me or a redact waiting for the projector's re-projection is): the user's keys by the by_owner index, then
+  # each key and its lookup item deleted. Recorded by InteractionSessions; still nothing on the views table.
+  statement {
+    sid       = "FindOwnKeysToErase"
+    actions   = ["dynamodb:Query"]
+    resources = ["${aws_dynamodb_table.keys.arn}/index/by_owner"]
+  }
+
+  statement {
+    sid       = "DestroyErasedKeys"
+    actions   = ["dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.keys.arn]
   }
 

@@ -114,6 +114,33 @@ public sealed class PrivacySlashTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_run_of_the_same_erasure_interaction_answers_its_first_outcome()
+    {
+        // On Lambda the queue worker runs a deferred interaction again after the function froze, often after the function's
+        // own run had already destroyed the keys and appended the erasure event: the second run must say what the first did.
+        await _h.SayAsync(".sparkle @alice for the review", user: Zeb);
+        await _h.SayAsync(".remember pin is 4321-zebpin", user: "alice");
+        var button = (await AnswerAsync(Slash.Command("privacy", "forget-me").As(Zeb))).Message!.Components![0].Buttons[0];
+        var click = Slash.Click(button.CustomId, user: Zeb);
+        var redact = Redact(Moderator);
+
+        var forgotten = await AnswerAsync(click);
+        var again = await Handler.CompleteAsync(click, default);
+        var redacted = await AnswerAsync(redact);
+        var redactedAgain = await Handler.CompleteAsync(redact, default);
+        var anotherModerator = await AnswerAsync(Redact(Moderator)); // a new interaction id
+        var anotherClick = await AnswerAsync(Slash.Click(button.CustomId, user: Zeb));
+
+        Assert.StartsWith("You are forgotten", forgotten.Message!.Content, StringComparison.Ordinal);
+        Assert.StartsWith("You are forgotten", again.Content, StringComparison.Ordinal);
+        Assert.StartsWith("Redacted v1 of `pin`", redacted.Message!.Content, StringComparison.Ordinal);
+        Assert.StartsWith("Redacted v1 of `pin`", redactedAgain.Content, StringComparison.Ordinal);
+        // A new request (another interaction) is told the truth: done already, nothing left.
+        Assert.Contains("already redacted", anotherModerator.Message!.Content, StringComparison.Ordinal);
+        Assert.StartsWith("Nothing stored names you", anotherClick.Message!.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_confirm_button_counts_only_for_its_user_and_within_60_seconds()
     {
         await _h.SayAsync(".sparkle @alice for the review", user: Zeb);

@@ -61,10 +61,17 @@ public sealed partial class Erasure(
     RebuildLease? lease = null)
 {
     /// <summary>Destroys every key of the user in every server; their identity and what they wrote read as erased.</summary>
-    public async Task<ErasureResult> ForgetUserAsync(string userId, string by, ErasureActor actor, CancellationToken ct)
+    /// <param name="askedIn">
+    /// The server the request came from, if any: a second run of the same request (the queue worker after the interactions
+    /// function, which froze after answering type 6) finds no key left, and finds there the erasure event its first run
+    /// appended (by its source), so it answers the first outcome instead of "nothing to forget".
+    /// </param>
+    public async Task<ErasureResult> ForgetUserAsync(string userId, string by, ErasureActor actor, CancellationToken ct, string? askedIn = null)
     {
         var owner = await keys.LookupOfAsync(KeyRing.OwnerText(userId), ct);
         var records = await keys.Store.ListAsync(null, owner, ct);
+        if (records.Count == 0 && askedIn is not null && await FirstRunAsync(askedIn, actor, ct) is { } first)
+            return new ErasureResult(first.Keys, 1, await ShownAsync([first.Logged], actor, ct));
         if (records.Count == 0)
         {
             // No key: a user known only from events stored before encryption. Their plaintext is rewritten in place and
@@ -100,7 +107,14 @@ public sealed partial class Erasure(
             var events = await store.ReadStreamAsync(stream, 1, ct);
             if (version < 1 || version > events.Count) return (RedactOutcome.NoSuchVersion, null);
             var decoded = events.Select(e => codec.Decode(e) as RememberEvent).ToList();
-            if (decoded.OfType<RememberEvent.ValueRedacted>().Any(r => r.Version == version)) return (RedactOutcome.AlreadyRedacted, null);
+            if (decoded.Select((e, i) => (Event: e, Envelope: events[i])).FirstOrDefault(r => r.Event is RememberEvent.ValueRedacted redacted && redacted.Version == version)
+                is { Envelope: { } earlier })
+            {
+                // The same request run again (the queue worker after the frozen interactions function): its first outcome.
+                return earlier.Source == actor.Source
+                    ? (RedactOutcome.Redacted, new ErasureResult(0, 1, await ShownAsync([earlier], actor, ct)))
+                    : (RedactOutcome.AlreadyRedacted, null);
+            }
             if (decoded[(int)version - 1] is not (RememberEvent.ValueRemembered or RememberEvent.ValueRestored) and var target)
                 return (RedactOutcome.NotAValue, null);
             // The key first, then the record of it (see the class): repeated after a crash, the key is already gone.
@@ -147,6 +161,17 @@ public sealed partial class Erasure(
             if (await keys.Store.FindAsync(await keys.LookupOfAsync(text, ct), ct) is { } record) found.TryAdd(record.KeyId, record);
         }
         return [.. found.Values];
+    }
+
+    /// <summary>The <see cref="PrivacyEvent.UserForgotten"/> this request appended in <paramref name="guildId"/> on an earlier run, if any.</summary>
+    private async Task<(int Keys, EventEnvelope Logged)?> FirstRunAsync(string guildId, ErasureActor actor, CancellationToken ct)
+    {
+        var source = $"{actor.Source}:{guildId}";
+        foreach (var e in await store.ReadStreamAsync(new StreamName($"{PrivacyStream.Category}/{guildId}/log"), 1, ct))
+        {
+            if (e.Source == source && codec.Decode(e) is PrivacyEvent.UserForgotten forgotten) return (forgotten.Keys, e);
+        }
+        return null;
     }
 
     private async Task<EventEnvelope> AppendLogAsync(string guildId, PrivacyEvent @event, ErasureActor actor, CancellationToken ct)

@@ -119,7 +119,7 @@ public static class ForgetMe
                     ? "nothing to confirm: send `.privacy forget-me` first, then confirm within 60 seconds"
                     : "that confirmation is more than 60 seconds old: run `/privacy forget-me` again"));
             var actor = new ErasureActor(command.Chat.Author.Id.ToString(), command.Chat.Author.DisplayName, command.Chat.IdempotencyKey);
-            var result = await erasure.ForgetUserAsync(command.Chat.Author.Id.ToString(), "self", actor, cancellationToken);
+            var result = await erasure.ForgetUserAsync(command.Chat.Author.Id.ToString(), "self", actor, cancellationToken, command.Chat.Guild?.ToString());
             // A console user's name is also a line of console-users.txt (none matches a Discord user).
             await ConsoleUsers.ForgetAsync(options.Value.DataDir, command.Chat.Author.Id, cancellationToken);
             return Reply.Of(result.Keys == 0
