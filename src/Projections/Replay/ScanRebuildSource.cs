@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using EventBot.EventStore;
 
@@ -41,6 +42,7 @@ internal sealed class ScanRebuildSource(IEventReader store) : IRebuildSource
             // Four pages a segment: a pause of the applying consumer (a GC, a flush) does not stop the Scan at once.
             new BoundedChannelOptions(Math.Max(4, segmented.Segments * 4)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timings = PassTimings.FromEnvironment();
         var producers = Task.WhenAll(Enumerable.Range(0, segmented.Segments)
             .Where(s => !cursors.TryGetValue(s, out var c) || c != Rebuilder.SegmentDone)
             .Select(segment => Task.Run(async () =>
@@ -48,8 +50,13 @@ internal sealed class ScanRebuildSource(IEventReader store) : IRebuildSource
                 var cursor = cursors.GetValueOrDefault(segment);
                 do
                 {
+                    var reading = Stopwatch.GetTimestamp();
                     var page = await segmented.ReadSegmentPageAsync(segment, cursor, stop.Token);
-                    await channel.Writer.WriteAsync((segment, page, pass.Decode(page.Events)), stop.Token);
+                    var decoding = Stopwatch.GetTimestamp();
+                    var decoded = pass.Decode(page.Events);
+                    var writing = Stopwatch.GetTimestamp();
+                    await channel.Writer.WriteAsync((segment, page, decoded), stop.Token);
+                    timings?.Producer(decoding - reading, writing - decoding, Stopwatch.GetTimestamp() - writing);
                     cursor = page.Next;
                 }
                 while (cursor is not null);
@@ -72,9 +79,13 @@ internal sealed class ScanRebuildSource(IEventReader store) : IRebuildSource
         {
             // Pages are applied as they arrive (a segment's pages in order, so each stream stays in version order);
             // the buffer is flushed and the cursors saved every BatchSize events.
+            var waiting = Stopwatch.GetTimestamp();
             await foreach (var (segment, page, decoded) in channel.Reader.ReadAllAsync(ct))
             {
+                var applying = Stopwatch.GetTimestamp();
                 await pass.ApplyAsync(page.Events, ct, decoded);
+                timings?.Consumer(applying - waiting, Stopwatch.GetTimestamp() - applying);
+                waiting = Stopwatch.GetTimestamp();
                 pending.Add((segment, page.Next));
                 done += page.Events.Count;
                 sinceFlush += page.Events.Count;
@@ -87,6 +98,7 @@ internal sealed class ScanRebuildSource(IEventReader store) : IRebuildSource
         {
             await stop.CancelAsync();
             await producers;
+            timings?.Report(done - state.Done);
         }
         return state with { Done = done, Segments = cursors };
     }
