@@ -122,6 +122,10 @@ public sealed partial class Rebuilder(
         await using var source = RebuildSources.For(store, CatchUpFeed);
         // Followed from before the main pass reads anything (set up while the generations are prepared).
         if (!resumed) source.StartFollowing(ct);
+        // The count estimate (a DescribeTable on DynamoDB) needs nothing from the start: read beside it. Observed even
+        // when the start fails first (its own error is the one reported).
+        var estimating = source.EstimateAsync(ct);
+        _ = estimating.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
         // Start, or resume.
         var state = saved ?? await StartAsync(projections, source, ct);
@@ -130,7 +134,7 @@ public sealed partial class Rebuilder(
         if (!resumed) await Save(state);
         else Log.Resuming(logger, stateName, state.Cursor, state.Done);
         Step("progress saved");
-        var total = await source.EstimateAsync(ct);
+        var total = await estimating;
         Step("estimated");
         // A crash after the flip: the new generation is live and fed by the feeds, so no buffered pass into it;
         // the catch-up after the flip below finishes the job.
