@@ -30,6 +30,10 @@ public sealed class Generations(IViewStore views, TimeProvider time)
     public static string PhysicalPartition(string projection, long generation, string logicalPartition) =>
         $"{projection}#{generation.ToString(CultureInfo.InvariantCulture)}#{logicalPartition}";
 
+    /// <summary>The physical key of <paramref name="logical"/> in that projection's <paramref name="generation"/>.</summary>
+    public static ViewKey PhysicalKey(string projection, long generation, ViewKey logical) =>
+        new(PhysicalPartition(projection, generation, logical.Partition), logical.Sort);
+
     public static string GenerationPrefix(string projection, long generation) =>
         $"{projection}#{generation.ToString(CultureInfo.InvariantCulture)}#";
 

@@ -6,7 +6,7 @@ public sealed class ReadModels(IViewStore views, Generations generations)
     public async Task<ViewRow?> GetAsync(string projection, ViewKey logical, CancellationToken ct)
     {
         var generation = await generations.ActiveAsync(projection, ct);
-        return await views.GetAsync(new ViewKey(Generations.PhysicalPartition(projection, generation, logical.Partition), logical.Sort), ct);
+        return await views.GetAsync(Generations.PhysicalKey(projection, generation, logical), ct);
     }
 
     public async Task<IReadOnlyList<ViewRow>> QueryAsync(string projection, string logicalPartition, CancellationToken ct)

@@ -62,7 +62,7 @@ public sealed class ReadYourWrites(IViewStore views, Generations generations, Pr
         PollAsync(async token =>
         {
             var generation = await generations.ActiveAsync(projection, token);
-            var key = new ViewKey(Generations.PhysicalPartition(projection, generation, logicalRow.Partition), logicalRow.Sort);
+            var key = Generations.PhysicalKey(projection, generation, logicalRow);
             var row = await views.GetAsync(key, token);
             return row is not null && row.AppliedVersion(streamId) >= version;
         }, deadline, ct);

@@ -161,7 +161,7 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
                 {
                     // The other slot, for a redaction: the rows the stream makes, where the slot holds them.
                     foreach (var (row, making) in made)
-                        if (await views.GetAsync(ViewKeyIn(projection, generation, row), ct) is not null) here[row] = new HashSet<string>(making, StringComparer.Ordinal);
+                        if (await views.GetAsync(Generations.PhysicalKey(projection.Name, generation, row), ct) is not null) here[row] = new HashSet<string>(making, StringComparer.Ordinal);
                 }
                 // The rows stored in those partitions now: among them the ones whose key held an erased id, which the
                 // history no longer makes (their applied streams read empty, so the rebuild below deletes them).
@@ -184,9 +184,6 @@ public sealed partial class ErasureReprojection(IEventReader store, IViewStore v
         }
         return (checkedRows, changed);
     }
-
-    private static ViewKey ViewKeyIn(IProjection projection, long generation, ViewKey logical) =>
-        new(Generations.PhysicalPartition(projection.Name, generation, logical.Partition), logical.Sort);
 
     /// <summary>
     /// The generations of <paramref name="projection"/> that can hold what was erased: the active one, and the other

@@ -14,8 +14,10 @@ internal sealed class PassTimings
     private readonly long _start = Stopwatch.GetTimestamp();
     private long _read, _decode, _blocked, _waited, _applied;
 
-    public static PassTimings? FromEnvironment() =>
-        Environment.GetEnvironmentVariable("EVENTBOT_REBUILD_TIMINGS") == "1" ? new PassTimings() : null;
+    /// <summary>Read once: whether <c>EVENTBOT_REBUILD_TIMINGS=1</c>.</summary>
+    public static readonly bool Enabled = Environment.GetEnvironmentVariable("EVENTBOT_REBUILD_TIMINGS") == "1";
+
+    public static PassTimings? FromEnvironment() => Enabled ? new PassTimings() : null;
 
     public void Producer(long read, long decode, long blocked)
     {

@@ -109,7 +109,7 @@ public sealed partial class Rebuilder(
             phaseClock.Restart();
         }
         // Profiling only (EVENTBOT_REBUILD_TIMINGS=1): the steps of the start, on stderr.
-        var profiling = PassTimings.FromEnvironment() is not null;
+        var profiling = PassTimings.Enabled;
         void Step(string name)
         {
             if (profiling) Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rebuild start: {name} at {phaseClock.Elapsed.TotalSeconds:0.000} s"));

@@ -70,7 +70,7 @@ public sealed class RowRebuilder(IEventReader store, IViewStore views, EventCode
         Func<string, CancellationToken, Task<IReadOnlyList<EventEnvelope>>>? readStream = null, long? generation = null)
     {
         generation ??= await generations.ActiveAsync(projection.Name, ct);
-        var key = new ViewKey(Generations.PhysicalPartition(projection.Name, generation.Value, logical.Partition), logical.Sort);
+        var key = Generations.PhysicalKey(projection.Name, generation.Value, logical);
         for (var attempt = 0; ; attempt++)
         {
             var live = await views.GetAsync(key, ct);
