@@ -9,11 +9,33 @@ namespace EventBot.Bot.Tests.Cli;
 /// </summary>
 public static class CliRunner
 {
+    private static int _running;
+
     public static Task<(int Exit, string Out, string Error)> RunAsync(IDictionary<string, string?> environment, params string[] args) =>
         RunAsync(Verbs.Build(), environment, args);
 
     /// <summary>Runs <paramref name="root"/> (e.g. one verb built with test services) instead of the executable's verbs.</summary>
     public static async Task<(int Exit, string Out, string Error)> RunAsync(System.CommandLine.RootCommand root, IDictionary<string, string?> environment, params string[] args)
+    {
+        // Two verbs at once would read each other's output and variables (CI once parsed one verb's line as another's
+        // JSON): say so instead of failing on garbled output.
+        if (Interlocked.Increment(ref _running) > 1)
+        {
+            Interlocked.Decrement(ref _running);
+            throw new InvalidOperationException("CliRunner ran twice at once: put the calling test class in [Collection(DynamoDbLocalFixture.Collection)].");
+        }
+
+        try
+        {
+            return await RunAloneAsync(root, environment, args);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private static async Task<(int Exit, string Out, string Error)> RunAloneAsync(System.CommandLine.RootCommand root, IDictionary<string, string?> environment, string[] args)
     {
         var previous = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         var previousOut = System.Console.Out;

@@ -62,14 +62,15 @@ public sealed class GatewayTests
         await connection.DispatchMessageAsync("500000000000000005", "hi");
         await Wait.UntilAsync(() => connection.HeartbeatTimes.Count >= 2);
 
+        // What the schedule asked for, exact: jitter 0.5 → the first beat 50 s after Hello (without jitter: 100 s),
+        // then every interval (a jittered delay each time: 50 s).
+        var beats = discord.Time.RequestedDueTimes.Where(d => d is { TotalSeconds: 50 or 100 }).Take(2);
+        Assert.Equal([TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(100)], beats);
+        // What arrived: never early (the floors allow 1 s scaled, as the fake timestamps a beat when it arrives), and no
+        // beat skipped (200 s). No tight ceiling: a loaded CI machine stalls the process for hundreds of real ms (x100
+        // scaled: CI saw a 152 s gap and a first beat at 108 s), which the due times above are immune to.
         var times = connection.HeartbeatTimes.ToArray();
-        var first = times[0] - connection.HelloSentAt!.Value;
-        // Lower bounds are tight (a beat never comes early); upper bounds sit just short of the bug they catch, because
-        // a loaded CI machine stalls the process for hundreds of real ms (x100 scaled: CI saw a 152 s gap). The floors
-        // allow 1 s scaled: the fake timestamps a beat when it arrives, so a late first arrival shortens the gap.
-        // First beat: jitter 0.5 → 50 s; a beat without jitter would come at 100 s.
-        Assert.InRange(first, TimeSpan.FromSeconds(49), TimeSpan.FromSeconds(95));
-        // Then every interval: 100 s; a jittered delay each time would be 50 s, a skipped beat 200 s.
+        Assert.True(times[0] - connection.HelloSentAt!.Value >= TimeSpan.FromSeconds(49), $"first beat {times[0] - connection.HelloSentAt!.Value} after Hello");
         Assert.InRange(times[1] - times[0], TimeSpan.FromSeconds(98), TimeSpan.FromSeconds(190));
         var lastBeat = connection.ReceivedOp(Heartbeat).Last().GetProperty("d");
         Assert.Equal(connection.Session!.Sequence, lastBeat.GetInt64());

@@ -19,8 +19,27 @@ public sealed class AcceleratedTimeProvider(double speed) : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => _startUtc + (Stopwatch.GetElapsedTime(_startTimestamp) * Speed);
 
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        new ScaledTimer(this, callback, state, dueTime, period);
+    /// <summary>
+    /// Every timer's first due time as asked for (unscaled), in order: what a schedule meant to wait, which a loaded
+    /// machine cannot blur the way it blurs arrival times.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RequestedDueTimes
+    {
+        get
+        {
+            lock (_requested)
+                return [.. _requested];
+        }
+    }
+
+    private readonly List<TimeSpan> _requested = [];
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        lock (_requested)
+            _requested.Add(dueTime);
+        return new ScaledTimer(this, callback, state, dueTime, period);
+    }
 
     private TimeSpan Scale(TimeSpan value) =>
         value == Timeout.InfiniteTimeSpan || value <= TimeSpan.Zero ? value : TimeSpan.FromTicks(Math.Max(1, (long)(value.Ticks / Speed)));

@@ -13,6 +13,7 @@ namespace EventBot.Bot.Tests.Features.Privacy;
 /// A console user's name is a line of <c>console-users.txt</c> in the data directory (docs/privacy.md): forget-me,
 /// typed or by the operator's <c>privacy forget</c>, removes that line and no other.
 /// </summary>
+[Collection(EventBot.Testing.DynamoDbLocalFixture.Collection)]
 public sealed class ConsoleUsersForgetTests : IAsyncLifetime
 {
     private BotHarness _h = null!;

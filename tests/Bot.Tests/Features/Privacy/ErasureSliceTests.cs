@@ -13,6 +13,7 @@ namespace EventBot.Bot.Tests.Features.Privacy;
 /// the raw bytes of the data directory hold nothing readable of what was erased; everyone else's views are unchanged
 /// but for the erased name; <c>replay --verify</c> agrees with the live views.
 /// </summary>
+[Collection(EventBot.Testing.DynamoDbLocalFixture.Collection)]
 public sealed class ErasureSliceTests : IAsyncLifetime
 {
     // Distinctive, so a match in the raw bytes is never a coincidence.

@@ -19,6 +19,7 @@ namespace EventBot.Bot.Tests.Features.Privacy;
 /// The retention after the bot is removed from a server (docs/privacy.md), on SQLite with a fake clock: GUILD_DELETE
 /// schedules once, GUILD_CREATE cancels, an outage does nothing, a due schedule purges that server only.
 /// </summary>
+[Collection(EventBot.Testing.DynamoDbLocalFixture.Collection)]
 public sealed class GuildRetentionTests : IAsyncLifetime
 {
     private static readonly GuildId Other = GuildId.FromName("other-server");

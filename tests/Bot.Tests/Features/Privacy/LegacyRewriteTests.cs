@@ -16,6 +16,7 @@ namespace EventBot.Bot.Tests.Features.Privacy;
 /// Events stored before encryption (docs/privacy.md): an erasure replaces their plaintext in place, so the raw bytes
 /// hold nothing of what was erased, the views read like those of crypto-erased events, and <c>replay --verify</c> agrees.
 /// </summary>
+[Collection(EventBot.Testing.DynamoDbLocalFixture.Collection)]
 public sealed class LegacyRewriteTests : IAsyncLifetime
 {
     // Distinctive, so a match in the raw bytes is never a coincidence.

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace EventBot.Bot.Tests.Features.Privacy;
 
 /// <summary>The operator's <c>privacy</c> verbs on SQLite: export, purge-guild, status, and bad input.</summary>
+[Collection(EventBot.Testing.DynamoDbLocalFixture.Collection)]
 public sealed class PrivacyCliTests : IAsyncLifetime
 {
     private BotHarness _h = null!;
