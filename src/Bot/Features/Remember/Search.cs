@@ -40,10 +40,13 @@ public static class Search
     public static IReadOnlyList<RememberedValue> Rank(IEnumerable<RememberedValue> live, string folded) =>
         folded.Length == 0
             ? [.. live.OrderBy(v => TextRules.Fold(v.Key), NaturalOrder.Instance)]
-            : [.. live.Select(v => (Value: v, Score: FuzzyMatch.Score(folded, TextRules.Fold(v.Key))))
-                .Where(m => m.Score > 0)
-                .OrderByDescending(m => m.Score).ThenBy(m => TextRules.Fold(m.Value.Key), NaturalOrder.Instance)
-                .Select(m => m.Value)];
+            : Ranked(live, FuzzyMatch.Prepare(folded));
+
+    private static IReadOnlyList<RememberedValue> Ranked(IEnumerable<RememberedValue> live, FuzzyMatch.Pattern pattern) =>
+        [.. live.Select(v => (Value: v, Score: pattern.Score(TextRules.Fold(v.Key))))
+            .Where(m => m.Score > 0)
+            .OrderByDescending(m => m.Score).ThenBy(m => TextRules.Fold(m.Value.Key), NaturalOrder.Instance)
+            .Select(m => m.Value)];
 
     private static ParseResult Bind(SlashInput input) =>
         input.Text("text") is { Length: > MaxText }
