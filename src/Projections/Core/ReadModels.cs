@@ -14,4 +14,11 @@ public sealed class ReadModels(IViewStore views, Generations generations)
         var generation = await generations.ActiveAsync(projection, ct);
         return await views.QueryAsync(Generations.PhysicalPartition(projection, generation, logicalPartition), ct);
     }
+
+    /// <summary>The bodies of a partition's rows in sort order, without their applied versions (a key listing: autocomplete).</summary>
+    public async Task<IReadOnlyList<string>> QueryBodiesAsync(string projection, string logicalPartition, CancellationToken ct)
+    {
+        var generation = await generations.ActiveAsync(projection, ct);
+        return await views.QueryBodiesAsync(Generations.PhysicalPartition(projection, generation, logicalPartition), ct);
+    }
 }

@@ -77,6 +77,13 @@ public interface IViewStore
 
     Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct);
 
+    /// <summary>
+    /// The bodies of <see cref="QueryAsync"/>'s rows, in the same order. A store may read less for it (SQLite: the body
+    /// column only; DynamoDB: a projection of the body attribute), so a listing of 10,000 rows parses no applied versions.
+    /// </summary>
+    async Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct) =>
+        [.. (await QueryAsync(partition, ct)).Select(r => r.Body)];
+
     /// <summary>Writes <paramref name="row"/> if the stored revision is <paramref name="expectedRevision"/> (0: absent). False on conflict.</summary>
     Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct);
 

@@ -52,6 +52,30 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         return rows;
     }
 
+    /// <summary>The body attribute only: the applied-versions map and the revision are neither sent nor parsed.</summary>
+    public async Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct)
+    {
+        var bodies = new List<string>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
+            {
+                TableName = _table,
+                ConsistentRead = true,
+                KeyConditionExpression = "#pk = :pk",
+                ProjectionExpression = "#b",
+                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#b"] = Body },
+                ExpressionAttributeValues = new() { [":pk"] = new() { S = partition } },
+                ExclusiveStartKey = start,
+            }, token), ct);
+            bodies.AddRange((page.Items ?? []).Select(item => item[Body].S));
+            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (start is not null);
+        return bodies;
+    }
+
     public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
     {
         var request = new PutItemRequest

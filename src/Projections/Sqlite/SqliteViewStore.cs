@@ -53,6 +53,18 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
         return rows;
     }
 
+    public async Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM views WHERE partition = $p ORDER BY sort";
+        command.Parameters.AddWithValue("$p", partition);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var bodies = new List<string>();
+        while (await reader.ReadAsync(ct)) bodies.Add(reader.GetString(0));
+        return bodies;
+    }
+
     public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
     {
         await using var connection = _database.Open();

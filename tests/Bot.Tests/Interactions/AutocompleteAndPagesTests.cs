@@ -40,6 +40,32 @@ public sealed class AutocompleteAndPagesTests : IAsyncLifetime
         Assert.Equal(["meeting", "mtg notes", "team meeting"], all.Choices!.Select(c => c.Value));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("note 1")]
+    [InlineData("not")]
+    [InlineData("ntoe 1")]
+    [InlineData("1")]
+    public async Task With_more_matches_than_choices_the_first_25_are_those_search_ranks_first(string typed)
+    {
+        // Numbers that natural order and plain order disagree on, typos, substrings and forgotten keys, all scoring alike.
+        var keys = Enumerable.Range(1, 24).SelectMany(i => new[] { $"note {i}", $"Nto {i * 7}", $"my note {i}0" }).ToList();
+        foreach (var key in keys) await _h.SayAsync($".remember {key} is x");
+        foreach (var key in keys.Where((_, i) => i % 5 == 0)) await _h.SayAsync($".forget {key}");
+        var all = keys.Select((k, i) => new EventBot.Projections.Remember.RememberedValue(k, "x", i % 5 != 0, 1, default, "")).ToList();
+        var ranked = EventBot.Bot.Features.Remember.Search.Rank(all, EventBot.Domain.Common.TextRules.Fold(typed));
+        Assert.True(ranked.Count(v => v.Live) > Autocomplete.MaxChoices, "more matches than choices");
+        string[] Expected(IEnumerable<EventBot.Projections.Remember.RememberedValue> values) =>
+            [.. EventBot.Bot.Features.Remember.Search.Rank(values, EventBot.Domain.Common.TextRules.Fold(typed)).Take(Autocomplete.MaxChoices)
+                .Select(v => v.Live ? v.Key : $"{v.Key} (forgotten)")];
+
+        var get = await AnswerAsync(Slash.Typing("remember", "get", "key", ("key", typed)));
+        var history = await AnswerAsync(Slash.Typing("remember", "history", "key", ("key", typed)));
+
+        Assert.Equal(Expected(all.Where(v => v.Live)), get.Choices!.Select(c => c.Name));
+        Assert.Equal(Expected(all), history.Choices!.Select(c => c.Name));
+    }
+
     [Fact]
     public async Task At_most_25_keys_are_suggested_and_keys_too_long_for_a_choice_are_left_out()
     {

@@ -63,6 +63,21 @@ public abstract class ViewStoreContract
     }
 
     [Fact]
+    public async Task A_partitions_bodies_are_its_rows_bodies_in_sort_order()
+    {
+        var views = await CreateStoreAsync();
+        foreach (var (sort, body) in new[] { ("b", """{"key":"B"}"""), ("a", """{"key":"A 🎉"}"""), ("c", "{}") })
+            await views.TryWriteAsync(Row("guild#1", sort, body), 0, default);
+        await views.TryWriteAsync(Row("guild#10", "a", """{"key":"other"}"""), 0, default);
+
+        var bodies = await views.QueryBodiesAsync("guild#1", default);
+
+        Assert.Equal(["""{"key":"A 🎉"}""", """{"key":"B"}""", "{}"], bodies);
+        Assert.Equal((await views.QueryAsync("guild#1", default)).Select(r => r.Body), bodies);
+        Assert.Empty(await views.QueryBodiesAsync("guild#2", default));
+    }
+
+    [Fact]
     public async Task A_partition_reads_in_sort_order_and_holds_nothing_of_partitions_that_share_its_prefix()
     {
         var views = await CreateStoreAsync();

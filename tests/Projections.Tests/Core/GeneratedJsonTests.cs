@@ -23,6 +23,16 @@ public sealed class GeneratedJsonTests
         Assert.Equal(document, RememberedValues.Read(new EventBot.Projections.Core.ViewRow(new EventBot.Projections.Core.ViewKey("g", "k"), body, new Dictionary<string, long>(), 1)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_key_listing_reads_a_rows_key_as_written_and_whether_it_is_live(bool live)
+    {
+        var body = new RememberedValues().WriteDocument(new RememberedValue("Team  Lunch 🎉", live ? "at \"noon\"" : null, live, 3, DateTimeOffset.UnixEpoch, "ann"));
+
+        Assert.Equal(new RememberedKey("Team  Lunch 🎉", live), RememberedValues.ReadKey(body));
+    }
+
     [Fact]
     public void Applied_versions_are_the_same_as_by_reflection()
     {
