@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using EventBot.Bot.Chat;
 using EventBot.Bot.Hosting;
 using EventBot.Domain.Common;
@@ -44,6 +45,12 @@ public static class LoadScenarios
         /// <summary>False when rows were still behind at the end of the lost check's bound: <see cref="Lost"/> is then an upper bound.</summary>
         public bool LostVerified { get; init; } = true;
 
+        /// <summary>DynamoDB calls made from the first send until every reply was in (null on SQLite), by operation.</summary>
+        public IReadOnlyDictionary<string, long>? Calls { get; init; }
+
+        /// <summary>DynamoDB calls per second from the first send until every reply was in.</summary>
+        public double CallsPerSecond => Calls is null ? 0 : Calls.Values.Sum() / (Ran + Drain).TotalSeconds;
+
         public double P50 => Replies.PercentileMs(50);
 
         public double P99 => Replies.PercentileMs(99);
@@ -86,11 +93,21 @@ public static class LoadScenarios
             var parallel = services.GetRequiredService<IOptions<BotOptions>>().Value.ParallelGuilds;
             var metrics = new List<BenchMetric>();
             var tried = new SortedDictionary<int, LoadResult>();
+            using var counter = store == "dynamodb" ? new DynamoDbCallCounter(services.GetRequiredService<IAmazonDynamoDB>()) : null;
             // Warm-up: JIT, connections, every server's first stream.
-            await RunRateAsync(services, rates[0], sizes.LoadWarmUp, probeMs, bounds, ct);
+            await RunRateAsync(services, rates[0], sizes.LoadWarmUp, probeMs, bounds, counter, ct);
+            if (counter is not null)
+            {
+                // The raw baseline: what this DynamoDB Local serves on its own, with as many callers as the bot has servers at once.
+                var raw = await DynamoDbCallCounter.RawCallsPerSecondAsync(services.GetRequiredService<IAmazonDynamoDB>(),
+                    environment["EVENTBOT_TABLE_PREFIX"] + "rawcalls", parallel, sizes.LoadWarmUp * 2, ct);
+                metrics.Add(new("load_dynamodb_raw_calls_per_s", raw, "calls/s", null, null, null, store,
+                    $"raw baseline: PutItem + consistent GetItem of a small item from {parallel} callers for {(sizes.LoadWarmUp * 2).TotalSeconds:0} s, " +
+                    "on the same DynamoDB Local, before the runs (what it serves with nothing of ours in the way)"));
+            }
             foreach (var rate in rates)
             {
-                var result = await RunRateAsync(services, rate, sizes.LoadDuration, probeMs, bounds, ct);
+                var result = await RunRateAsync(services, rate, sizes.LoadDuration, probeMs, bounds, counter, ct);
                 tried[rate] = result;
                 var note = Note(result, parallel);
                 var name = $"load_{store}_{rate}";
@@ -102,11 +119,23 @@ public static class LoadScenarios
                     $"of {result.Events:N0} events in the store after the run, those whose rows had not applied them once the projector had caught up " +
                     $"({bounds.CatchUp.TotalSeconds:0} s bound{(result.LostVerified ? ", all caught up" : ": NOT all caught up, so an upper bound")})"));
                 metrics.Add(new($"{name}_run_s", result.Ran.TotalSeconds, "s", null, null, $"= {sizes.LoadDuration.TotalSeconds:0} (held)", store,
-                    result.Stopped is null
+                    (result.Stopped is null
                         ? $"ran its full {sizes.LoadDuration.TotalSeconds:0} s; drained in {result.Drain.TotalSeconds:0.0} s"
                         : $"NOT held: stopped after {result.Ran.TotalSeconds:0.0} s of {sizes.LoadDuration.TotalSeconds:0} s because {result.Stopped}; " +
                           $"the figures above are of the {result.Sent:N0} messages sent by then (drained in {result.Drain.TotalSeconds:0.0} s" +
-                          $"{(result.Unanswered > 0 ? $", {result.Unanswered:N0} unanswered after the {bounds.Drain.TotalSeconds:0} s drain bound, counted with the time they waited" : "")})"));
+                          $"{(result.Unanswered > 0 ? $", {result.Unanswered:N0} unanswered after the {bounds.Drain.TotalSeconds:0} s drain bound, counted with the time they waited" : "")})") +
+                    (result.Calls is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                        $"; DynamoDB calls {result.CallsPerSecond:0}/s ({DynamoDbCallCounter.PerCommand(result.Calls, result.Sent)})"))));
+            }
+            if (tried.Count > 0 && tried.Values.First().Calls is { } calls)
+            {
+                var first = tried.Values.First();
+                var perCommand = calls.Values.Sum() / (double)first.Sent;
+                metrics.Add(new("load_dynamodb_calls_per_command", perCommand, "calls", null, null, null, store,
+                    $"at {first.Rate}/s: {DynamoDbCallCounter.PerCommand(calls, first.Sent)} (commands, projector rows, lag probe; Streams reads not counted); " +
+                    string.Create(CultureInfo.InvariantCulture, $"{first.CallsPerSecond:0} calls/s during the run; ") +
+                    string.Join("; ", tried.Values.Skip(1).Where(r => r.Calls is not null).Select(r =>
+                        string.Create(CultureInfo.InvariantCulture, $"at {r.Rate}/s: {r.Calls!.Values.Sum() / (double)r.Sent:0.##} per command, {r.CallsPerSecond:0} calls/s")))));
             }
 
             // The highest rate held (p99 within the target, nothing lost, no error replies): a short step search,
@@ -122,7 +151,7 @@ public static class LoadScenarios
                 else if (failed == 0) next = (int)(best * 1.5);
                 else next = (best + failed) / 2;
                 if (tried.ContainsKey(next) || (best > 0 && failed > 0 && failed - best <= best * 0.15)) break;
-                tried[next] = await RunRateAsync(services, next, sizes.LoadSearchDuration, probeMs, bounds, ct);
+                tried[next] = await RunRateAsync(services, next, sizes.LoadSearchDuration, probeMs, bounds, counter, ct);
             }
             var held = tried.Where(t => Holds(t.Value, p99Target)).Select(t => t.Key).DefaultIfEmpty(0).Max();
             var steps = string.Join(", ", tried.Select(t => $"{t.Key}/s p99 {t.Value.P99:0.#} ms{(t.Value.Lost > 0 ? $" lost {t.Value.Lost}" : "")}" +
@@ -164,7 +193,7 @@ public static class LoadScenarios
     }
 
     private static async Task<LoadResult> RunRateAsync(IServiceProvider services, int rate, TimeSpan duration, int probeMs, LoadBounds bounds,
-        CancellationToken ct)
+        DynamoDbCallCounter? counter, CancellationToken ct)
     {
         var bot = services.GetRequiredService<ChatBot>();
         var parallel = services.GetRequiredService<IOptions<BotOptions>>().Value.ParallelGuilds;
@@ -188,6 +217,7 @@ public static class LoadScenarios
         var probing = new ProbeState();
         var probe = ProbeLagAsync(services, lag, probeMs, probing, stopProbe.Token);
 
+        var callsBefore = counter?.Snapshot();
         var start = Stopwatch.GetTimestamp();
         var ticksPerMessage = Stopwatch.Frequency / (double)rate;
         var checkEvery = Math.Max(1, rate / 10); // about ten checks a second
@@ -233,6 +263,7 @@ public static class LoadScenarios
         }
         var drained = draining.Elapsed;
         var ended = Stopwatch.GetTimestamp();
+        var calls = counter is null ? null : DynamoDbCallCounter.Between(callsBefore!, counter.Snapshot());
         await stopProbe.CancelAsync();
         await probe;
 
@@ -256,6 +287,7 @@ public static class LoadScenarios
             Unanswered = unanswered,
             Drain = drained,
             LostVerified = verified,
+            Calls = calls,
         };
 
         // Why this rate cannot be held any more, or null while it still can.

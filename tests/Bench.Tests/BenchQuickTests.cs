@@ -23,7 +23,7 @@ public sealed class BenchQuickTests(DynamoDbLocalFixture dynamo)
         "load_sqlite_100_p50", "load_sqlite_100_p99", "load_sqlite_100_lag_p99", "load_sqlite_100_lost",
         "load_sqlite_400_p50", "load_sqlite_400_p99", "load_sqlite_400_lag_p99", "load_sqlite_400_lost", "load_sqlite_max_rate",
         "load_dynamodb_25_p50", "load_dynamodb_25_p99", "load_dynamodb_25_lag_p99", "load_dynamodb_25_lost",
-        "load_dynamodb_100_p50", "load_dynamodb_100_p99", "load_dynamodb_100_lag_p99", "load_dynamodb_100_lost", "load_dynamodb_max_rate",
+        "load_dynamodb_100_p50", "load_dynamodb_100_p99", "load_dynamodb_100_lag_p99", "load_dynamodb_100_lost", "load_dynamodb_max_rate", "load_dynamodb_raw_calls_per_s", "load_dynamodb_calls_per_command",
         // Issue 19 items 3 and 6: how long each fixed rate ran before it was held or stopped as not held.
         "load_sqlite_100_run_s", "load_sqlite_400_run_s", "load_dynamodb_25_run_s", "load_dynamodb_100_run_s",
         "startup_one_shot_ms", "startup_one_shot_cpu_ms", "lambda_cold_ms", "lambda_cold_cpu_ms",
