@@ -59,7 +59,8 @@ public static class ChildScenarios
 
         var rebuilder = host.Services.GetRequiredService<Rebuilder>();
         int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
-        var result = await rebuilder.RunAsync([.. host.Services.GetServices<IProjection>()], null, ct);
+        IProjection[] projections = [.. host.Services.GetServices<IProjection>()];
+        var result = await rebuilder.RunAsync(projections, null, ct);
         var collections = string.Join('/', collectionsBefore.Select((before, gen) => GC.CollectionCount(gen) - before));
         var rebuilt = result.Events;
         var rate = result.Events / (result.Elapsed - result.Settled).TotalSeconds;
@@ -67,7 +68,7 @@ public static class ChildScenarios
         return
         [
             new("rebuild_rate_sqlite", rate, "events/s", readRate, "raw ReadAllAsync of the same file", "≥ 100,000", "sqlite",
-                $"{rebuilt:N0} events, all 5 projections, real Rebuilder/ProjectorCore; {(result.Elapsed - result.Settled).TotalSeconds:0.0} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted); " +
+                $"{rebuilt:N0} events, all {projections.Length} projections, real Rebuilder/ProjectorCore; {(result.Elapsed - result.Settled).TotalSeconds:0.0} s of work, plus the fixed {result.Settled.TotalSeconds:0.0} s wait after the flip (not counted); " +
                 $"{collections} gen0/1/2 collections, {GcMode()}"),
             new("memory_rebuild_peak_rss", rss, "MB", null, null, "≤ 400", "sqlite", $"VmHWM of a child process rebuilding {rebuilt:N0} events"),
         ];

@@ -84,7 +84,7 @@ public static class SqliteScenarios
         var batchedRaw = Rate(sizes.SqliteBatchedAppends, rawTicks);
 
         // The same single appends through the privacy layer (docs/privacy.md): per event a new value key (one more
-        // insert, in its own transaction), the value and the actor's name encrypted. Beside the plain store's rate.
+        // insert, in the append's own transaction), the value and the actor's name encrypted. Beside the plain store's rate.
         var privateDatabase = new SqliteDatabase(Path.Combine(dir, "private.db"));
         using var privateInner = new SqliteEventStore(privateDatabase, TimeProvider.System);
         var ring = new EventBot.EventStore.Privacy.KeyRing(new EventBot.EventStore.Privacy.SqliteKeyStore(privateDatabase),
@@ -103,7 +103,7 @@ public static class SqliteScenarios
         return
         [
             new("append_rate_sqlite_single_encrypted", encrypted, "events/s", single, "the same appends without encryption", null, "sqlite",
-                "one event per AppendAsync through the privacy layer (key file master): value key insert + AES-GCM of the value and the actor's name"),
+                "one event per AppendAsync through the privacy layer (key file master): value key insert (same transaction) + AES-GCM of the value and the actor's name"),
             new("append_rate_sqlite_single", single, "events/s", singleRaw, "raw INSERT, autocommit", "≥ 5,000", "sqlite",
                 "one event per AppendAsync: idempotency lookup + version check + insert + marker, one transaction each"),
             new("append_rate_sqlite_batched", batched, "events/s", batchedRaw, $"raw INSERT, {sizes.SqliteBatchSize}/transaction", "≥ 50,000", "sqlite",

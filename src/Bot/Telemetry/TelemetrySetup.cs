@@ -43,7 +43,16 @@ public static class TelemetrySetup
         var mode = ModeFrom(builder.Configuration);
         var prometheus = !string.IsNullOrWhiteSpace(builder.Configuration[$"{EventBotEnvironment.Section}:HttpPort"]);
         if (mode == TelemetryMode.Off && !prometheus) return;
+        AddExporters(builder, mode, prometheus);
+    }
 
+    /// <summary>
+    /// Its own method, never inlined: compiling a method loads the assemblies of the types its body names, so with this
+    /// wiring inline a bot with telemetry off loaded the OpenTelemetry SDK and OTLP exporter at start for nothing.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddExporters(HostApplicationBuilder builder, TelemetryMode mode, bool prometheus)
+    {
         var otel = builder.Services.AddEventBotOpenTelemetry(traces: mode != TelemetryMode.Off);
         if (prometheus) otel.WithMetrics(m => m.AddPrometheusExporter());
         switch (mode)

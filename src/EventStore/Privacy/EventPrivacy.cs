@@ -146,8 +146,26 @@ public sealed class EventPrivacy(KeyRing keys)
     public async Task<IReadOnlyList<EventEnvelope>> RevealAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken ct)
     {
         var revealed = new EventEnvelope[envelopes.Count];
-        for (var i = 0; i < envelopes.Count; i++) revealed[i] = await RevealAsync(envelopes[i], ct);
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            var e = envelopes[i];
+            revealed[i] = IsPlain(e) ? e : await RevealAsync(e, ct);
+        }
         return revealed;
+    }
+
+    /// <summary>
+    /// True when <paramref name="stored"/> reads as it is stored: no pseudonym in its stream or actor, no ciphertext in
+    /// its actor's name or data (events from before the privacy layer, and every event without personal fields). A
+    /// synchronous test, so a page or a whole history of such events skips the key lookups and the task per event.
+    /// </summary>
+    public static bool IsPlain(EventEnvelope stored)
+    {
+        if (Erased.IsPseudonym(stored.ActorId) || FieldCipher.IsCiphertext(stored.ActorName)) return false;
+        if (Rules.ContainsKey(stored.Type) && NeedsReveal(stored.Data)) return false;
+        if (!UserStreamCategories.Contains(StreamIds.Category(stored.StreamId))) return true;
+        var (_, _, id) = StreamIds.Split(stored.StreamId);
+        return !Erased.IsPseudonym(id);
     }
 
     /// <summary>The logical envelope: plaintext while the keys exist, the erased markers after.</summary>

@@ -9,7 +9,7 @@ namespace EventBot.EventStore.Privacy;
 /// </summary>
 public sealed class SqliteKeyStore : IKeyStore
 {
-    private const string Columns = "key_id, lookup, kind, guild_id, owner, wrapped_by, wrapped, sealed";
+    internal const string Columns = "key_id, lookup, kind, guild_id, owner, wrapped_by, wrapped, sealed";
     private readonly SqliteDatabase _database;
 
     public SqliteKeyStore(SqliteDatabase database)
@@ -30,6 +30,9 @@ public sealed class SqliteKeyStore : IKeyStore
             CREATE INDEX IF NOT EXISTS ix_keys_owner ON keys (owner) WHERE owner <> '';
             """);
     }
+
+    /// <summary>The file the keys live in: an event store on the same file adds new keys in its appends' transactions.</summary>
+    public SqliteDatabase Database => _database;
 
     public async Task<KeyRecord> AddOrGetAsync(KeyRecord record, CancellationToken ct)
     {

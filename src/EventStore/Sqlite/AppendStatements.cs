@@ -7,6 +7,7 @@ internal sealed class AppendStatements : IDisposable
 {
     public AppendStatements(SqliteConnection connection)
     {
+        _connection = connection;
         Seen = SqliteEventStore.Command(connection, null, "SELECT stream_id, first_version, last_version FROM idempotency WHERE source = $source");
         SeenSource = Seen.Parameters.Add("$source", SqliteType.Text);
         // No row: a new stream (version 0, numbered when its first append passes its checks).
@@ -63,6 +64,24 @@ internal sealed class AppendStatements : IDisposable
         UnfoldData = Unfold.Parameters.Add("$data", SqliteType.Text);
     }
 
+    /// <summary>Adds a new data key in the append's transaction (<see cref="SqliteEventStore.AppendWithKeysAsync"/>); made on first use (the keys table is the key store's).</summary>
+    public SqliteCommand AddKey(SqliteTransaction tx)
+    {
+        if (_addKey is null)
+        {
+            // No ON CONFLICT: a lookup already taken fails the statement, and the whole append with it.
+            _addKey = SqliteEventStore.Command(_connection, null,
+                $"INSERT INTO keys ({Privacy.SqliteKeyStore.Columns}) VALUES ($id, $lookup, $kind, $guild, $owner, $by, $wrapped, $sealed)");
+            foreach (var name in (string[])["$id", "$lookup", "$kind", "$guild", "$owner", "$by", "$wrapped", "$sealed"])
+                _addKey.Parameters.Add(name, SqliteType.Text);
+        }
+        _addKey.Transaction = tx;
+        return _addKey;
+    }
+
+    private readonly SqliteConnection _connection;
+    private SqliteCommand? _addKey;
+
     public SQLitePCL.sqlite3 Handle { get; }
     public SqliteCommand Seen { get; }
     public SqliteParameter SeenSource { get; }
@@ -111,6 +130,7 @@ internal sealed class AppendStatements : IDisposable
         Insert.Dispose();
         Mark.Dispose();
         Unfold.Dispose();
+        _addKey?.Dispose();
     }
 }
 
@@ -119,4 +139,7 @@ public sealed record PendingAppend(StreamName Stream, long ExpectedVersion, IRea
 {
     /// <summary>The stream's state after these events, stored beside it in the same transaction (none: the old one stays).</summary>
     public UnfoldData? Unfold { get; init; }
+
+    /// <summary>New data keys to add in the same transaction once the append's checks pass (none: no key is added).</summary>
+    public IReadOnlyList<Privacy.KeyRecord>? Keys { get; init; }
 }

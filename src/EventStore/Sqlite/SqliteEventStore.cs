@@ -109,6 +109,7 @@ public sealed partial class SqliteEventStore : IEventStore, IAppendNotifier, IPo
         s.MarkFirst.Value = expectedVersion + 1;
         s.MarkLast.Value = last;
         if (s.Mark.ExecuteNonQuery() == 0) return Seen(s, context.Source)!;
+        if (append.Keys is { Count: > 0 } keys) AddKeys(s, keys);
 
         if (streamNo == 0)
         {

@@ -84,6 +84,29 @@ public sealed class PrivateEventStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_events_with_nothing_to_reveal_count_as_plain_and_they_read_back_as_the_same_envelope()
+    {
+        await SparkleAsync(111, "Alice", 222, "Bob", "for the cake", "m1");
+        var remember = new StreamName(RememberStream.For(GuildId.Parse(Guild), MemoryKey.Parse("wifi")));
+        await _store.AppendAsync(remember, 0, [_codec.Encode(new RememberEvent.ValueRemembered("wifi", "hunter2", null))], Actor("111", "Alice", "m2"), default);
+        // Written before the privacy layer: plaintext, straight into the inner store.
+        var legacy = new StreamName(RememberStream.For(GuildId.Parse(Guild), MemoryKey.Parse("door")));
+        await _store.Inner.AppendAsync(legacy, 0, [_codec.Encode(new RememberEvent.ValueRemembered("door", "1234", null))], Actor("111", "Alice", "m3"), default);
+
+        var stored = await ((IPositionedEventReader)_store.Inner).ReadAfterPositionAsync(0, 10, default);
+
+        Assert.Equal([false, false, true], stored.Select(EventPrivacy.IsPlain));
+        var revealed = await Positioned.ReadAfterPositionAsync(0, 10, default);
+        Assert.Same(stored[2], (await _store.Privacy.RevealAsync(stored, default))[2]);
+        Assert.Equal(["for the cake", "hunter2", "1234"], revealed.Select(e => _codec.Decode(e) switch
+        {
+            SparkleEvent.SparkleGiven g => g.Reason,
+            RememberEvent.ValueRemembered r => r.Value,
+            var other => other.ToString()!,
+        }));
+    }
+
+    [Fact]
     public async Task A_forgotten_user_reads_as_erased_and_stays_one_anonymous_person()
     {
         await SparkleAsync(111, "Alice", 222, "Bob", "for the cake", "m1");
