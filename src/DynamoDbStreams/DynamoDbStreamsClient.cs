@@ -201,7 +201,18 @@ public sealed class DynamoDbStreamsClient : IDynamoDbStreamsClient
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
         if (response.IsSuccessStatusCode)
-            return JsonDocument.Parse(bytes);
+        {
+            try
+            {
+                return JsonDocument.Parse(bytes);
+            }
+            catch (JsonException e)
+            {
+                // An answer cut short (a connection lost as it came, a proxy's empty 200) is a transport fault like a
+                // reset: an IOException, which every caller's retry treats as transient. Seen under fault injection.
+                throw new IOException($"DynamoDB Streams {operation} answered {(int)response.StatusCode} with {bytes.Length} bytes that are not a whole JSON document.", e);
+            }
+        }
 
         string? errorType = null, message = null;
         try

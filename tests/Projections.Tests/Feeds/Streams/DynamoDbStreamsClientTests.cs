@@ -88,6 +88,17 @@ public sealed class DynamoDbStreamsClientTests
     }
 
     [Fact]
+    public async Task AnAnswerCutShort_IsATransientIOException_NotAParseError()
+    {
+        _server.FailNext("GetRecords", HttpStatusCode.OK, FakeStreamsServer.CutShort);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Client().GetRecordsAsync("it|x|0"));
+
+        Assert.Contains("GetRecords answered 200", error.Message, StringComparison.Ordinal);
+        Assert.True(EventBot.EventStore.Faults.Failures.IsTransient(error));
+    }
+
+    [Fact]
     public async Task GetShardIterator_RequiresASequenceNumberExactlyWhenTheTypeNeedsOne()
     {
         var client = Client();

@@ -22,6 +22,9 @@ sealed class FakeStreamsServer : HttpMessageHandler
     /// <summary>A fault type that fails the call below HTTP, as a dropped connection does.</summary>
     public const string NetworkFailure = "network";
 
+    /// <summary>A <see cref="FailNext"/> type: 200 OK with a body cut short (a connection lost while the answer came).</summary>
+    public const string CutShort = "(cut short)";
+
     readonly List<FakeShard> _shards = [];
     readonly List<(string Operation, HttpStatusCode Status, string Type)> _faults = [];
     long _sequence = 100_000_000_000_000_000;
@@ -128,6 +131,7 @@ sealed class FakeStreamsServer : HttpMessageHandler
             var (_, status, type) = _faults[fault];
             _faults.RemoveAt(fault);
             if (type == NetworkFailure) throw new HttpRequestException("connection reset (scripted)");
+            if (type == CutShort) return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"Records\":[{\"even") };
             return status >= HttpStatusCode.InternalServerError && type.Length == 0
                 ? new HttpResponseMessage(status) { Content = new StringContent("<html>Bad gateway</html>") }
                 : Error(status, type, "scripted");

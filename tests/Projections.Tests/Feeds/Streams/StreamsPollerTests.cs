@@ -230,6 +230,22 @@ public sealed class StreamsPollerTests
     }
 
     [Fact]
+    public async Task AnswersCutShort_AreRetried_BeyondTheBudgetTheRoundFails_AndThePollerGoesOn()
+    {
+        _server.AddShard("shardId-1");
+        _server.Put("shardId-1", "x", 1);
+        _server.FailNext("GetRecords", HttpStatusCode.OK, FakeStreamsServer.CutShort, times: 2);
+        using var poller = Poller(o => o.MaxRetries = 1);
+
+        var failed = await poller.PollOnceAsync(CancellationToken.None);
+        var recovered = await poller.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal((0, 1), (failed.RecordsDelivered, recovered.RecordsDelivered));
+        Assert.Equal([1], Applied.Select(k => k.Version));
+        Assert.Equal(1, poller.Metrics.Retries);
+    }
+
+    [Fact]
     public async Task ThrottledCheckpoints_NeverStopThePoller_ItKeepsPollingAndCatchesUp()
     {
         // The checkpoint store is the views table: it throttles like any DynamoDB table. Reads (at discovery) and
