@@ -30,32 +30,18 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
         return response.Item is { Count: > 0 } item ? ToRow(item) : null;
     }
 
-    public async Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct)
-    {
-        var rows = new List<ViewRow>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var page = await _retry.RunAsync("Query", token => client.QueryAsync(new QueryRequest
-            {
-                TableName = _table,
-                ConsistentRead = true,
-                KeyConditionExpression = "#pk = :pk",
-                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk },
-                ExpressionAttributeValues = new() { [":pk"] = new() { S = partition } },
-                ExclusiveStartKey = start,
-            }, token), ct);
-            rows.AddRange((page.Items ?? []).Select(ToRow));
-            start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (start is not null);
-        return rows;
-    }
+    public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) => QueryAllAsync(partition, null, ToRow, ct);
 
     /// <summary>The body attribute only: the applied-versions map and the revision are neither sent nor parsed.</summary>
-    public async Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct)
+    public Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct) =>
+        QueryAllAsync(partition, Body, item => item[Body].S, ct);
+
+    /// <summary>Every page of a partition, in sort order; <paramref name="attribute"/>: that attribute only, else whole items.</summary>
+    private async Task<IReadOnlyList<T>> QueryAllAsync<T>(string partition, string? attribute, Func<Dictionary<string, AttributeValue>, T> read, CancellationToken ct)
     {
-        var bodies = new List<string>();
+        var results = new List<T>();
+        var names = new Dictionary<string, string> { ["#pk"] = EventBotTables.Pk };
+        if (attribute is not null) names["#a"] = attribute;
         Dictionary<string, AttributeValue>? start = null;
         do
         {
@@ -64,16 +50,16 @@ public sealed class DynamoDbViewStore(IAmazonDynamoDB client, DynamoDbStoreOptio
                 TableName = _table,
                 ConsistentRead = true,
                 KeyConditionExpression = "#pk = :pk",
-                ProjectionExpression = "#b",
-                ExpressionAttributeNames = new() { ["#pk"] = EventBotTables.Pk, ["#b"] = Body },
+                ProjectionExpression = attribute is null ? null : "#a",
+                ExpressionAttributeNames = names,
                 ExpressionAttributeValues = new() { [":pk"] = new() { S = partition } },
                 ExclusiveStartKey = start,
             }, token), ct);
-            bodies.AddRange((page.Items ?? []).Select(item => item[Body].S));
+            results.AddRange((page.Items ?? []).Select(read));
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }
         while (start is not null);
-        return bodies;
+        return results;
     }
 
     public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)

@@ -41,28 +41,22 @@ public sealed class SqliteViewStore : IViewStore, IBatchViewStore
         return await reader.ReadAsync(ct) ? ReadRow(reader) : null;
     }
 
-    public async Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct)
-    {
-        await using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT partition, sort, body, applied, revision FROM views WHERE partition = $p ORDER BY sort";
-        command.Parameters.AddWithValue("$p", partition);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<ViewRow>();
-        while (await reader.ReadAsync(ct)) rows.Add(ReadRow(reader));
-        return rows;
-    }
+    public Task<IReadOnlyList<ViewRow>> QueryAsync(string partition, CancellationToken ct) =>
+        QueryPartitionAsync(partition, "partition, sort, body, applied, revision", ReadRow, ct);
 
-    public async Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct)
+    public Task<IReadOnlyList<string>> QueryBodiesAsync(string partition, CancellationToken ct) =>
+        QueryPartitionAsync(partition, "body", reader => reader.GetString(0), ct);
+
+    private async Task<IReadOnlyList<T>> QueryPartitionAsync<T>(string partition, string columns, Func<SqliteDataReader, T> read, CancellationToken ct)
     {
         await using var connection = _database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM views WHERE partition = $p ORDER BY sort";
+        command.CommandText = $"SELECT {columns} FROM views WHERE partition = $p ORDER BY sort";
         command.Parameters.AddWithValue("$p", partition);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var bodies = new List<string>();
-        while (await reader.ReadAsync(ct)) bodies.Add(reader.GetString(0));
-        return bodies;
+        var results = new List<T>();
+        while (await reader.ReadAsync(ct)) results.Add(read(reader));
+        return results;
     }
 
     public async Task<bool> TryWriteAsync(ViewRow row, long expectedRevision, CancellationToken ct)
