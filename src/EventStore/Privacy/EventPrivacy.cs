@@ -146,18 +146,15 @@ public sealed class EventPrivacy(KeyRing keys)
     public async Task<IReadOnlyList<EventEnvelope>> RevealAsync(IReadOnlyList<EventEnvelope> envelopes, CancellationToken ct)
     {
         var revealed = new EventEnvelope[envelopes.Count];
-        for (var i = 0; i < envelopes.Count; i++)
-        {
-            var e = envelopes[i];
-            revealed[i] = IsPlain(e) ? e : await RevealAsync(e, ct);
-        }
+        for (var i = 0; i < envelopes.Count; i++) revealed[i] = await RevealAsync(envelopes[i], ct);
         return revealed;
     }
 
     /// <summary>
     /// True when <paramref name="stored"/> reads as it is stored: no pseudonym in its stream or actor, no ciphertext in
     /// its actor's name or data (events from before the privacy layer, and every event without personal fields). A
-    /// synchronous test, so a page or a whole history of such events skips the key lookups and the task per event.
+    /// synchronous test, so <see cref="RevealAsync(EventEnvelope, CancellationToken)"/> of such events (a page, a whole
+    /// history) completes at once: no key lookups, no task per event.
     /// </summary>
     public static bool IsPlain(EventEnvelope stored)
     {
@@ -169,7 +166,10 @@ public sealed class EventPrivacy(KeyRing keys)
     }
 
     /// <summary>The logical envelope: plaintext while the keys exist, the erased markers after.</summary>
-    public async Task<EventEnvelope> RevealAsync(EventEnvelope stored, CancellationToken ct)
+    public ValueTask<EventEnvelope> RevealAsync(EventEnvelope stored, CancellationToken ct) =>
+        IsPlain(stored) ? ValueTask.FromResult(stored) : new(RevealStoredAsync(stored, ct));
+
+    private async Task<EventEnvelope> RevealStoredAsync(EventEnvelope stored, CancellationToken ct)
     {
         var streamId = await LogicalStreamAsync(stored.StreamId, ct);
         var actorId = Erased.IsPseudonym(stored.ActorId) ? await keys.SubjectOfAsync(stored.ActorId[1..], ct) ?? stored.ActorId : stored.ActorId;

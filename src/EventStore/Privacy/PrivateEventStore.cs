@@ -107,7 +107,7 @@ public class PrivateEventStore(IEventStore inner, EventPrivacy privacy) : IEvent
 
     public async IAsyncEnumerable<EventEnvelope> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in inner.ReadAllAsync(ct)) yield return EventPrivacy.IsPlain(e) ? e : await privacy.RevealAsync(e, ct);
+        await foreach (var e in inner.ReadAllAsync(ct)) yield return await privacy.RevealAsync(e, ct);
     }
 
     public Task<EventCountEstimate> EstimateEventCountAsync(CancellationToken ct) =>
