@@ -108,17 +108,10 @@ public sealed partial class Rebuilder(
             phases.Add((name, phaseClock.Elapsed));
             phaseClock.Restart();
         }
-        // Profiling only (EVENTBOT_REBUILD_TIMINGS=1): the steps of the start, on stderr.
-        var profiling = PassTimings.Enabled;
-        void Step(string name)
-        {
-            if (profiling) Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rebuild start: {name} at {phaseClock.Elapsed.TotalSeconds:0.000} s"));
-        }
         var stateName = ProgressName(projections);
         Task Save(RebuildState s) => views.SetValueAsync(stateName, JsonSerializer.Serialize(s, EventCodec.Json), ct);
         var saved = await views.GetValueAsync(stateName, ct) is { Length: > 0 } json ? JsonSerializer.Deserialize<RebuildState>(json, EventCodec.Json) : null;
         var resumed = saved is not null;
-        Step("progress read");
         await using var source = RebuildSources.For(store, CatchUpFeed);
         // Followed from before the main pass reads anything (set up while the generations are prepared).
         if (!resumed) source.StartFollowing(ct);
@@ -129,20 +122,16 @@ public sealed partial class Rebuilder(
 
         // Start, or resume.
         var state = saved ?? await StartAsync(projections, source, ct);
-        Step("generations prepared");
         var doneBefore = state.Done;
         if (!resumed) await Save(state);
         else Log.Resuming(logger, stateName, state.Cursor, state.Done);
-        Step("progress saved");
         var total = await estimating;
-        Step("estimated");
         // A crash after the flip: the new generation is live and fed by the feeds, so no buffered pass into it;
         // the catch-up after the flip below finishes the job.
         var flippedBefore = false;
         foreach (var p in projections) flippedBefore |= await generations.ActiveAsync(p.Name, ct) == state.Targets[p.Name].Next;
         // Overwriting a slot in place: which of its rows are stale is known only from reading it first, so a resumed
         // rebuild reads it again and starts the main pass over (rows the crashed attempt wrote right are not rewritten).
-        Step("pointers checked");
         var overwrite = state.ReusedSlot && !flippedBefore;
         if (resumed && overwrite)
         {
@@ -161,9 +150,7 @@ public sealed partial class Rebuilder(
             workers.OverwriteSlot(slotRead);
         }
         var pass = new RebuildPass(workers, PageSize, BatchSize, total, progress, Save, AfterBatch);
-        Step("workers made");
         var cheapCatchUp = await source.CatchUpIsCheapAsync();
-        Step("change feed followed");
         Phase("start");
 
         // Main pass, and a catch-up before the flip where it is cheap (it leaves the one after the flip little to do).
