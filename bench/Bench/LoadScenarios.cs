@@ -51,6 +51,9 @@ public static class LoadScenarios
         /// <summary>DynamoDB calls per second from the first send until every reply was in.</summary>
         public double CallsPerSecond => Calls is null ? 0 : Calls.Values.Sum() / (Ran + Drain).TotalSeconds;
 
+        /// <summary>DynamoDB calls per message sent.</summary>
+        public double CallsPerCommand => Calls is null || Sent == 0 ? 0 : Calls.Values.Sum() / (double)Sent;
+
         public double P50 => Replies.PercentileMs(50);
 
         public double P99 => Replies.PercentileMs(99);
@@ -127,15 +130,13 @@ public static class LoadScenarios
                     (result.Calls is null ? "" : string.Create(CultureInfo.InvariantCulture,
                         $"; DynamoDB calls {result.CallsPerSecond:0}/s ({DynamoDbCallCounter.PerCommand(result.Calls, result.Sent)})"))));
             }
-            if (tried.Count > 0 && tried.Values.First().Calls is { } calls)
+            if (tried.Values.FirstOrDefault() is { Calls: { } calls } first)
             {
-                var first = tried.Values.First();
-                var perCommand = calls.Values.Sum() / (double)first.Sent;
-                metrics.Add(new("load_dynamodb_calls_per_command", perCommand, "calls", null, null, null, store,
+                metrics.Add(new("load_dynamodb_calls_per_command", first.CallsPerCommand, "calls", null, null, null, store,
                     $"at {first.Rate}/s: {DynamoDbCallCounter.PerCommand(calls, first.Sent)} (commands, projector rows, lag probe; Streams reads not counted); " +
                     string.Create(CultureInfo.InvariantCulture, $"{first.CallsPerSecond:0} calls/s during the run; ") +
-                    string.Join("; ", tried.Values.Skip(1).Where(r => r.Calls is not null).Select(r =>
-                        string.Create(CultureInfo.InvariantCulture, $"at {r.Rate}/s: {r.Calls!.Values.Sum() / (double)r.Sent:0.##} per command, {r.CallsPerSecond:0} calls/s")))));
+                    string.Join("; ", tried.Values.Skip(1).Select(r =>
+                        string.Create(CultureInfo.InvariantCulture, $"at {r.Rate}/s: {r.CallsPerCommand:0.##} per command, {r.CallsPerSecond:0} calls/s")))));
             }
 
             // The highest rate held (p99 within the target, nothing lost, no error replies): a short step search,
